@@ -1,0 +1,43 @@
+import { parse } from "../grammar/index";
+const cases: Record<string, string> = {
+  ttl: "flow f {\n  node a = generate(x) { cache ttl }\n}",
+  pass: "flow f {\n  gate g = a.b >= 1 { expect pass 0.5 }\n}",
+  openNode: "flow f {\n  node a = generate(x) {\n    model m\n  node b = generate(a)\n}",
+  eof: "flow f {\n  node a = generate(x) {\n    model m\n",
+  eofFlow: "flow f {",
+  stray: "flow f {\n  foo\n  node a = generate(x)\n}",
+  topNode: "node a = generate(x)\nflow f {}",
+  mediaType: "flow f {\n  input a: picture\n}",
+  noColon: "flow f {\n  input a image\n}",
+  noName: "flow f {\n  node = generate(x)\n}",
+  comparison: "flow f {\n  gate g = a.b => 1\n}",
+  byRobot: "flow f {\n  review r = a by robot\n}",
+  upTo: "flow f {\n  gate g = a.b > 1 { else retry a up 2 }\n}",
+  elseKeep: "flow f {\n  gate g = a.b > 1 { else keep }\n}",
+  count: "flow f {\n  input a: image[10..]\n}",
+  credits: "flow f {\n  model m { rate 4 per megapixel }\n}",
+  perUnit: "flow f {\n  model m { rate 4 credits }\n}",
+  perCall: "flow f {\n  node a = generate(x) { cost 3 credits per item }\n}",
+  modelBlock: "flow f {\n  model m { rate 1 credit per item foo }\n}",
+  bigCount: "flow f {\n  input a: image[99999999999999999999]\n}",
+  importPath: "import foo\nflow f {}",
+  cacheForm: "flow f {\n  node a = generate(x) { cache 48h }\n}",
+  selectBy: "flow f {\n  select s = a by best\n}",
+  alert: "flow f {\n  budget { alert }\n}",
+  param: "flow f {\n  node a = generate(x) { param p = }\n}",
+  rejected: "flow f {\n  output a.\n}",
+  paren: "flow f {\n  node a = generate(x { model m }\n}",
+  unterminated: "flow f {\n  node a = generate(x) { param p = \"abc\n}",
+  badEscape: "flow f {\n  node a = generate(x) { param p = \"a\\qb\" }\n}",
+  openComment: "flow f {\n}\n/* never closed",
+  at: "flow f {\n  output a @ b\n}",
+  twoFlows: "flow f {}\nflow g {}",
+  variants: "flow f {\n  node a = generate(x) { variants 2.5 }\n}",
+  expectFail: "flow f {\n  node a = generate(x) { expect pass 10% }\n}",
+  pick: "flow f {\n  select s = a by human { pick }\n}",
+  selectClose: "flow f {\n  select s = a by human { pick 2 3 }\n}",
+};
+for (const [name, src] of Object.entries(cases)) {
+  const r = parse(src);
+  console.log(`${name}: ${JSON.stringify(r.diagnostics.map(d => `${d.range.start.line}:${d.range.start.column} ${d.message}`))}`);
+}

@@ -1,0 +1,69 @@
+// Local timing of the front end on a generated flow of about 10,000 declarations. Not a test.
+// Run: npx esbuild bench/parse-timing.ts --bundle --platform=node --format=esm \
+//        --outfile=/tmp/parse-timing.mjs && NODE_ENV=production node /tmp/parse-timing.mjs
+// The AST is built during the parse (embedded actions), so "parse + AST" is one figure.
+import { parse } from "../grammar/index";
+import { AstBuilder } from "../grammar/ast-builder";
+import { flowParser } from "../grammar/parser";
+import { lex } from "../grammar/tokens";
+
+/** A flow of `blocks` generate → quality_check → gate chains: three declarations each. */
+export function generateFlow(blocks: number): string {
+  const lines = [
+    "flow generated {",
+    "  input shots: image[50] expect 40",
+    "  model flux_pro { rate 4 credits per megapixel }",
+    "  budget { cap 1_000_000 credits  alert 75% }",
+  ];
+  for (let i = 0; i < blocks; i++) {
+    const source = i === 0 ? "shots" : i % 7 === 0 ? `sharp_${i - 1}.rejected` : `sharp_${i - 1}`;
+    lines.push(
+      `  node draft_${i} = generate(${source}) {`,
+      `    model flux_pro`,
+      `    resolution 1024x1024${i % 5 === 0 ? "  batch 25" : ""}`,
+      `  }`,
+      `  node qc_${i} = quality_check(draft_${i}) { cost 0.05 credits }`,
+      `  gate sharp_${i} = qc_${i}.sharpness >= 0.6 {`,
+      `    expect pass 70%`,
+      `    else retry draft_${i} up to 2`,
+      `  }`,
+    );
+  }
+  lines.push(`  output sharp_${blocks - 1}`, "}", "");
+  return lines.join("\n");
+}
+
+/** Best of `runs` timings, in milliseconds. */
+function best(runs: number, work: () => void): number {
+  let fastest = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    work();
+    fastest = Math.min(fastest, performance.now() - start);
+  }
+  return fastest;
+}
+
+/** A builder that builds nothing: times the grammar alone. */
+function nullBuilder(text: string): AstBuilder {
+  const real = new AstBuilder(text);
+  const kept = new Set<string | symbol>(["lines", "diagnostics", "text"]);
+  return new Proxy(real, { get: (target, key) => (kept.has(key) ? Reflect.get(target, key) : () => undefined) });
+}
+
+function report(): void {
+  const text = generateFlow(3400);
+  const checked = parse(text);
+  if (checked.diagnostics.length > 0) throw new Error(`generated flow has errors: ${checked.diagnostics[0].message}`);
+  const tokens = lex(text).tokens;
+  const runs = 20;
+  const lexMs = best(runs, () => lex(text));
+  const grammarMs = best(runs, () => flowParser().parseTokens(tokens, nullBuilder(text)));
+  const parseMs = best(runs, () => flowParser().parseTokens(tokens, new AstBuilder(text)));
+  const totalMs = best(runs, () => parse(text));
+  console.log(`${(text.length / 1024).toFixed(0)} KB of .flow, ${checked.ast.flow?.decls.length} declarations, ${tokens.length} tokens`);
+  console.log(`lex ${lexMs.toFixed(1)} ms · grammar alone ${grammarMs.toFixed(1)} ms · parse + AST ${parseMs.toFixed(1)} ms (AST ≈ ${(parseMs - grammarMs).toFixed(1)} ms)`);
+  console.log(`parse() in all ${totalMs.toFixed(1)} ms`);
+}
+
+if (process.argv[1]?.includes("parse-timing")) report();

@@ -1,0 +1,93 @@
+// `flowc cost FILE`: the flow's worst-case and expected spend, node by node, with the budget
+// diagnostics; `--explain` prints the witness, `--warm` counts cached nodes as hits.
+import type { Command } from "commander";
+import { type Diagnostic, hasErrors } from "../../compiler/diagnostics";
+import type { FileAnalysis } from "../../compiler/index";
+import type { CostReport } from "../../compiler/cost-report";
+import { analyzeOne, failureMessage } from "../analyze";
+import { type CliCommand, type CommandContext, examples } from "../command";
+import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "../exit";
+import { createFileHost } from "../host";
+import { type CliIo, complain } from "../io";
+import { formatOption } from "../options";
+import { palette } from "../format/colors";
+import { checkJson, costJson } from "../format/json";
+import { formatCostText } from "../format/cost-text";
+import { formatCostMarkdown } from "../format/cost-markdown";
+import { explainWitness } from "../format/explain";
+import { type TextContext, countSeverities, formatDiagnostics, formatSummary } from "../format/text";
+
+const FORMATS = ["text", "json", "markdown"] as const;
+type CostFormat = (typeof FORMATS)[number];
+
+interface CostOptions {
+  format: CostFormat;
+  warm?: boolean;
+  explain?: boolean;
+}
+
+/** The diagnostics `flowc cost` shows with its figures: the budget's (FLOW301–FLOW306). */
+const BUDGET_CODES = new Set(["FLOW301", "FLOW302", "FLOW303", "FLOW304", "FLOW305", "FLOW306"]);
+
+export const costCommand: CliCommand = {
+  register(program: Command, context: CommandContext) {
+    program
+      .command("cost")
+      .description("Price a flow: exact worst-case and expected credits per node, against its budget.")
+      .argument("<file>", "the .flow file to price")
+      .addOption(formatOption(FORMATS))
+      .option("--warm", "count cached nodes as cache hits (a re-run within their TTL)")
+      .option("--explain", "show the witness: one run that spends exactly the worst case, and why")
+      .addHelpText("after", examples("flowc cost samples/campaign.flow", "flowc cost samples/campaign.flow --warm --explain", "flowc cost samples/campaign.flow --format markdown >> \"$GITHUB_STEP_SUMMARY\""))
+      .action((file: string, options: CostOptions) => context.finish(runCost(file, options, context.io)));
+  },
+};
+
+function runCost(file: string, options: CostOptions, io: CliIo): ExitCode {
+  const host = createFileHost(io.cwd);
+  const outcome = analyzeOne(file, host, { warm: options.warm === true });
+  if (outcome.kind !== "analyzed") {
+    complain(io, failureMessage(outcome, io.env.FLOWC_DEBUG !== undefined));
+    return EXIT_USAGE;
+  }
+  const { analysis } = outcome;
+  const textContext: TextContext = { colors: palette(io.color), cwd: io.cwd, textOf: host.textOf };
+  if (!analysis.cost) return reportUnpriced(analysis, options.format, io, textContext);
+  io.out(renderCost(analysis, analysis.cost, options, io, textContext));
+  return hasErrors(analysis.diagnostics) ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+/** A flow with errors (or no flow at all) has no figures: show why, exit 1. */
+function reportUnpriced(analysis: FileAnalysis, format: CostFormat, io: CliIo, context: TextContext): ExitCode {
+  const { diagnostics } = analysis;
+  if (format === "json") {
+    io.out(checkJson([{ file: analysis.file, status: "checked", diagnostics }], io.cwd));
+  } else {
+    const text = formatDiagnostics(diagnostics, context) + formatSummary(countSeverities(diagnostics), 1, context.colors);
+    io.out(format === "markdown" ? "```text\n" + text + "```\n" : text);
+  }
+  if (!hasErrors(diagnostics)) complain(io, `${analysis.file} declares no flow: nothing to price`);
+  return EXIT_PROBLEMS;
+}
+
+function renderCost(
+  analysis: FileAnalysis,
+  report: CostReport,
+  options: CostOptions,
+  io: CliIo,
+  textContext: TextContext,
+): string {
+  const budget: Diagnostic[] = analysis.diagnostics.filter((d) => BUDGET_CODES.has(d.code));
+  switch (options.format) {
+    case "json": {
+      const explanation = options.explain ? explainWitness(report, analysis.model, backticked).reasons : undefined;
+      return costJson({ file: analysis.file, report, diagnostics: budget, explanation }, io.cwd);
+    }
+    case "markdown":
+      return formatCostMarkdown(report, budget, options.explain ? explainWitness(report, analysis.model, backticked) : undefined);
+    case "text":
+      return formatCostText(report, budget, textContext, options.explain ? explainWitness(report, analysis.model, backticked) : undefined);
+  }
+}
+
+const backticked = (name: string) => `\`${name}\``;

@@ -1,0 +1,104 @@
+// The figures and sentences of `flowc cost`, shared by its text and Markdown forms. Worst-case
+// figures are exact; expected figures keep 12 decimal places in totals and 4 in the table.
+import type { CostReport, NodeCost } from "../../compiler/cost-report";
+import { type Decimal, formatExact, formatRounded, sum } from "../../compiler/credits";
+
+/** How a name is shown: as is in a terminal, as `code` in Markdown. */
+export type NameStyle = (name: string) => string;
+
+export const TABLE_PLACES = 4;
+export const EXPECTED_PLACES = 12;
+
+export const COST_COLUMNS = [
+  { title: "node", align: "left" },
+  { title: "op", align: "left" },
+  { title: "calls", align: "right" },
+  { title: "items", align: "right" },
+  { title: "worst", align: "right" },
+  { title: "exp. calls", align: "right" },
+  { title: "exp. items", align: "right" },
+  { title: "expected", align: "right" },
+  { title: "share", align: "right" },
+] as const;
+
+export function credits(value: Decimal, places?: number): string {
+  const text = places === undefined ? formatExact(value) : formatRounded(value, places);
+  return `${text} ${text === "1" ? "credit" : "credits"}`;
+}
+
+export function expectedText(value: Decimal): string {
+  return formatRounded(value, EXPECTED_PLACES);
+}
+
+export function percent(fraction: Decimal): string {
+  return `${fraction.times(100).toDecimalPlaces(1).toFixed(1)}%`;
+}
+
+/** `50 ×2` when every call takes two attempts in the witness; `cached` for a hit under `--warm`. */
+export function callsCell(node: NodeCost): string {
+  if (node.cacheHit) return "cached";
+  if (node.worstAttempts === node.worstCalls || node.worstCalls === 0) return String(node.worstCalls);
+  const perCall = node.worstAttempts / node.worstCalls;
+  return Number.isInteger(perCall) ? `${node.worstCalls} ×${perCall}` : `${node.worstCalls} (${node.worstAttempts} attempts)`;
+}
+
+export function nodeRow(node: NodeCost, name: NameStyle): string[] {
+  return [
+    name(node.name),
+    node.op,
+    callsCell(node),
+    String(node.worstItems),
+    formatRounded(node.worstCase, TABLE_PLACES),
+    formatRounded(node.expectedCalls, TABLE_PLACES),
+    formatRounded(node.expectedItems, TABLE_PLACES),
+    formatRounded(node.expected, TABLE_PLACES),
+    percent(node.share),
+  ];
+}
+
+export function totalRow(report: CostReport): string[] {
+  const share = sum(report.nodes.map((n) => n.share));
+  return ["total", "", "", "", formatExact(report.worstCase), "", "", expectedText(report.expected), percent(share)];
+}
+
+export function hasRetriedCalls(report: CostReport): boolean {
+  return report.nodes.some((n) => n.worstAttempts > n.worstCalls);
+}
+
+export const ATTEMPTS_LEGEND = "×N: attempts per call in the worst case (every attempt is charged)";
+
+/** `campaign_portraits — worst case 902.2896 credits, expected 272.0257216 credits` */
+export function headline(report: CostReport, name: NameStyle): string {
+  const warm = report.warm ? " (warm: cached nodes are hits)" : "";
+  return `${name(report.flow)} — worst case ${credits(report.worstCase)}, expected ${credits(report.expected, EXPECTED_PLACES)}${warm}`;
+}
+
+/** `top two nodes: full, final — 93.0% of the worst case` */
+export function topTwoLine(report: CostReport, name: NameStyle): string | undefined {
+  const top = report.nodes.slice(0, 2).map((n) => name(n.name));
+  if (top.length === 0) return undefined;
+  const label = top.length === 1 ? "top node" : "top two nodes";
+  return `${label}: ${top.join(", ")} — ${percent(report.topTwoShare)} of the worst case`;
+}
+
+/** `cap 900 credits: worst case exceeds it by 2.2896` or `… leaves 10.5 credits of headroom` */
+export function capLine(report: CostReport): string {
+  if (!report.cap) return "no cap: nothing stops a run that spends the worst case";
+  const headroom = report.cap.minus(report.worstCase);
+  const verdict = headroom.isNegative()
+    ? `worst case exceeds it by ${formatExact(headroom.negated())}`
+    : `worst case leaves ${credits(headroom)} of headroom`;
+  return `cap ${credits(report.cap)}: ${verdict}`;
+}
+
+/** Whether normal runs and the worst case cross the alert. */
+export function alertLine(report: CostReport): string | undefined {
+  if (!report.alert) return undefined;
+  const { alert } = report;
+  const verdict = report.expected.greaterThan(alert)
+    ? "expected spend crosses it: most runs will be flagged"
+    : report.worstCase.greaterThan(alert)
+      ? "the worst case crosses it, expected spend stays below it"
+      : "the worst case stays below it";
+  return `alert ${credits(alert)}: ${verdict}`;
+}

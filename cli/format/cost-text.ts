@@ -1,0 +1,59 @@
+// `flowc cost` in a terminal: the headline, a table of nodes (worst case highest first), totals,
+// the top two nodes' share, the cap and alert, and the budget diagnostics as `check` prints them.
+import type { CostReport } from "../../compiler/cost-report";
+import type { Diagnostic } from "../../compiler/diagnostics";
+import {
+  ATTEMPTS_LEGEND,
+  COST_COLUMNS,
+  alertLine,
+  capLine,
+  hasRetriedCalls,
+  headline,
+  nodeRow,
+  topTwoLine,
+  totalRow,
+} from "./cost-figures";
+import type { Explanation } from "./explain";
+import { renderTable } from "./table";
+import { type TextContext, formatDiagnostics } from "./text";
+
+const plainName = (name: string) => name;
+
+export function formatCostText(report: CostReport, diagnostics: readonly Diagnostic[], context: TextContext, explanation?: Explanation): string {
+  const { colors } = context;
+  const [header, ...body] = renderTable(COST_COLUMNS, [...report.nodes.map((n) => nodeRow(n, plainName)), totalRow(report)]);
+  const totals = body.pop() ?? "";
+  const lines = [
+    colors.bold(headline(report, plainName)),
+    "",
+    colors.bold(header),
+    ...body,
+    colors.bold(totals),
+    ...(hasRetriedCalls(report) ? [colors.dim(ATTEMPTS_LEGEND)] : []),
+    "",
+    ...optional(topTwoLine(report, plainName)),
+    capLine(report),
+    ...optional(alertLine(report)),
+  ];
+  const explained = explanation ? "\n" + formatExplanationText(explanation, context) : "";
+  const shown = diagnostics.length > 0 ? "\n" + formatDiagnostics(diagnostics, context) : "";
+  return lines.join("\n") + "\n" + explained + shown;
+}
+
+function optional(line: string | undefined): string[] {
+  return line === undefined ? [] : [line];
+}
+
+export function formatExplanationText(explanation: Explanation, context: TextContext): string {
+  const { colors } = context;
+  const width = Math.max(0, ...explanation.steps.map((s) => `${s.name} (${s.kind})`.length));
+  const steps = explanation.steps.map((s) => `  ${`${s.name} (${s.kind})`.padEnd(width)}  ${s.rounds}`);
+  const lines = [
+    colors.bold("witness: one run that spends exactly the worst case"),
+    `  inputs: ${explanation.inputs}`,
+    ...steps,
+    colors.bold("why:"),
+    ...explanation.reasons.map((r) => `  - ${r}`),
+  ];
+  return lines.join("\n") + "\n";
+}

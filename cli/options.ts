@@ -1,0 +1,19 @@
+// Option values shared by commands, parsed strictly: a bad value is bad usage (exit 2).
+import { InvalidArgumentError, Option } from "commander";
+import { type Decimal, dec } from "../compiler/credits";
+
+const CREDITS = /^(?:\d[\d_]*)(?:\.\d[\d_]*)?$/;
+
+/** A non-negative number of credits as written in a flow (`900`, `12.5`, `1_000`). */
+export function parseCredits(text: string): Decimal {
+  if (!CREDITS.test(text.trim())) throw new InvalidArgumentError("expected a number of credits such as 900 or 12.5");
+  return dec(text.trim());
+}
+
+export function creditsOption(flags: string, description: string): Option {
+  return new Option(flags, description).argParser(parseCredits);
+}
+
+export function formatOption<const T extends string>(choices: readonly T[]): Option {
+  return new Option("--format <format>", "output format").choices(choices).default(choices[0]);
+}

@@ -1,0 +1,18 @@
+// FLOW207: a named argument passes one item to every call, so its stream must hold at most one.
+import { diag, type Diagnostic } from "../diagnostics";
+import type { FlowModel } from "../model";
+import { maxCounts } from "./walk";
+
+export function namedArgDiagnostics(model: FlowModel): Diagnostic[] {
+  const counts = maxCounts(model);
+  const out: Diagnostic[] = [];
+  for (const stream of model.streams) {
+    if (stream.decl.kind !== "node") continue;
+    for (const arg of stream.decl.args) {
+      const count = counts.get(arg.ref.name.text);
+      if (arg.kind !== "named" || count === undefined || count <= 1) continue;
+      out.push(diag("FLOW207", `named argument '${arg.name.text}' must be a single item: '${arg.ref.name.text}' holds up to ${count} items`, arg.ref.range));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+// FLOW204 and FLOW205: the metrics a gate or a `select … by highest M` reads must be carried by
+// the items of its source, which are the outputs of the node that produced them.
+import type { Ident, NumberLit } from "../ast";
+import type { Catalog } from "../catalog";
+import { dec } from "../credits";
+import { diag, type Diagnostic } from "../diagnostics";
+import type { FlowModel, Stream } from "../model";
+import { didYouMean } from "../suggest";
+import { producers } from "./walk";
+
+export function metricDiagnostics(model: FlowModel, catalog: Catalog): Diagnostic[] {
+  const producer = producers(model);
+  const out: Diagnostic[] = [];
+  const check = (source: string, metric: Ident, threshold?: NumberLit): void => {
+    const origin = producer.get(source);
+    if (origin) out.push(...metricProblems(origin, source, metric, threshold, catalog));
+  };
+  for (const stream of model.streams) {
+    if (stream.decl.kind === "gate") for (const cond of stream.decl.conds) check(cond.source.text, cond.metric, cond.threshold);
+    if (stream.decl.kind === "select" && stream.decl.by.kind !== "human") check(stream.decl.source.text, stream.decl.by.metric);
+  }
+  return out;
+}
+
+function metricProblems(origin: Stream, source: string, metric: Ident, threshold: NumberLit | undefined, catalog: Catalog): Diagnostic[] {
+  if (origin.kind === "input") {
+    const holds = source === origin.name ? `'${source}' is an input` : `'${source}' holds items of input '${origin.name}'`;
+    return [diag("FLOW204", `unknown metric '${metric.text}': ${holds}, and input items carry no metrics`, metric.range)];
+  }
+  if (origin.kind !== "node" || catalog.ops.get(origin.op.name) !== origin.op) return []; // unknown op: reported as FLOW211
+  const op = origin.op;
+  const range = op.metrics[metric.text];
+  if (!range) {
+    const known = Object.keys(op.metrics);
+    const hint = didYouMean(metric.text, known) || (known.length > 0 ? ` (${op.name} outputs carry: ${known.join(", ")})` : `: ${op.name} outputs carry no metrics`);
+    return [diag("FLOW204", `unknown metric '${metric.text}' of ${op.name}${hint}`, metric.range)];
+  }
+  if (threshold && (dec(threshold.value).lt(dec(range.min)) || dec(threshold.value).gt(dec(range.max)))) {
+    return [diag("FLOW205", `threshold ${threshold.value} is outside the range of ${metric.text} (${range.min}..${range.max})`, threshold.range)];
+  }
+  return [];
+}

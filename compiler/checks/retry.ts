@@ -1,0 +1,60 @@
+// FLOW208: `else retry NODE up to K` runs the items again from NODE, so NODE must be the gate's
+// source or an ancestor reached through nodes only, and every node on the way must feed nothing
+// but the next one (a re-run must not send extra items anywhere else) with one variant per item.
+// A valid path fills `retry.chain`.
+import type { Ident } from "../ast";
+import { diag, type Diagnostic } from "../diagnostics";
+import type { FlowModel, GateStream, NodeStream } from "../model";
+import { article } from "../graph";
+import { namedUses } from "./walk";
+
+export function retryDiagnostics(model: FlowModel): Diagnostic[] {
+  const uses = namedUses(model);
+  const outputs = new Set(model.outputs.map((o) => o.name));
+  const out: Diagnostic[] = [];
+  for (const gate of model.streams) {
+    if (gate.kind !== "gate" || !gate.retry) continue;
+    const target = retryTarget(gate);
+    const result = retryChain(model, gate, gate.retry.target);
+    if (typeof result === "string") {
+      if (target) out.push(diag("FLOW208", result, target.range));
+      continue;
+    }
+    const problem = result.map((node, i) => feedsElsewhere(model, node, result[i + 1]?.name ?? gate.name, uses, outputs)).find((p) => p !== undefined);
+    if (problem && target) out.push(diag("FLOW208", `cannot retry from '${gate.retry.target}': ${problem}`, target.range));
+    else gate.retry.chain = result.map((node) => node.name);
+  }
+  return out;
+}
+
+function retryTarget(gate: GateStream): Ident | undefined {
+  for (const prop of gate.decl.kind === "gate" || gate.decl.kind === "review" ? gate.decl.props : []) {
+    if (prop.kind === "else" && prop.action.kind === "retry") return prop.action.target;
+  }
+  return undefined;
+}
+
+/** The nodes from the target down to the gate's source, or why there is no such path. */
+function retryChain(model: FlowModel, gate: GateStream, targetName: string): NodeStream[] | string {
+  const target = model.byName.get(targetName);
+  if (!target || !model.byName.has(gate.source.name)) return []; // unknown name: FLOW201
+  if (target.kind !== "node") return `retry target '${targetName}' is ${article(target.decl.kind)}: only a node can run again`;
+  const chain: NodeStream[] = [];
+  let current = gate.source.rejected ? undefined : model.byName.get(gate.source.name);
+  while (current?.kind === "node" && !chain.includes(current)) {
+    chain.unshift(current);
+    if (current === target) return chain;
+    current = current.source && !current.source.rejected ? model.byName.get(current.source.name) : undefined;
+  }
+  return `retry target '${targetName}' must be '${gate.source.name}' or a node upstream of it through nodes only`;
+}
+
+function feedsElsewhere(model: FlowModel, node: NodeStream, next: string, uses: Map<string, NodeStream[]>, outputs: Set<string>): string | undefined {
+  const others = (model.consumers.get(node.name)?.pass ?? []).filter((c) => c !== next);
+  if (others.length > 0) return `'${node.name}' also feeds '${others[0]}'`;
+  const user = uses.get(node.name)?.[0];
+  if (user) return `'${node.name}' is a named argument of '${user.name}'`;
+  if (outputs.has(node.name)) return `'${node.name}' is an output`;
+  if (node.variants > 1) return `'${node.name}' has ${node.variants} variants`;
+  return undefined;
+}

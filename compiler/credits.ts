@@ -1,0 +1,31 @@
+// Credits are exact decimals. Worst-case figures are sums and products of finite decimals and so
+// stay exact at this precision; expected figures keep 100 significant digits (the contract asks
+// for at least 34).
+import DecimalBase from "decimal.js";
+
+export const Decimal = DecimalBase.clone({ precision: 100, rounding: DecimalBase.ROUND_HALF_EVEN, toExpNeg: -1000, toExpPos: 1000 });
+export type Decimal = InstanceType<typeof Decimal>;
+
+export const ZERO = new Decimal(0);
+export const ONE = new Decimal(1);
+
+/** Decimal text as written in a flow (`1_000`, `0.5`). */
+export function dec(text: string | number): Decimal {
+  return new Decimal(typeof text === "string" ? text.replace(/_/g, "") : text);
+}
+
+/** Exact decimal text, never exponent notation, no trailing zeros ("902.2896", "35"). */
+export function formatExact(value: Decimal): string {
+  return value.toFixed();
+}
+
+/** Rounded for display or JSON: at most `places` decimals, trailing zeros dropped. */
+export function formatRounded(value: Decimal, places = 12): string {
+  return value.toDecimalPlaces(places).toFixed();
+}
+
+export function sum(values: Iterable<Decimal>): Decimal {
+  let total = ZERO;
+  for (const v of values) total = total.plus(v);
+  return total;
+}

@@ -1,0 +1,168 @@
+// The stream graph of a flow: one namespace of stream names (FLOW202), every reference resolved
+// (FLOW201), cycles (FLOW203) and an order in which each stream follows every stream it reads.
+import type { Decl, FlowDecl, Ident, Ref, StreamDecl } from "./ast";
+import { isStreamDecl } from "./ast";
+import { diag, type Diagnostic } from "./diagnostics";
+import { didYouMean } from "./suggest";
+
+export interface StreamGraph {
+  /** the first declaration of each stream name, in declaration order */
+  decls: Map<string, StreamDecl>;
+  /** every stream name; each comes after the streams it reads (cycle members in an arbitrary but fixed order) */
+  order: string[];
+}
+
+/** A stream read by a declaration: its primary or named arguments, or a gate's condition sources. */
+export function readsOf(decl: StreamDecl): Ident[] {
+  switch (decl.kind) {
+    case "input":
+      return [];
+    case "node":
+      return decl.args.map((arg) => arg.ref.name);
+    case "gate":
+      return decl.conds.map((cond) => cond.source);
+    case "review":
+      return [decl.source.name];
+    case "select":
+      return [decl.source];
+  }
+}
+
+export function buildGraph(flow: FlowDecl, sink: Diagnostic[]): StreamGraph {
+  const decls = declareStreams(flow, sink);
+  for (const decl of flow.decls) checkRefs(decl, decls, sink);
+  const order = orderStreams(decls, sink);
+  return { decls, order };
+}
+
+function declareStreams(flow: FlowDecl, sink: Diagnostic[]): Map<string, StreamDecl> {
+  const decls = new Map<string, StreamDecl>();
+  for (const decl of flow.decls) {
+    if (!isStreamDecl(decl)) continue;
+    const earlier = decls.get(decl.name.text);
+    if (earlier) sink.push(diag("FLOW202", `duplicate name '${decl.name.text}' (first declared on line ${earlier.name.range.start.line})`, decl.name.range));
+    else decls.set(decl.name.text, decl);
+  }
+  return decls;
+}
+
+function checkRefs(decl: Decl, decls: Map<string, StreamDecl>, sink: Diagnostic[]): void {
+  const name = (ident: Ident): void => {
+    if (!decls.has(ident.text)) sink.push(diag("FLOW201", `unknown name '${ident.text}'${didYouMean(ident.text, decls.keys())}`, ident.range));
+  };
+  const ref = (r: Ref): void => {
+    name(r.name);
+    const target = decls.get(r.name.text);
+    if (r.rejected && target && target.kind !== "gate" && target.kind !== "review") {
+      sink.push(diag("FLOW201", `'${r.name.text}' is ${article(target.kind)}: only gates and reviews have '.rejected'`, r.rejected));
+    }
+  };
+  switch (decl.kind) {
+    case "node":
+      decl.args.forEach((arg) => ref(arg.ref));
+      break;
+    case "gate":
+      decl.conds.forEach((cond) => name(cond.source));
+      break;
+    case "review":
+      ref(decl.source);
+      break;
+    case "select":
+      name(decl.source);
+      break;
+    case "output":
+      decl.refs.forEach(ref);
+      break;
+  }
+  if (decl.kind === "gate" || decl.kind === "review") {
+    for (const prop of decl.props) if (prop.kind === "else" && prop.action.kind === "retry") name(prop.action.target);
+  }
+}
+
+export function article(kind: StreamDecl["kind"]): string {
+  return kind === "input" ? "an input" : `a ${kind}`;
+}
+
+/**
+ * Tarjan's strongly connected components over "reads" edges, iterative so that long chains do not
+ * exhaust the stack. Components come out readers-last, which is the order the model needs.
+ */
+function orderStreams(decls: Map<string, StreamDecl>, sink: Diagnostic[]): string[] {
+  const names = [...decls.keys()];
+  const position = new Map(names.map((n, i) => [n, i]));
+  const edges = new Map(names.map((n) => [n, readsOf(decls.get(n)!).map((i) => i.text).filter((r) => decls.has(r))]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const order: string[] = [];
+  let counter = 0;
+  for (const root of names) {
+    if (index.has(root)) continue;
+    const work: { name: string; next: number }[] = [{ name: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const targets = edges.get(frame.name)!;
+      if (frame.next < targets.length) {
+        const target = targets[frame.next++]!;
+        if (!index.has(target)) {
+          index.set(target, counter);
+          low.set(target, counter++);
+          stack.push(target);
+          onStack.add(target);
+          work.push({ name: target, next: 0 });
+        } else if (onStack.has(target)) {
+          low.set(frame.name, Math.min(low.get(frame.name)!, index.get(target)!));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.name, Math.min(low.get(parent.name)!, low.get(frame.name)!));
+      if (low.get(frame.name) !== index.get(frame.name)) continue;
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== frame.name);
+      const inDeclOrder = component.sort((a, b) => position.get(a)! - position.get(b)!);
+      order.push(...inDeclOrder);
+      if (component.length > 1 || edges.get(frame.name)!.includes(frame.name)) sink.push(cycleDiagnostic(inDeclOrder, decls, edges));
+    }
+  }
+  return order;
+}
+
+/** One cycle through the component, starting at its first declared member, in data-flow order. */
+function cycleDiagnostic(component: string[], decls: Map<string, StreamDecl>, edges: Map<string, string[]>): Diagnostic {
+  const start = component[0]!;
+  const members = new Set(component);
+  // Breadth-first from `start` along data flow (from a stream to its readers) back to `start`.
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  let last: string | undefined;
+  while (queue.length > 0 && last === undefined) {
+    const current = queue.shift()!;
+    for (const reader of component) {
+      if (!edges.get(reader)!.includes(current) || !members.has(reader)) continue;
+      if (reader === start) {
+        last = current;
+        break;
+      }
+      if (!cameFrom.has(reader)) {
+        cameFrom.set(reader, current);
+        queue.push(reader);
+      }
+    }
+  }
+  const path = [start];
+  for (let at = last!; at !== start; at = cameFrom.get(at)!) path.splice(1, 0, at);
+  const closing = readsOf(decls.get(start)!).find((ident) => ident.text === last)!;
+  return diag("FLOW203", `cycle: ${[...path, start].join(" → ")}`, closing.range);
+}

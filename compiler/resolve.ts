@@ -1,0 +1,107 @@
+// Name resolution and the semantic model. `resolveFlow` builds the FlowModel of compiler/model.ts
+// from a parsed file and its parsed imports (no IO here), and runs every semantic check (FLOW2xx,
+// FLOW305, FLOW306, FLOW407, FLOW408). Budget figures against cost come from budget-checks.ts.
+import type { BudgetDecl, FlowDecl, FlowFile, ModelDecl, OpDecl, StreamDecl } from "./ast";
+import { buildCatalog, type Catalog, type DeclSource } from "./catalog";
+import { semanticChecks } from "./checks/all";
+import { diag, sortDiagnostics, type Diagnostic, type DiagnosticCode } from "./diagnostics";
+import { buildGraph, type StreamGraph } from "./graph";
+import type { FlowModel, Stream, StreamRef } from "./model";
+import { budgetOf, gateStream, inputStream, nodeStream, reviewStream, selectStream } from "./streams";
+import { primaryOf } from "./checks/walk";
+
+export interface ImportedFile {
+  /** as the caller names it; diagnostics located in this file carry it as `file` */
+  path: string;
+  ast: FlowFile;
+}
+
+export interface Resolution {
+  /** absent when the file has no flow or errors leave the model meaningless */
+  model?: FlowModel;
+  /** sorted; those located in an imported file carry its path as `file` */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Errors after which the model still means what the flow says: the cost analysis does not read
+ * metrics or params. Any other error drops the model.
+ */
+const HARMLESS_ERRORS: ReadonlySet<DiagnosticCode> = new Set(["FLOW204", "FLOW205", "FLOW210"]);
+
+export function resolveFlow(file: FlowFile, imports: readonly ImportedFile[]): Resolution {
+  const sink: Diagnostic[] = [];
+  const flow = file.flow;
+  const catalog = buildCatalog(declSources(file, imports), sink);
+  let model: FlowModel | undefined;
+  if (flow) {
+    model = buildModel(flow, buildGraph(flow, sink), catalog, sink);
+    sink.push(...semanticChecks(model, catalog));
+  }
+  const meaningful = !sink.some((d) => d.severity === "error" && !HARMLESS_ERRORS.has(d.code));
+  return { ...(model && meaningful ? { model } : {}), diagnostics: sortDiagnostics(sink) };
+}
+
+/** Imports first, then the file's top level, then the flow: a later repeat is the duplicate. */
+function declSources(file: FlowFile, imports: readonly ImportedFile[]): DeclSource[] {
+  // An imported flow is the caller's FLOW102; only the import's top-level declarations count.
+  const inFlow = (file.flow?.decls ?? []).filter((d): d is ModelDecl | OpDecl => d.kind === "model" || d.kind === "op");
+  return [...imports.map((i) => ({ decls: i.ast.decls, file: i.path })), { decls: file.decls }, { decls: inFlow }];
+}
+
+function buildModel(flow: FlowDecl, graph: StreamGraph, catalog: Catalog, sink: Diagnostic[]): FlowModel {
+  const streams = graph.order.map((name) => buildStream(graph.decls.get(name)!, catalog, sink));
+  const byName = new Map(streams.map((s) => [s.name, s]));
+  const budget = budgetOf(flow.decls.filter((d): d is BudgetDecl => d.kind === "budget"), sink);
+  return {
+    name: flow.name.text,
+    decl: flow,
+    streams,
+    byName,
+    consumers: consumersOf(streams),
+    outputs: outputsOf(flow, byName, sink),
+    ...(budget ? { budget } : {}),
+  };
+}
+
+function buildStream(decl: StreamDecl, catalog: Catalog, sink: Diagnostic[]): Stream {
+  switch (decl.kind) {
+    case "input":
+      return inputStream(decl, sink);
+    case "node":
+      return nodeStream(decl, catalog, sink);
+    case "gate":
+      return gateStream(decl, sink);
+    case "review":
+      return reviewStream(decl, sink);
+    case "select":
+      return selectStream(decl, sink);
+  }
+}
+
+/** Readers of each stream's pass and `.rejected` items through their primary input, in stream order. */
+function consumersOf(streams: Stream[]): FlowModel["consumers"] {
+  const consumers: FlowModel["consumers"] = new Map(streams.map((s) => [s.name, { pass: [], rejected: [] }]));
+  for (const stream of streams) {
+    const source = primaryOf(stream);
+    const rejected = (stream.kind === "node" || stream.kind === "gate") && stream.source?.rejected === true;
+    const entry = source === undefined ? undefined : consumers.get(source);
+    entry?.[rejected ? "rejected" : "pass"].push(stream.name);
+  }
+  return consumers;
+}
+
+function outputsOf(flow: FlowDecl, byName: Map<string, Stream>, sink: Diagnostic[]): StreamRef[] {
+  const outputs = new Map<string, StreamRef & { line: number }>();
+  for (const decl of flow.decls) {
+    if (decl.kind !== "output") continue;
+    for (const ref of decl.refs) {
+      if (!byName.has(ref.name.text)) continue; // FLOW201
+      const key = ref.name.text + (ref.rejected ? ".rejected" : "");
+      const earlier = outputs.get(key);
+      if (earlier) sink.push(diag("FLOW212", `'${key}' is already an output (line ${earlier.line})`, ref.range));
+      else outputs.set(key, { name: ref.name.text, rejected: ref.rejected !== undefined, line: ref.range.start.line });
+    }
+  }
+  return [...outputs.values()].map(({ name, rejected }) => ({ name, rejected }));
+}

@@ -1,0 +1,291 @@
+// Builds each stream of the model from its declaration: properties checked once (FLOW212),
+// ops and models looked up (FLOW211), prices computed (FLOW206, FLOW214), params validated (FLOW210).
+// Tolerant by design: with errors it still returns a stream, with defaults in place of bad values.
+import type { BudgetDecl, ElseClause, GateDecl, Ident, InputDecl, NamedArg, NodeDecl, NodeProp, PercentLit, ReviewDecl, SelectDecl, Value } from "./ast";
+import type { OpInfo } from "./builtins";
+import type { Catalog } from "./catalog";
+import { Decimal, ONE, ZERO, dec } from "./credits";
+import { diag, type Diagnostic } from "./diagnostics";
+import type { Budget, GateStream, InputStream, ModelInfo, NodeStream, SelectStream, StreamRef } from "./model";
+import { firstOfEach, fraction, positiveSeconds, wholeNumber } from "./props";
+import { paramDiagnostics, paramJson } from "./checks/params";
+import { didYouMean } from "./suggest";
+
+const MAX_RETRY = 10;
+
+type Kind<P extends { kind: string }, K extends P["kind"]> = Extract<P, { kind: K }>;
+
+/** The kept property of one kind. */
+function find<P extends { kind: string }, K extends P["kind"]>(props: Iterable<P>, kind: K, also: (p: Kind<P, K>) => boolean = () => true): Kind<P, K> | undefined {
+  for (const prop of props) if (prop.kind === kind && also(prop as Kind<P, K>)) return prop as Kind<P, K>;
+  return undefined;
+}
+
+export function inputStream(decl: InputDecl, sink: Diagnostic[]): InputStream {
+  const owner = `input '${decl.name.text}'`;
+  const count = decl.count;
+  let min = count?.min ?? 1;
+  let max = count?.max ?? 1;
+  if (count && count.min > count.max) {
+    sink.push(diag("FLOW212", `count [${count.min}..${count.max}] of ${owner}: the minimum is above the maximum`, count.range));
+    min = count.max;
+  }
+  const [expect, ...moreExpects] = decl.expect;
+  moreExpects.forEach((e) => sink.push(diag("FLOW212", `'expect' is given twice in ${owner} (first on line ${expect!.range.start.line})`, e.range)));
+  decl.stable.slice(1).forEach((r) => sink.push(diag("FLOW212", `'stable' is given twice in ${owner} (first on line ${decl.stable[0]!.start.line})`, r)));
+  return {
+    kind: "input",
+    name: decl.name.text,
+    decl,
+    mediaType: decl.type,
+    single: count === undefined,
+    min,
+    max,
+    expect: expect ? expectedCount(expect.value, expect.range, min, max, owner, sink) : dec(max),
+    stable: decl.stable.length > 0,
+  };
+}
+
+function expectedCount(value: string, range: InputDecl["range"], min: number, max: number, owner: string, sink: Diagnostic[]): Decimal {
+  const expect = dec(value);
+  if (expect.gt(max)) sink.push(diag("FLOW212", `expect ${value} is above the maximum of ${owner} (${max})`, range));
+  else if (expect.lt(min)) sink.push(diag("FLOW212", `expect ${value} is below the minimum of ${owner} (${min})`, range));
+  else return expect;
+  return dec(max);
+}
+
+function nodePropKey(prop: NodeProp): string {
+  switch (prop.kind) {
+    case "cost":
+      return prop.perCall ? "cost per call" : "cost";
+    case "expectFail":
+      return "expect fail";
+    case "param":
+      return `param ${prop.name.text}`;
+    default:
+      return prop.kind;
+  }
+}
+
+const UNKNOWN_OP: Omit<OpInfo, "name"> = { metrics: {}, batchable: true, schema: {}, builtin: false };
+
+export function nodeStream(decl: NodeDecl, catalog: Catalog, sink: Diagnostic[]): NodeStream {
+  const props = [...firstOfEach(decl.props, nodePropKey, `node '${decl.name.text}'`, sink).values()];
+  const op = lookupOp(decl.op, catalog, sink);
+  const model = lookupModel(find(props, "model")?.model, catalog, sink);
+  const resolution = resolutionOf(find(props, "resolution"), sink);
+  const duration = find(props, "duration");
+  const durationSeconds = duration && positiveSeconds(duration.duration, "duration", sink);
+  const variants = find(props, "variants");
+  const retry = find(props, "retry");
+  const expectFail = find(props, "expectFail");
+  return {
+    kind: "node",
+    name: decl.name.text,
+    decl,
+    op,
+    ...argsOf(decl, sink),
+    variants: (variants && wholeNumber(variants.count, "variants", { min: 1 }, sink)) ?? 1,
+    retry: (retry && wholeNumber(retry.count, "retry", { min: 0, max: MAX_RETRY }, sink)) ?? 0,
+    failRate: (expectFail && fraction(expectFail.percent, "expect fail", sink)) ?? ZERO,
+    ...pricing(decl, props, model, resolution, durationSeconds, sink),
+    params: paramsOf(decl, op, props, sink),
+    ...withoutUndefined({ model, resolution, durationSeconds, ...runtimeOptions(props, op, sink) }),
+  };
+}
+
+/** Properties that shape how the runtime makes calls, not what they cost. */
+function runtimeOptions(props: NodeProp[], op: OpInfo, sink: Diagnostic[]): Partial<NodeStream> {
+  const cache = find(props, "cache");
+  const timeout = find(props, "timeout");
+  const concurrency = find(props, "concurrency");
+  const batch = find(props, "batch");
+  return {
+    cacheTtlSeconds: cache?.ttl && !cache.off ? positiveSeconds(cache.ttl, "cache ttl", sink) : undefined,
+    timeoutSeconds: timeout && positiveSeconds(timeout.duration, "timeout", sink),
+    concurrency: concurrency && wholeNumber(concurrency.count, "concurrency", { min: 1 }, sink),
+    batch: batch && batchOf(batch, op, sink),
+  };
+}
+
+/** Optional fields are absent, not undefined: the model is compared and serialized as plain data. */
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function lookupOp(ident: Ident, catalog: Catalog, sink: Diagnostic[]): OpInfo {
+  const op = catalog.ops.get(ident.text);
+  if (op) return op;
+  sink.push(diag("FLOW211", `unknown op '${ident.text}'${didYouMean(ident.text, catalog.ops.keys())}`, ident.range));
+  // Unknown op: accept any batch, metric or param so that one mistake reports once.
+  return { name: ident.text, ...UNKNOWN_OP };
+}
+
+function lookupModel(ident: Ident | undefined, catalog: Catalog, sink: Diagnostic[]): ModelInfo | undefined {
+  if (!ident) return undefined;
+  const model = catalog.models.get(ident.text);
+  if (!model) sink.push(diag("FLOW211", `unknown model '${ident.text}'${didYouMean(ident.text, catalog.models.keys())}`, ident.range));
+  return model;
+}
+
+function resolutionOf(prop: Kind<NodeProp, "resolution"> | undefined, sink: Diagnostic[]): { width: number; height: number } | undefined {
+  if (!prop) return undefined;
+  const { width, height } = prop.resolution;
+  if (width >= 1 && height >= 1) return { width, height };
+  sink.push(diag("FLOW212", `resolution ${width}x${height} must be at least 1x1`, prop.resolution.range));
+  return undefined;
+}
+
+function batchOf(prop: Kind<NodeProp, "batch">, op: OpInfo, sink: Diagnostic[]): number | undefined {
+  if (op.batchable) return wholeNumber(prop.size, "batch", { min: 1 }, sink);
+  sink.push(diag("FLOW212", `op '${op.name}' is not batchable: 'batch' is not allowed`, prop.range));
+  return undefined;
+}
+
+function argsOf(decl: NodeDecl, sink: Diagnostic[]): { source?: StreamRef; named: NodeStream["named"] } {
+  const [primary, ...extra] = decl.args.filter((a) => a.kind === "positional");
+  for (const arg of extra) {
+    sink.push(diag("FLOW212", `node '${decl.name.text}' reads one stream: pass '${arg.ref.name.text}' as a named argument (e.g. 'ref: ${arg.ref.name.text}')`, arg.range));
+  }
+  const named = firstOfEach(
+    decl.args.filter((a): a is NamedArg => a.kind === "named"),
+    (a) => `${a.name.text}:`,
+    `node '${decl.name.text}'`,
+    sink,
+  );
+  return {
+    ...(primary ? { source: { name: primary.ref.name.text, rejected: primary.ref.rejected !== undefined } } : {}),
+    named: [...named.values()].map((a) => ({ name: a.name.text, ref: { name: a.ref.name.text, rejected: a.ref.rejected !== undefined } })),
+  };
+}
+
+function paramsOf(decl: NodeDecl, op: OpInfo, props: NodeProp[], sink: Diagnostic[]): Record<string, unknown> {
+  const sites = new Map<string, { name: Ident; value: Value }>();
+  for (const prop of props) if (prop.kind === "param") sites.set(prop.name.text, prop);
+  const params = Object.fromEntries([...sites].map(([name, site]) => [name, paramJson(site.value)]));
+  sink.push(...paramDiagnostics(decl, op, params, sites));
+  return params;
+}
+
+/** The node's `cost` figures replace the model's; FLOW206 when a unit of the model's rate has no figure. */
+function pricing(
+  decl: NodeDecl,
+  props: NodeProp[],
+  model: ModelInfo | undefined,
+  resolution: { width: number; height: number } | undefined,
+  durationSeconds: Decimal | undefined,
+  sink: Diagnostic[],
+): { pricePerOutput: Decimal; overheadPerCall: Decimal } {
+  const perOutput = find(props, "cost", (p) => !p.perCall);
+  const perCall = find(props, "cost", (p) => p.perCall);
+  const modelProp = find(props, "model");
+  if (!modelProp && !perOutput && !perCall) {
+    sink.push(diag("FLOW214", `node '${decl.name.text}' has neither a model nor a cost: it is priced at 0 credits`, decl.name.range));
+  }
+  const unitFigure = (unit: ModelInfo["units"][number]): Decimal | undefined => {
+    if (unit === "item") return ONE;
+    if (unit === "megapixel") return resolution && dec(resolution.width).times(resolution.height).div(1_000_000);
+    return durationSeconds;
+  };
+  let price = perOutput ? dec(perOutput.amount.value) : undefined;
+  if (!price && model && modelProp) {
+    price = model.rate;
+    for (const unit of model.units) {
+      const figure = unitFigure(unit);
+      if (figure) price = price.times(figure);
+      else sink.push(diag("FLOW206", `model '${model.name}' is priced per ${unit}: node '${decl.name.text}' needs a ${unit === "megapixel" ? "resolution" : "duration"}`, modelProp.model.range));
+    }
+  }
+  return {
+    pricePerOutput: price ?? ZERO,
+    overheadPerCall: perCall ? dec(perCall.amount.value) : (model?.overhead ?? ZERO),
+  };
+}
+
+/** What gates and reviews share: the expected rate and the `else` clause. */
+function verdict(props: { kind: string; range: GateDecl["range"] }[], rate: PercentLit | undefined, label: string, sink: Diagnostic[]) {
+  const otherwise = props.find((p): p is ElseClause => p.kind === "else");
+  const action = otherwise?.action;
+  const upTo = action?.kind === "retry" ? wholeNumber(action.upTo, "up to", { min: 1, max: MAX_RETRY }, sink) : undefined;
+  const passRate = rate && fraction(rate, label, sink);
+  return {
+    passRate: passRate ?? ONE,
+    passRateGiven: passRate !== undefined,
+    discards: action !== undefined && (action.kind === "discard" || action.thenDiscard),
+    ...(action?.kind === "retry" ? { retry: { target: action.target.text, upTo: upTo ?? 1, chain: [] } } : {}),
+  };
+}
+
+export function gateStream(decl: GateDecl, sink: Diagnostic[]): GateStream {
+  const owner = `gate '${decl.name.text}'`;
+  const props = [...firstOfEach(decl.props, (p) => (p.kind === "expectPass" ? "expect pass" : "else"), owner, sink).values()];
+  const first = decl.conds[0];
+  for (const cond of decl.conds.slice(1)) {
+    if (first && cond.source.text !== first.source.text) {
+      sink.push(diag("FLOW212", `the conditions of ${owner} name different sources: '${cond.source.text}' here, '${first.source.text}' before`, cond.source.range));
+    }
+  }
+  return {
+    kind: "gate",
+    name: decl.name.text,
+    decl,
+    human: false,
+    source: { name: first?.source.text ?? "", rejected: false },
+    conds: decl.conds.map((c) => ({ metric: c.metric.text, op: c.op, threshold: dec(c.threshold.value) })),
+    ...verdict(props, find(props, "expectPass")?.percent, "expect pass", sink),
+  };
+}
+
+export function reviewStream(decl: ReviewDecl, sink: Diagnostic[]): GateStream {
+  const owner = `review '${decl.name.text}'`;
+  const key = (p: ReviewDecl["props"][number]): string => (p.kind === "expectApprove" ? "expect approve" : p.kind);
+  const props = [...firstOfEach(decl.props, key, owner, sink).values()];
+  const timeout = find(props, "timeout");
+  if (timeout) positiveSeconds(timeout.duration, "timeout", sink);
+  return {
+    kind: "gate",
+    name: decl.name.text,
+    decl,
+    human: true,
+    source: { name: decl.source.name.text, rejected: decl.source.rejected !== undefined },
+    conds: [],
+    ...verdict(props, find(props, "expectApprove")?.percent, "expect approve", sink),
+  };
+}
+
+export function selectStream(decl: SelectDecl, sink: Diagnostic[]): SelectStream {
+  let pick = 1;
+  if (decl.pick) {
+    if (decl.pick.value === "0") sink.push(diag("FLOW209", `select '${decl.name.text}' must pick at least 1`, decl.pick.range));
+    else pick = wholeNumber(decl.pick, "pick", { min: 1 }, sink) ?? 1;
+  }
+  return {
+    kind: "select",
+    name: decl.name.text,
+    decl,
+    source: decl.source.text,
+    pick,
+    by: decl.by.kind === "human" ? { kind: "human" } : { kind: decl.by.kind, metric: decl.by.metric.text },
+  };
+}
+
+/** The flow's budget: the first block; a percent alert becomes credits of the cap. */
+export function budgetOf(blocks: BudgetDecl[], sink: Diagnostic[]): Budget | undefined {
+  const [decl, ...more] = blocks;
+  if (!decl) return undefined;
+  for (const extra of more) sink.push(diag("FLOW212", `'budget' is given twice (first on line ${decl.keyword.start.line})`, extra.keyword));
+  const props = [...firstOfEach(decl.props, (p) => p.kind, "the budget", sink).values()];
+  const cap = find(props, "cap");
+  const alert = find(props, "alert");
+  const capCredits = cap && dec(cap.amount.value);
+  let alertCredits: Decimal | undefined;
+  if (alert?.amount) alertCredits = dec(alert.amount.value);
+  else if (alert?.percent && capCredits) alertCredits = capCredits.times(dec(alert.percent.value)).div(100);
+  else if (alert?.percent) sink.push(diag("FLOW212", "an alert in percent needs a 'cap'", alert.percent.range));
+  return {
+    ...(capCredits ? { cap: capCredits } : {}),
+    ...(alertCredits ? { alert: alertCredits } : {}),
+    strict: find(props, "strict") !== undefined,
+    decl,
+  };
+}

@@ -1,0 +1,105 @@
+// The front end's one entry point: text in, AST + diagnostics + comments out. Never throws.
+import { EOF, type ILexingError, type IRecognitionException, type IToken } from "chevrotain";
+import type { FlowFile, Position, Range } from "../compiler/ast";
+import { diag, sortDiagnostics, type Diagnostic } from "../compiler/diagnostics";
+import { AstBuilder, isReal, LineMap, tokenEnd } from "./ast-builder";
+import { flowParser } from "./parser";
+import { BadString, badStringMessage, lex, UnterminatedComment, type LexResult } from "./tokens";
+
+/** A line comment or a block comment, kept for the formatter. */
+export interface Comment {
+  /** as written, delimiters included */
+  text: string;
+  range: Range;
+  /** true for a block comment */
+  block: boolean;
+}
+
+export interface ParseResult {
+  ast: FlowFile;
+  /** FLOW101 syntax errors, sorted by position */
+  diagnostics: Diagnostic[];
+  comments: Comment[];
+}
+
+/** Parse a `.flow` text. Syntax errors come back as FLOW101 diagnostics, never as exceptions. */
+export function parse(text: string): ParseResult {
+  try {
+    return parseText(text);
+  } catch (error) {
+    return internalError(text, error);
+  }
+}
+
+/** 1-based line and column of a 0-based offset (clamped to the text). */
+export function positionAt(text: string, offset: number): Position {
+  return new LineMap(text).position(offset);
+}
+
+function parseText(text: string): ParseResult {
+  const builder = new AstBuilder(text);
+  const lexed = lex(text);
+  const { file, errors } = flowParser().parseTokens(lexed.tokens, builder);
+  const diagnostics = [
+    ...lexDiagnostics(lexed, builder),
+    // A bad string is reported once, by the lexer pass, not again wherever it makes the parse fail.
+    ...errors.filter((error) => error.token.tokenType !== BadString).map((error) => syntaxDiagnostic(error, lexed.tokens, builder)),
+    ...builder.diagnostics,
+  ];
+  return { ast: file, diagnostics: sortDiagnostics(unique(diagnostics)), comments: lexed.comments.map((token) => comment(token, builder)) };
+}
+
+function lexDiagnostics(lexed: LexResult, builder: AstBuilder): Diagnostic[] {
+  const found = lexed.errors.map((error) => unexpectedCharacters(error, builder));
+  for (const token of lexed.tokens) {
+    if (token.tokenType === BadString) found.push(diag("FLOW101", badStringMessage(token.image), builder.tokenRange(token)));
+  }
+  for (const token of lexed.comments) {
+    if (token.tokenType === UnterminatedComment) {
+      const opening = builder.lines.range(token.startOffset, token.startOffset + 2);
+      found.push(diag("FLOW101", "unterminated comment: this '/*' has no '*/' after it", opening));
+    }
+  }
+  return found;
+}
+
+function unexpectedCharacters(error: ILexingError, builder: AstBuilder): Diagnostic {
+  const skipped = builder.text.slice(error.offset, error.offset + error.length);
+  const what = skipped.length === 1 ? "character" : "characters";
+  return diag("FLOW101", `unexpected ${what} ${JSON.stringify(skipped)}`, builder.lines.range(error.offset, error.offset + error.length));
+}
+
+/** The offending token's range; at the end of the file, the point just after the last token. */
+function syntaxDiagnostic(error: IRecognitionException, tokens: IToken[], builder: AstBuilder): Diagnostic {
+  const token = error.token;
+  if (isReal(token) && token.tokenType !== EOF) return diag("FLOW101", error.message, builder.tokenRange(token));
+  const end = tokens.length === 0 ? 0 : tokenEnd(tokens[tokens.length - 1]);
+  return diag("FLOW101", error.message, builder.lines.range(end, end));
+}
+
+/** Recovery can report one error twice (once when it re-syncs, once when it gives up). */
+function unique(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.range.start.offset}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function comment(token: IToken, builder: AstBuilder): Comment {
+  return { text: token.image, range: builder.tokenRange(token), block: token.image.startsWith("/*") };
+}
+
+function internalError(text: unknown, error: unknown): ParseResult {
+  const source = typeof text === "string" ? text : "";
+  const lines = new LineMap(source);
+  const range = lines.range(0, 0);
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    ast: { kind: "file", imports: [], decls: [], range: lines.range(0, source.length) },
+    diagnostics: [diag("FLOW101", `internal parser error: ${reason}`, range)],
+    comments: [],
+  };
+}

@@ -1,0 +1,99 @@
+// File helpers for the local stores: atomic writes (temporary file, fsync, rename), JSON reads,
+// and the lock that keeps one process per run.
+import { mkdir, open, readFile, readdir, rm, unlink } from "node:fs/promises";
+import { hostname } from "node:os";
+import path from "node:path";
+import lockfile from "proper-lockfile";
+import writeFileAtomic from "write-file-atomic";
+import { RuntimeError } from "./errors";
+
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, { fsync: true });
+}
+
+/** undefined when the file does not exist */
+export async function readJsonIfExists<T>(file: string): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if (isCode(error, "ENOENT")) return undefined;
+    throw error;
+  }
+  return JSON.parse(text) as T;
+}
+
+export async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (error) {
+    if (isCode(error, "ENOENT") || isCode(error, "ENOTDIR")) return [];
+    throw error;
+  }
+}
+
+export async function removeIfExists(file: string): Promise<boolean> {
+  try {
+    await unlink(file);
+    return true;
+  } catch (error) {
+    if (isCode(error, "ENOENT")) return false;
+    throw error;
+  }
+}
+
+export async function removeTree(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+export function isCode(error: unknown, code: string): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}
+
+/** A short critical section across processes (a read-modify-write of one file). */
+export async function withFileLock<T>(target: string, work: () => Promise<T>): Promise<T> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const release = await lockfile.lock(target, { retries: { retries: 50, minTimeout: 10, maxTimeout: 200 }, stale: 10_000, realpath: false });
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
+}
+
+interface LockOwner {
+  pid: number;
+  host: string;
+}
+
+function alive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    return isCode(error, "EPERM");
+  }
+}
+
+/**
+ * The lock a process holds while it executes a run. A lock left by a killed process is taken over
+ * at once (its pid is gone), which a time-based stale lock could not do.
+ */
+export async function lockRun(dir: string, runId: string): Promise<() => Promise<void>> {
+  const file = path.join(dir, "lock");
+  await withFileLock(path.join(dir, ".lock-guard"), async () => {
+    const owner = await readJsonIfExists<LockOwner>(file).catch(() => undefined);
+    if (owner && alive(owner)) {
+      throw new RuntimeError("run-busy", `run ${runId} is being executed by process ${owner.pid}`);
+    }
+    await removeIfExists(file);
+    const handle = await open(file, "wx");
+    await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname() }));
+    await handle.close();
+  });
+  return async () => {
+    await removeIfExists(file);
+  };
+}

@@ -1,0 +1,362 @@
+// The runtime's public API: what a generated module's `run()` and the CLI call.
+//
+//   startRun(graph, options)        run a flow (inputs, seed, scenario, cap, provider, deciders)
+//   resumeRun(runId, options)       continue a paused, awaiting-review, failed or killed run
+//   recordDecisions(runId, doc)     decisions for a run awaiting review (then resumeRun)
+//   ack(runId)                      acknowledge a run's alert flag
+//   getRecord / listRuns / report   run records and the per-node report
+//   cacheList / cacheClear          the on-disk cache
+import path from "node:path";
+import { MemoryBudgetStore } from "./budget";
+import { FileCacheStore, type CacheEntryInfo, type CacheFilter } from "./cache";
+import { systemClock, type Clock } from "./clock";
+import { credits, exact } from "./credits";
+import { checkDecisions, loadDecisionsFile, SimulatedDecider, type ReviewDecider } from "./deciders";
+import { AlertFlagError, DecisionsError, InputError, ProviderConfigError, RuntimeError } from "./errors";
+import { retryChains } from "./executor";
+import type { FlowGraph, GraphInput, Scenario } from "./graph";
+import { checkCount, inputDigest, loadInputs, type InputItem } from "./inputs";
+import { notifiers, type Notifier, type NotifyOptions } from "./notify";
+import type { Provider } from "./provider";
+import { HttpProvider, loadEndpoints } from "./providers/http";
+import { SimulatedProvider, synthesizeInput, synthesizedCount } from "./providers/simulated";
+import { recordEvent, type RunRecord } from "./record";
+import { FileRunStore, type DecisionsDoc, type ProviderSpec, type RunConfig } from "./runs";
+import { initialRecord, runSegment, type Stores } from "./session";
+import type { Item, RunEvent, RunStatus } from "./types";
+
+export interface StoreOptions {
+  /** where runs and the cache live: default $FLOWC_HOME, else .flowc in the working directory */
+  home?: string;
+  /** replace the local stores (e.g. shared ones) */
+  stores?: Partial<Stores>;
+  clock?: Clock;
+}
+
+export interface SegmentOptions extends StoreOptions {
+  /** overrides the flow's cap for this run (on resume: the new cap) */
+  cap?: string | number;
+  /** default: the simulated provider (on resume: the one the run started with) */
+  provider?: Provider;
+  /** endpoints file for the HTTP provider */
+  httpConfig?: string;
+  /** per-call latency of the simulated provider, in ms */
+  latencyMs?: number;
+  /** decides reviews and human selects (after decisions recorded for the run) */
+  decider?: ReviewDecider;
+  /** a decisions file (JSON, see schemas/decisions.schema.json) */
+  decisionsFile?: string;
+  /** the simulated provider decides reviews and human selects at their expected rates (seeded) */
+  simulateHumans?: boolean;
+  /** how the owner hears about pauses and alerts (default: a line on stderr) */
+  notify?: NotifyOptions;
+  notifiers?: Notifier[];
+  onEvent?: (event: RunEvent) => void;
+  /** keep the items reaching the outputs in the result (default true) */
+  collectOutputs?: boolean;
+  /** calls in flight per node, for nodes without `concurrency` (default 16) */
+  concurrency?: number;
+}
+
+export interface RunOptions extends SegmentOptions {
+  /** NAME → file or folder path(s); inputs not given are synthesised */
+  inputs?: Record<string, string | string[]>;
+  /** resolves relative input paths (default: the working directory) */
+  cwd?: string;
+  seed?: number;
+  /** forced outcomes: `WORST_SCENARIO` spends exactly the worst case */
+  scenario?: Scenario;
+  /** acknowledge the flow's alert flags before starting */
+  ack?: boolean;
+}
+
+export type ResumeOptions = SegmentOptions;
+
+export interface RunResult {
+  runId: string;
+  status: RunStatus;
+  record: RunRecord;
+  /** per output ref, the items that reached it (empty when collectOutputs is false) */
+  outputs: Record<string, Item[]>;
+}
+
+export interface RunSummaryRow {
+  runId: string;
+  flow: string;
+  status: RunStatus;
+  spent: string;
+  worstCase: string;
+  cap?: string;
+  flagged: boolean;
+  acknowledged: boolean;
+  startedAt: string;
+  endedAt?: string;
+}
+
+export interface CacheListing {
+  entries: (CacheEntryInfo & { ageSeconds: number })[];
+  /** per flow and node: entries and bytes */
+  nodes: { flow: string; node: string; entries: number; bytes: number; oldestSeconds: number; newestSeconds: number }[];
+  totalBytes: number;
+}
+
+export function flowcHome(options: StoreOptions = {}): string {
+  return options.home ?? process.env.FLOWC_HOME ?? path.join(process.cwd(), ".flowc");
+}
+
+function storesOf(options: StoreOptions): Stores {
+  const home = flowcHome(options);
+  return {
+    runs: options.stores?.runs ?? new FileRunStore(home),
+    cache: options.stores?.cache ?? new FileCacheStore(path.join(home, "cache")),
+    budget: options.stores?.budget ?? new MemoryBudgetStore(),
+  };
+}
+
+export async function startRun(graph: FlowGraph, options: RunOptions = {}): Promise<RunResult> {
+  const stores = storesOf(options);
+  const clock = options.clock ?? systemClock;
+  retryChains(graph);
+  await checkFlags(graph.flow, stores, options.ack === true, clock);
+  const seed = options.seed ?? 0;
+  const spec: ProviderSpec = options.provider ? { kind: "custom", name: options.provider.name } : options.httpConfig ? { kind: "http", configPath: path.resolve(options.httpConfig) } : { kind: "simulated", ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}) };
+  const provider = options.provider ?? (await providerOf(spec, seed, options.scenario, options.latencyMs));
+  prepare(provider, graph);
+  const decider = await deciderOf(options, seed, options.simulateHumans === true);
+  const given = resolvePaths(options.inputs ?? {}, options.cwd);
+  const inputs = await allInputs(graph, given, options.scenario);
+  const cap = options.cap !== undefined ? exact(credits(options.cap)) : graph.budget.cap;
+  const config = await stores.runs.create(
+    {
+      flow: graph.flow,
+      graph,
+      seed,
+      ...(options.scenario ? { scenario: options.scenario } : {}),
+      ...(cap !== undefined ? { cap } : {}),
+      inputs: given,
+      inputDigests: Object.fromEntries(Object.entries(inputs).map(([name, items]) => [name, inputDigest(items)])),
+      provider: spec,
+      simulateHumans: options.simulateHumans === true,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      createdAt: clock.now(),
+    },
+    clock,
+  );
+  const record = initialRecord(config, provider.name, clock);
+  return segment(config, record, stores, provider, inputs, decider, options, clock);
+}
+
+export async function resumeRun(runId: string, options: ResumeOptions = {}): Promise<RunResult> {
+  const stores = storesOf(options);
+  const clock = options.clock ?? systemClock;
+  let config = await stores.runs.config(runId);
+  const record = await stores.runs.readRecord(runId);
+  if (record.status === "completed") throw new RuntimeError("run-state", `run ${runId} already completed; nothing to resume`);
+  if (options.cap !== undefined) config = { ...config, cap: exact(credits(options.cap)) };
+  if (options.latencyMs !== undefined && config.provider.kind === "simulated") config = { ...config, provider: { kind: "simulated", latencyMs: options.latencyMs } };
+  const provider = options.provider ?? (await providerOf(config.provider, config.seed, config.scenario, options.latencyMs));
+  prepare(provider, config.graph);
+  const decider = await deciderOf(options, config.seed, config.simulateHumans);
+  const inputs = await allInputs(config.graph, config.inputs, config.scenario);
+  for (const [name, items] of Object.entries(inputs)) {
+    const before = config.inputDigests[name];
+    if (before !== undefined && before !== inputDigest(items)) throw new InputError(name, `its items changed since run ${runId} started; a resumed run must see the same inputs`);
+  }
+  await stores.runs.updateConfig(config);
+  return segment(config, record, stores, provider, inputs, decider, options, clock);
+}
+
+async function segment(config: RunConfig, record: RunRecord, stores: Stores, provider: Provider, inputs: Record<string, InputItem[]>, decider: ReviewDecider | undefined, options: SegmentOptions, clock: Clock): Promise<RunResult> {
+  const result = await runSegment({
+    config,
+    record,
+    stores,
+    provider,
+    inputs,
+    ...(decider ? { decider } : {}),
+    notifiers: options.notifiers ?? notifiers(options.notify),
+    clock,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    collectOutputs: options.collectOutputs !== false,
+  });
+  return { runId: config.runId, status: result.record.status, record: result.record, outputs: result.outputs };
+}
+
+async function checkFlags(flow: string, stores: Stores, acknowledge: boolean, clock: Clock): Promise<void> {
+  const flags = await stores.runs.flags(flow);
+  if (flags.length === 0) return;
+  if (!acknowledge) throw new AlertFlagError(flow, flags.map((f) => f.runId));
+  for (const flag of flags) await acknowledgeRun(flag.runId, stores, clock);
+}
+
+async function providerOf(spec: ProviderSpec, seed: number, scenario: Scenario | undefined, latencyMs: number | undefined): Promise<Provider> {
+  switch (spec.kind) {
+    case "simulated":
+      return new SimulatedProvider({ seed, ...(scenario ? { scenario } : {}), latencyMs: latencyMs ?? spec.latencyMs ?? 0 });
+    case "http":
+      return new HttpProvider(await loadEndpoints(spec.configPath));
+    case "custom":
+      throw new ProviderConfigError("resume", [`the run used provider "${spec.name}": pass it again`]);
+  }
+}
+
+function prepare(provider: Provider, graph: FlowGraph): void {
+  const found = provider.prepare?.(graph) ?? [];
+  if (found.length > 0) throw new ProviderConfigError(`provider ${provider.name}`, found);
+}
+
+async function deciderOf(options: SegmentOptions, seed: number, simulateHumans: boolean): Promise<ReviewDecider | undefined> {
+  if (options.decider) return options.decider;
+  if (options.decisionsFile) return loadDecisionsFile(options.decisionsFile);
+  return simulateHumans ? new SimulatedDecider(seed) : undefined;
+}
+
+function resolvePaths(given: Record<string, string | string[]>, cwd = process.cwd()): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(given).map(([name, paths]) => [name, (Array.isArray(paths) ? paths : [paths]).map((p) => path.resolve(cwd, p))]));
+}
+
+/** Given inputs read from disk; the others synthesised (scenario count, else expected count). */
+async function allInputs(graph: FlowGraph, given: Record<string, string | string[]>, scenario: Scenario | undefined): Promise<Record<string, InputItem[]>> {
+  const loaded = await loadInputs(graph, given);
+  const inputs: Record<string, InputItem[]> = {};
+  for (const input of graph.streams.filter((s): s is GraphInput => s.kind === "input")) {
+    const items = loaded[input.name] ?? synthesizeInput(input, synthesizedCount(input, scenario));
+    if (!loaded[input.name]) checkCount(input, items.length, "the synthesised input");
+    inputs[input.name] = items;
+  }
+  return inputs;
+}
+
+export async function recordDecisions(runId: string, decisions: unknown, options: StoreOptions = {}): Promise<RunRecord> {
+  const stores = storesOf(options);
+  const doc = checkDecisions(decisions, `decisions for run ${runId}`);
+  const config = await stores.runs.config(runId);
+  const record = await stores.runs.readRecord(runId);
+  const found = decisionProblems(config.graph, record, doc);
+  if (found.length > 0) throw new DecisionsError(`decisions for run ${runId}`, found);
+  await stores.runs.addDecisions(runId, doc);
+  const count = Object.values(doc.reviews ?? {}).reduce((n, items) => n + Object.keys(items).length, 0) + Object.values(doc.selects ?? {}).reduce((n, items) => n + Object.keys(items).length, 0);
+  record.events.push(recordEvent(options.clock ?? systemClock, "decisions-recorded", `${count} decision(s) recorded; resume with \`flowc resume ${runId}\``, { count }));
+  await stores.runs.writeRecord(record);
+  return record;
+}
+
+/** Stream names must be reviews and human selects; items must be pending (when any are). */
+function decisionProblems(graph: FlowGraph, record: RunRecord, doc: DecisionsDoc): string[] {
+  const found: string[] = [];
+  const byName = new Map(graph.streams.map((s) => [s.name, s]));
+  const pending = new Map(record.pending.map((p) => [`${p.stream}\u0000${p.itemId}`, p]));
+  for (const [stream, items] of Object.entries(doc.reviews ?? {})) {
+    const s = byName.get(stream);
+    if (s?.kind !== "gate" || !s.human) {
+      found.push(`${stream} is not a review of flow ${graph.flow}`);
+      continue;
+    }
+    for (const itemId of Object.keys(items)) if (pending.size > 0 && !pending.has(`${stream}\u0000${itemId}`)) found.push(`${stream}: item ${itemId} is not awaiting review (pending: ${pendingIds(record, stream)})`);
+  }
+  for (const [stream, groups] of Object.entries(doc.selects ?? {})) {
+    const s = byName.get(stream);
+    if (s?.kind !== "select" || s.by.kind !== "human") {
+      found.push(`${stream} is not a human select of flow ${graph.flow}`);
+      continue;
+    }
+    for (const [groupId, chosen] of Object.entries(groups)) {
+      const p = pending.get(`${stream}\u0000${groupId}`);
+      if (!p) {
+        if (pending.size > 0) found.push(`${stream}: ${groupId} is not awaiting a choice (pending: ${pendingIds(record, stream)})`);
+        continue;
+      }
+      const unknown = chosen.filter((id) => !(p.variants ?? []).includes(id));
+      if (unknown.length > 0) found.push(`${stream}: ${unknown.join(", ")} not among the variants of ${groupId} (${(p.variants ?? []).join(", ")})`);
+      if (p.pick !== undefined && chosen.length !== p.pick) found.push(`${stream}: ${groupId} keeps exactly ${p.pick} variant(s), got ${chosen.length}`);
+    }
+  }
+  return found;
+}
+
+function pendingIds(record: RunRecord, stream: string): string {
+  return record.pending.filter((p) => p.stream === stream).map((p) => p.itemId).join(", ") || "none";
+}
+
+export async function ack(runId: string, options: StoreOptions = {}): Promise<RunRecord> {
+  return acknowledgeRun(runId, storesOf(options), options.clock ?? systemClock);
+}
+
+async function acknowledgeRun(runId: string, stores: Stores, clock: Clock): Promise<RunRecord> {
+  const record = await stores.runs.readRecord(runId);
+  await stores.runs.clearFlag(record.flow, runId);
+  if (!record.flagged || record.acknowledged) return record;
+  record.acknowledged = true;
+  record.events.push(recordEvent(clock, "acknowledged", `alert acknowledged; runs of ${record.flow} may start again`));
+  await stores.runs.writeRecord(record);
+  return record;
+}
+
+export async function getRecord(runId: string, options: StoreOptions = {}): Promise<RunRecord> {
+  return storesOf(options).runs.readRecord(runId);
+}
+
+export async function listRuns(options: StoreOptions = {}): Promise<RunSummaryRow[]> {
+  const records = await storesOf(options).runs.list();
+  return records.map((r) => ({
+    runId: r.runId,
+    flow: r.flow,
+    status: r.status,
+    spent: r.totals.spent,
+    worstCase: r.totals.worstCase,
+    ...(r.cap !== undefined ? { cap: r.cap } : {}),
+    flagged: r.flagged,
+    acknowledged: r.acknowledged,
+    startedAt: r.startedAt,
+    ...(r.endedAt ? { endedAt: r.endedAt } : {}),
+  }));
+}
+
+export async function cacheList(options: StoreOptions = {}): Promise<CacheListing> {
+  const now = (options.clock ?? systemClock).now();
+  const entries = (await storesOf(options).cache.list()).map((e) => ({ ...e, ageSeconds: Math.max(0, Math.floor((now - e.createdAt) / 1000)) }));
+  const nodes = new Map<string, CacheListing["nodes"][number]>();
+  for (const e of entries) {
+    const key = `${e.flow}\u0000${e.node}`;
+    const row = nodes.get(key) ?? { flow: e.flow, node: e.node, entries: 0, bytes: 0, oldestSeconds: e.ageSeconds, newestSeconds: e.ageSeconds };
+    row.entries++;
+    row.bytes += e.size;
+    row.oldestSeconds = Math.max(row.oldestSeconds, e.ageSeconds);
+    row.newestSeconds = Math.min(row.newestSeconds, e.ageSeconds);
+    nodes.set(key, row);
+  }
+  return { entries, nodes: [...nodes.values()], totalBytes: entries.reduce((n, e) => n + e.size, 0) };
+}
+
+/** Removes cache entries (all, one flow's, one node's); returns how many. */
+export async function cacheClear(filter: CacheFilter = {}, options: StoreOptions = {}): Promise<number> {
+  return storesOf(options).cache.clear(filter);
+}
+
+export type { FlowGraph, GraphGate, GraphInput, GraphNode, GraphRef, GraphSelect, GraphStream, Scenario } from "./graph";
+export type { Item, RunEvent, RunStatus, PendingDecision, CallRequest, CallOutcome, ProviderOutput } from "./types";
+export type { RunRecord, NodeRecord, RecordEvent } from "./record";
+export type { Provider, CallDispatcher } from "./provider";
+export type { BudgetStore, Reservation } from "./budget";
+export type { CacheStore, CacheEntry, CacheEntryInfo, CacheFilter } from "./cache";
+export type { Journal, JournalEntry } from "./journal";
+export type { RunStore, RunConfig, DecisionsDoc, AlertFlag } from "./runs";
+export type { ReviewDecider, ReviewRequest, SelectRequest } from "./deciders";
+export type { Notifier, NotifyOptions, RunSummary } from "./notify";
+export type { Clock } from "./clock";
+export type { Stores } from "./session";
+export { MemoryBudgetStore } from "./budget";
+export { FileCacheStore } from "./cache";
+export { FileJournal } from "./journal";
+export { FileRunStore } from "./runs";
+export { ManualClock, systemClock } from "./clock";
+export { SimulatedProvider } from "./providers/simulated";
+export { HttpProvider, loadEndpoints } from "./providers/http";
+export { LocalDispatcher } from "./provider";
+export { DocumentDecider, InteractiveDecider, SimulatedDecider, checkDecisions, loadDecisionsFile } from "./deciders";
+export { CommandNotifier, StreamNotifier, WebhookNotifier } from "./notify";
+export { loadInputs } from "./inputs";
+export { validateRecord } from "./record";
+export { report, renderReport, type RunReport, type ReportFormat } from "./report";
+export { createTtyRenderer, createLineLogger, createJsonLogger } from "./progress";
+export { RuntimeError, RunNotFoundError, InputError, AlertFlagError, DecisionsError, ProviderConfigError } from "./errors";

@@ -1,0 +1,97 @@
+// Telling the owner that a run paused or crossed its alert: a line on stderr, and optionally a
+// command (the summary JSON on its stdin) and a webhook (the summary POSTed as JSON). A channel
+// that fails is reported as an event; it never fails the run.
+import { spawn } from "node:child_process";
+import type { Writable } from "node:stream";
+
+export interface RunSummary {
+  runId: string;
+  flow: string;
+  status: string;
+  reason?: string;
+  spent: string;
+  cap?: string;
+  alert?: string;
+  pending: number;
+  message: string;
+}
+
+export interface Notifier {
+  readonly channel: string;
+  notify(summary: RunSummary): Promise<void>;
+}
+
+export class StreamNotifier implements Notifier {
+  readonly channel = "stderr";
+  constructor(readonly stream: Writable = process.stderr) {}
+  async notify(summary: RunSummary): Promise<void> {
+    this.stream.write(`flowc: ${summary.message}\n`);
+  }
+}
+
+export class CommandNotifier implements Notifier {
+  readonly channel: string;
+  constructor(
+    readonly command: string,
+    readonly timeoutMs = 30_000,
+  ) {
+    this.channel = `command ${command}`;
+  }
+
+  notify(summary: RunSummary): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.command, { shell: true, stdio: ["pipe", "ignore", "pipe"], timeout: this.timeoutMs });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("error", reject);
+      child.on("close", (code, signal) => {
+        if (code === 0) resolve();
+        else reject(new Error(`exited with ${signal ?? `status ${code}`}${stderr ? `: ${stderr.trim().slice(0, 200)}` : ""}`));
+      });
+      child.stdin.on("error", () => undefined); // a command that ignores stdin may close it early
+      child.stdin.end(JSON.stringify(summary));
+    });
+  }
+}
+
+export class WebhookNotifier implements Notifier {
+  readonly channel: string;
+  constructor(
+    readonly url: string,
+    readonly timeoutMs = 10_000,
+  ) {
+    this.channel = `webhook ${url}`;
+  }
+
+  async notify(summary: RunSummary): Promise<void> {
+    const response = await fetch(this.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(summary),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  }
+}
+
+export interface NotifyOptions {
+  /** false: no stderr line */
+  stderr?: Writable | false;
+  command?: string;
+  webhook?: string;
+}
+
+export function notifiers(options: NotifyOptions = {}): Notifier[] {
+  const list: Notifier[] = [];
+  if (options.stderr !== false) list.push(new StreamNotifier(options.stderr ?? process.stderr));
+  if (options.command) list.push(new CommandNotifier(options.command));
+  if (options.webhook) list.push(new WebhookNotifier(options.webhook));
+  return list;
+}
+
+/** Notifies every channel; returns the ones that failed. */
+export async function notifyAll(list: Notifier[], summary: RunSummary): Promise<{ channel: string; error: string }[]> {
+  const results = await Promise.allSettled(list.map((n) => n.notify(summary)));
+  return results.flatMap((result, i) => (result.status === "rejected" ? [{ channel: list[i]!.channel, error: String(result.reason instanceof Error ? result.reason.message : result.reason) }] : []));
+}

@@ -1,0 +1,47 @@
+// How a call reaches a model. A Provider carries out one attempt; a CallDispatcher decides how the
+// attempt gets there (directly in this process here; through a queue in a later deployment) and
+// enforces the node's timeout. Whatever goes wrong in an attempt becomes a failed attempt.
+import type { FlowGraph } from "./graph";
+import type { CallOutcome, CallRequest } from "./types";
+
+export interface Provider {
+  readonly name: string;
+  /** problems that would make calls fail, found before any credit is spent */
+  prepare?(graph: FlowGraph): string[];
+  call(request: CallRequest, signal: AbortSignal): Promise<CallOutcome>;
+}
+
+export interface CallDispatcher {
+  dispatch(request: CallRequest, timeoutMs: number | undefined): Promise<CallOutcome>;
+}
+
+const never = new AbortController().signal;
+
+export class LocalDispatcher implements CallDispatcher {
+  constructor(readonly provider: Provider) {}
+
+  async dispatch(request: CallRequest, timeoutMs: number | undefined): Promise<CallOutcome> {
+    if (timeoutMs === undefined) return this.attempt(request, never);
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<CallOutcome>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        resolve({ ok: false, error: `timed out after ${timeoutMs} ms` });
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.attempt(request, controller.signal), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async attempt(request: CallRequest, signal: AbortSignal): Promise<CallOutcome> {
+    try {
+      return await this.provider.call(request, signal);
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}

@@ -1,0 +1,166 @@
+// `flowc report RUN`: a run's nodes by credits, highest first, with their share of the spend and
+// the top two nodes' share, rendered as text, JSON (credits as exact number literals) or markdown.
+import { credits, exact, rounded, ZERO, type Decimal } from "./credits";
+import type { RunRecord } from "./record";
+
+export interface ReportRow {
+  name: string;
+  op?: string;
+  calls: number;
+  attempts: number;
+  itemsIn: number;
+  itemsOut: number;
+  failedItems: number;
+  cacheHits: number;
+  credits: Decimal;
+  /** of the run's spend, as a fraction */
+  share: Decimal;
+}
+
+export interface RunReport {
+  runId: string;
+  flow: string;
+  status: RunRecord["status"];
+  reason?: string;
+  spent: Decimal;
+  cap?: Decimal;
+  worstCase: Decimal;
+  expected: Decimal;
+  cacheHits: number;
+  cacheSaved: Decimal;
+  pending: number;
+  flagged: boolean;
+  rows: ReportRow[];
+  topTwo: string[];
+  topTwoShare: Decimal;
+}
+
+export type ReportFormat = "text" | "json" | "markdown";
+
+export function report(record: RunRecord): RunReport {
+  const spent = credits(record.totals.spent);
+  const rows = record.nodes
+    .filter((n) => n.kind === "node")
+    .map((n) => {
+      const spentHere = credits(n.credits);
+      return {
+        name: n.name,
+        ...(n.op ? { op: n.op } : {}),
+        calls: n.calls,
+        attempts: n.attempts,
+        itemsIn: n.itemsIn,
+        itemsOut: n.itemsOut,
+        failedItems: n.failedItems,
+        cacheHits: n.cacheHits,
+        credits: spentHere,
+        share: spent.isZero() ? ZERO : spentHere.dividedBy(spent),
+      };
+    })
+    .sort((a, b) => b.credits.comparedTo(a.credits) || a.name.localeCompare(b.name));
+  const topTwo = rows.slice(0, 2);
+  return {
+    runId: record.runId,
+    flow: record.flow,
+    status: record.status,
+    ...(record.reason ? { reason: record.reason } : {}),
+    spent,
+    ...(record.cap !== undefined ? { cap: credits(record.cap) } : {}),
+    worstCase: credits(record.totals.worstCase),
+    expected: credits(record.totals.expected),
+    cacheHits: record.totals.cacheHits,
+    cacheSaved: credits(record.totals.cacheSaved),
+    pending: record.pending.length,
+    flagged: record.flagged && !record.acknowledged,
+    rows,
+    topTwo: topTwo.map((r) => r.name),
+    topTwoShare: topTwo.reduce((total, r) => total.plus(r.share), ZERO),
+  };
+}
+
+export function renderReport(data: RunReport, format: ReportFormat = "text"): string {
+  switch (format) {
+    case "json":
+      return renderJson(data);
+    case "markdown":
+      return renderMarkdown(data);
+    default:
+      return renderText(data);
+  }
+}
+
+function percent(share: Decimal): string {
+  return `${share.times(100).toDecimalPlaces(1).toFixed(1)}%`;
+}
+
+function headline(data: RunReport): string[] {
+  const cap = data.cap ? ` of a cap of ${exact(data.cap)}` : "";
+  const status = data.reason && data.status !== "completed" ? `${data.status} (${data.reason})` : data.status;
+  const lines = [
+    `run ${data.runId} · flow ${data.flow} · ${status}${data.flagged ? " · alert flagged" : ""}`,
+    `spent ${exact(data.spent)} credits${cap} · worst case ${exact(data.worstCase)} · expected ${rounded(data.expected, 6)}`,
+  ];
+  if (data.cacheHits > 0) lines.push(`cache: ${data.cacheHits} hit(s), ${exact(data.cacheSaved)} credits saved`);
+  if (data.pending > 0) lines.push(`${data.pending} decision(s) awaiting review`);
+  return lines;
+}
+
+const COLUMNS = ["node", "calls", "attempts", "items in", "items out", "failed", "cache hits", "credits", "share"];
+
+function cells(row: ReportRow): string[] {
+  return [row.name, String(row.calls), String(row.attempts), String(row.itemsIn), String(row.itemsOut), String(row.failedItems), String(row.cacheHits), exact(row.credits), percent(row.share)];
+}
+
+function topTwoLine(data: RunReport): string {
+  return data.topTwo.length === 0 ? "no nodes" : `top two: ${data.topTwo.join(", ")} = ${percent(data.topTwoShare)} of the spend`;
+}
+
+function renderText(data: RunReport): string {
+  const table = [COLUMNS, ...data.rows.map(cells)];
+  const widths = COLUMNS.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+  const lines = table.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd());
+  return [...headline(data), "", ...lines, "", topTwoLine(data), ""].join("\n");
+}
+
+function renderMarkdown(data: RunReport): string {
+  const head = `| ${COLUMNS.join(" | ")} |`;
+  const rule = `|${COLUMNS.map((_, c) => (c === 0 ? " --- " : " ---: ")).join("|")}|`;
+  const rows = data.rows.map((r) => `| ${cells(r).join(" | ")} |`);
+  return [`## Run ${data.runId}`, "", ...headline(data).map((l) => `${l}  `), "", head, rule, ...rows, "", topTwoLine(data), ""].join("\n");
+}
+
+/** Hand-written so credits go out as their exact decimal digits, never through a float. */
+function renderJson(data: RunReport): string {
+  const num = (d: Decimal) => exact(d);
+  const rows = data.rows.map((r) =>
+    [
+      `{"name": ${JSON.stringify(r.name)}`,
+      ...(r.op ? [`"op": ${JSON.stringify(r.op)}`] : []),
+      `"calls": ${r.calls}`,
+      `"attempts": ${r.attempts}`,
+      `"itemsIn": ${r.itemsIn}`,
+      `"itemsOut": ${r.itemsOut}`,
+      `"failedItems": ${r.failedItems}`,
+      `"cacheHits": ${r.cacheHits}`,
+      `"credits": ${num(r.credits)}`,
+      `"share": ${rounded(r.share, 12)}}`,
+    ].join(", "),
+  );
+  const fields = [
+    `"runId": ${JSON.stringify(data.runId)}`,
+    `"flow": ${JSON.stringify(data.flow)}`,
+    `"status": ${JSON.stringify(data.status)}`,
+    ...(data.reason ? [`"reason": ${JSON.stringify(data.reason)}`] : []),
+    `"spent": ${num(data.spent)}`,
+    ...(data.cap ? [`"cap": ${num(data.cap)}`] : []),
+    `"worstCase": ${num(data.worstCase)}`,
+    `"expected": ${rounded(data.expected, 12)}`,
+    `"cacheHits": ${data.cacheHits}`,
+    `"cacheSaved": ${num(data.cacheSaved)}`,
+    `"pending": ${data.pending}`,
+    `"flagged": ${data.flagged}`,
+    `"nodes": [${rows.length ? `\n    ${rows.join(",\n    ")}\n  ` : ""}]`,
+    `"topTwo": ${JSON.stringify(data.topTwo)}`,
+    `"topTwoShare": ${rounded(data.topTwoShare, 12)}`,
+  ];
+  return `{\n  ${fields.join(",\n  ")}\n}\n`;
+}

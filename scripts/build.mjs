@@ -1,0 +1,29 @@
+// Bundles the CLI (and the benchmarks) with esbuild so that start-up does not pay for resolving
+// hundreds of modules. TypeScript, ts-morph and prettier stay external: only the commands that
+// need them load them, lazily.
+import { build } from "esbuild";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const entries = { cli: "cli/main.ts", runtime: "runtime/index.ts", bench: "bench/main.ts" };
+const entryPoints = Object.fromEntries(
+  Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))).map(([name, file]) => [name, path.join(root, file)]),
+);
+
+await build({
+  entryPoints,
+  outdir: path.join(root, "dist"),
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: true,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  external: ["typescript", "ts-morph", "prettier", "prettier/*", "vscode-languageserver", "vscode-languageserver/*", "bullmq", "ioredis", "js-yaml"],
+  // esbuild's ESM output needs a real `require` for CommonJS dependencies that call it.
+  banner: { js: "import { createRequire as __flowcCreateRequire } from 'node:module'; const require = __flowcCreateRequire(import.meta.url);" },
+  logLevel: "warning",
+});

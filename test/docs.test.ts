@@ -1,0 +1,70 @@
+// The user documentation keeps up with the code: every diagnostic code has a row in the reference,
+// every built-in op is described with its metrics and params, and the README's test command is the
+// one CI runs.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { CODES } from "../compiler/diagnostics";
+import { BUILTIN_OPS } from "../compiler/builtins";
+import { ROOT } from "./cli-spawn";
+
+const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
+const language = read("docs/language.md");
+
+/** The rows of the diagnostics table: `| FLOW201 | error | unknown name |`. */
+function diagnosticRows(text: string): Map<string, string> {
+  const rows = new Map<string, string>();
+  for (const match of text.matchAll(/^\| (FLOW\d{3}) \| ([^|]+) \|/gm)) rows.set(match[1]!, match[2]!.trim());
+  return rows;
+}
+
+/** The row of the built-in ops table for one op. */
+function opRow(text: string, op: string): string | undefined {
+  return text.split("\n").find((line) => line.startsWith(`| \`${op}\` |`));
+}
+
+describe("docs/language.md", () => {
+  const rows = diagnosticRows(language);
+
+  test.each(Object.keys(CODES))("has a row for %s with its default severity", (code) => {
+    const severity = CODES[code as keyof typeof CODES].severity;
+    expect(rows.get(code)).toMatch(new RegExp(`^${severity}\\b`));
+  });
+
+  test("lists no code that the compiler does not have", () => {
+    expect([...rows.keys()].filter((code) => !(code in CODES))).toEqual([]);
+  });
+
+  test.each([...BUILTIN_OPS.keys()])("describes the built-in op %s: metrics, batchable, params", (name) => {
+    const op = BUILTIN_OPS.get(name)!;
+    const row = opRow(language, name);
+    expect(row, `no row for ${name} in section 8`).toBeDefined();
+    const cells = row!.split("|").map((cell) => cell.trim());
+    for (const metric of Object.keys(op.metrics)) expect(cells[2]).toContain(`\`${metric}\``);
+    expect(cells[3]).toBe(op.batchable ? "yes" : "no");
+    const params = Object.keys((op.schema.properties ?? {}) as Record<string, unknown>);
+    // `video` refers to the params of `generate` rather than repeating them.
+    const listed = (param: string) => cells[4]!.includes(`\`${param}\``) || (name === "video" && opRow(language, "generate")!.includes(`\`${param}\``));
+    expect(params.filter((param) => !listed(param))).toEqual([]);
+  });
+
+  test("has the section on departures from the contract", () => {
+    expect(language).toContain("## Where flowc extends or departs from the contract, and why");
+  });
+});
+
+describe("README.md", () => {
+  const readme = read("README.md");
+
+  test("the quick start is two commands, the second `npm test`", () => {
+    const quickStart = readme.split("## Quick start")[1]?.split("\n## ")[0] ?? "";
+    const commands = [...quickStart.matchAll(/^```(?:sh|bash|shell)?\n([\s\S]*?)```/gm)].flatMap((m) => m[1]!.trim().split("\n"));
+    expect(commands).toHaveLength(2);
+    expect(commands[0]).toMatch(/^npm ci && npx flowc /);
+    expect(commands[1]).toBe("npm test");
+  });
+
+  test(".ci/run runs the README's test command with the JSON reporter added", () => {
+    expect(read(".ci/run")).toMatch(/^npm test -- .*--reporter=json/m);
+  });
+});
