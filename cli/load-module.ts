@@ -1,8 +1,10 @@
 // Executes a generated flow module in memory, so that `flowc run` runs exactly what `flowc compile`
-// prints: the TypeScript is transpiled (typescript, loaded lazily), its `flowc/runtime` import is
-// pointed at the bundled runtime's absolute file URL, and the result is imported from a `data:`
-// URL. A data: module may import absolute file: URLs (not relative or bare specifiers), which is
-// why the runtime import is rewritten rather than resolved.
+// prints: the TypeScript is transpiled with `transpileModule`, its `flowc/runtime` import is pointed
+// at the bundled runtime's absolute file URL, and the result is imported from a `data:` URL. A
+// data: module may import absolute file: URLs (not relative or bare specifiers), which is why the
+// runtime import is rewritten rather than resolved. The compiler is the TypeScript that ts-morph
+// bundles, loaded lazily: codegen has loaded it already, and loading the `typescript` package as
+// well would add half a second to every `flowc run`.
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import type { FlowGraph, Scenario } from "../runtime/graph";
@@ -38,8 +40,8 @@ export async function loadFlowModule(code: string, runtimeUrl: string = bundledR
 
 /** TypeScript to an ES module, with the runtime import rewritten to `runtimeUrl`. */
 export async function transpile(code: string, runtimeUrl: string): Promise<string> {
-  const { default: ts } = await import("typescript");
-  const rewrite: import("typescript").TransformerFactory<import("typescript").SourceFile> = (context) => (file) => {
+  const { ts } = await import("ts-morph");
+  const rewrite: import("ts-morph").ts.TransformerFactory<import("ts-morph").ts.SourceFile> = (context) => (file) => {
     const { factory } = context;
     const statements = file.statements.map((statement) => {
       if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) return statement;

@@ -17,3 +17,12 @@ export function creditsOption(flags: string, description: string): Option {
 export function formatOption<const T extends string>(choices: readonly T[]): Option {
   return new Option("--format <format>", "output format").choices(choices).default(choices[0]);
 }
+
+/** A whole number of at least `min` (and at most `max`), as `--simulate 10000` or `--seed 7` take. */
+export function wholeNumberParser(min: number, max = Number.MAX_SAFE_INTEGER): (text: string) => number {
+  return (text) => {
+    const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+    if (!(value >= min && value <= max)) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return value;
+  };
+}

@@ -9,6 +9,7 @@ import type { Ref, StreamDecl } from "./ast";
 import { streamLine, toGraph, witnessToScenario } from "./to-graph";
 import type { FlowGraph, GraphStream } from "../runtime/graph";
 import { FLOWC_VERSION } from "../cli/version";
+import type { VariableStatementStructure } from "ts-morph";
 
 export interface CodegenOptions {
   /** the module specifier the generated code imports the runtime from */
@@ -27,8 +28,9 @@ export async function generateModule(model: FlowModel, cost: CostReport, options
   const { Project, StructureKind, VariableDeclarationKind } = await import("ts-morph");
   const source = options.sourceFile.split("\\").join("/");
   const graph = toGraph(model, cost);
-  const constant = (name: string, type: string | undefined, docs: string, initializer: string) => ({
-    kind: StructureKind.VariableStatement as const,
+  const constant = (name: string, type: string | undefined, docs: string, initializer: string): VariableStatementStructure => ({
+    kind: StructureKind.VariableStatement,
+    leadingTrivia: "\n",
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: [docs],
@@ -122,9 +124,9 @@ function streamHeader(model: FlowModel, stream: GraphStream): string {
 }
 
 /**
- * A TypeScript literal for plain data. Objects holding objects (or asked to `expand`) break over
- * lines — prettier keeps an object expanded when its first key starts a new line; flat ones stay
- * on one line while they fit.
+ * A TypeScript literal for plain data. An object breaks over lines when asked to (`expand`) or when
+ * one of its values holds objects in turn — prettier keeps an object expanded when its first key
+ * starts a new line; others stay on one line while they fit.
  * Undefined properties are left out.
  */
 export function literal(value: unknown, expand = false): string {

@@ -3,7 +3,7 @@
 // worst case is computed bottom-up as a function of the item count entering each stream, and the
 // witness and the expected figures top-down in declaration order.
 import { Decimal, ONE, ZERO, sum } from "./credits";
-import { type CountFn, ZERO_FN, add, at, bestSplit, linear, splitMax, tabulate } from "./count-fn";
+import { type CountFn, Units, ZERO_FN, add, at, bestSplit, linear, scaleCount, splitMax, tabulate, times as timesFn } from "./count-fn";
 import type { FlowModel, GateStream, NodeStream, SelectStream, Stream, StreamRef } from "./model";
 import type { CostReport, NodeCost, Witness } from "./cost-report";
 
@@ -41,6 +41,9 @@ class FlowShape {
   readonly chainGate = new Map<string, GateStream>();
   /** retry target → the gate whose rounds it starts */
   readonly chainStart = new Map<string, GateStream>();
+  readonly units: Units;
+  /** per node: credits per output (× variants) and per call, in units */
+  private readonly prices = new Map<string, { perItem: bigint; perCall: bigint }>();
 
   constructor(
     readonly model: FlowModel,
@@ -53,6 +56,11 @@ class FlowShape {
       }
     }
     for (const s of model.streams) this.maxCount.set(s.name, this.countOut(s));
+    const nodes = model.streams.filter((s): s is NodeStream => s.kind === "node");
+    this.units = Units.fitting(nodes.flatMap((n) => [n.pricePerOutput, n.overheadPerCall]));
+    for (const n of nodes) {
+      this.prices.set(n.name, { perItem: this.units.of(n.pricePerOutput) * BigInt(n.variants), perCall: this.units.of(n.overheadPerCall) });
+    }
   }
 
   /** chain nodes after the target, and the retried gate itself, are walked with the target */
@@ -97,17 +105,18 @@ class FlowShape {
   }
 
   /** credits of one round of the node over `items` items when every call takes `attempts` attempts */
-  roundCost(n: NodeStream, items: number, attempts: number): Decimal {
-    if (this.free(n) || items === 0) return ZERO;
-    const perAttempt = n.overheadPerCall.times(this.calls(n, items)).plus(n.pricePerOutput.times(n.variants * items));
-    return perAttempt.times(attempts);
+  roundCost(n: NodeStream, items: number, attempts: number): bigint {
+    if (this.free(n) || items === 0) return 0n;
+    const { perItem, perCall } = this.prices.get(n.name)!;
+    return (perCall * BigInt(this.calls(n, items)) + perItem * BigInt(items)) * BigInt(attempts);
   }
 
   /** the worst-case credits of one round of the node itself, as a function of its input count */
   selfWorst(n: NodeStream, size: number): CountFn {
     const attempts = n.retry + 1;
     if (this.free(n)) return ZERO_FN;
-    if (!n.batch || n.batch === 1) return linear(n.overheadPerCall.plus(n.pricePerOutput.times(n.variants)).times(attempts));
+    const { perItem, perCall } = this.prices.get(n.name)!;
+    if (!n.batch || n.batch === 1) return linear((perCall + perItem) * BigInt(attempts));
     return tabulate(size, (m) => this.roundCost(n, m, attempts));
   }
 }
@@ -171,12 +180,6 @@ function nodeWorst(shape: FlowShape, n: NodeStream, fns: Fns, size: number): Cou
   return total;
 }
 
-/** m ↦ f(k·m) */
-function scaleCount(f: CountFn, k: number, size: number): CountFn {
-  if (f.kind === "linear") return linear(f.slope.times(k));
-  return tabulate(size, (m) => at(f, k * m));
-}
-
 /**
  * A gate that retries from `target`: the worst case runs every round with all items (each chain
  * node is monotone in its items), rejects everything until the last round, and splits there.
@@ -185,8 +188,7 @@ function chainWorst(shape: FlowShape, g: GateStream, fns: Fns, size: number): Co
   const rounds = g.retry!.upTo + 1;
   let total = gateWorst(shape, g, fns, size);
   for (const name of g.retry!.chain) {
-    const self = shape.selfWorst(shape.node(name), size);
-    total = add(total, self.kind === "linear" ? linear(self.slope.times(rounds)) : tabulate(size, (m) => at(self, m).times(rounds)), size);
+    total = add(total, timesFn(shape.selfWorst(shape.node(name), size), rounds, size), size);
   }
   return total;
 }
@@ -210,7 +212,7 @@ function witnessRun(shape: FlowShape, fns: Fns): WitnessRun {
     witness.nodes.push({ name: n.name, rounds, attemptsPerCall: attempts });
     const calls = rounds.reduce((t, r) => t + r.calls, 0);
     spend.set(n.name, {
-      credits: sum(rounds.map((r) => shape.roundCost(n, r.items, attempts))),
+      credits: shape.units.credits(rounds.reduce((t, r) => t + shape.roundCost(n, r.items, attempts), 0n)),
       calls,
       items: rounds.reduce((t, r) => t + r.items, 0),
       attempts: shape.free(n) ? 0 : calls * attempts,
@@ -304,11 +306,11 @@ function expectedRun(shape: FlowShape): Map<string, ExpectedFigures> {
   const run = new CountWalk<Decimal>(shape, ONE);
   const figures = new Map<string, ExpectedFigures>();
   const charge = (n: NodeStream, items: Decimal) => {
-    const f = figures.get(n.name) ?? { credits: ZERO, calls: ZERO, items: ZERO };
     const calls = n.batch ? items.div(n.batch).ceil() : items;
-    const credits = shape.free(n) ? ZERO : attemptsFactor(n).times(n.overheadPerCall.times(calls).plus(n.pricePerOutput.times(n.variants).times(items)));
-    figures.set(n.name, { credits: f.credits.plus(credits), calls: f.calls.plus(calls), items: f.items.plus(items) });
-    return items.times(n.variants).times(survival(n));
+    const credits = shape.free(n) ? ZERO : times(attemptsFactor(n), n.overheadPerCall.times(calls).plus(n.pricePerOutput.times(items.times(n.variants))));
+    const f = figures.get(n.name);
+    figures.set(n.name, f ? { credits: f.credits.plus(credits), calls: f.calls.plus(calls), items: f.items.plus(items) } : { credits, calls, items });
+    return times(items.times(n.variants), survival(n));
   };
   for (const s of shape.model.streams) {
     if (shape.handledByChain(s)) continue;
@@ -318,7 +320,7 @@ function expectedRun(shape: FlowShape): Map<string, ExpectedFigures> {
     else if (s.kind === "gate") {
       const m = run.entering(s);
       run.set(s.name, m.times(s.passRate), m.times(ONE.minus(s.passRate)));
-    } else run.set(s.name, run.groups(s).times(survival(shape.node(s.source))).times(s.pick));
+    } else run.set(s.name, times(run.groups(s), survival(shape.node(s.source))).times(s.pick));
   }
   return figures;
 }
@@ -339,8 +341,14 @@ function expectedRounds(shape: FlowShape, g: GateStream, entering: Decimal, char
   run.set(g.name, passed, rejected);
 }
 
+/** a·b, skipping the common case of b being exactly one */
+function times(a: Decimal, b: Decimal): Decimal {
+  return b === ONE ? a : a.times(b);
+}
+
 /** 1 + f + f² + … + f^K: expected attempts per call */
 function attemptsFactor(n: NodeStream): Decimal {
+  if (n.retry === 0 || n.failRate.isZero()) return ONE;
   let total = ZERO;
   let term = ONE;
   for (let k = 0; k <= n.retry; k++) {
@@ -352,6 +360,7 @@ function attemptsFactor(n: NodeStream): Decimal {
 
 /** chance that a call succeeds within its attempts: 1 − f^(K+1) */
 function survival(n: NodeStream): Decimal {
+  if (n.failRate.isZero()) return ONE;
   return ONE.minus(n.failRate.pow(n.retry + 1));
 }
 
@@ -383,10 +392,10 @@ function nodeCosts(shape: FlowShape, witness: WitnessRun, expected: Map<string, 
 export function worstCaseTotal(model: FlowModel, options: CostOptions): Decimal {
   const shape = new FlowShape(model, options.warm);
   const fns = worstCase(shape);
-  let total = ZERO;
+  let total = 0n;
   for (const s of model.streams) {
-    if (s.kind === "input") total = total.plus(at(fns.get(s.name)!, s.max));
-    if (s.kind === "node" && !s.source) total = total.plus(at(fns.get(s.name)!, 1));
+    if (s.kind === "input") total += at(fns.get(s.name)!, s.max);
+    if (s.kind === "node" && !s.source) total += at(fns.get(s.name)!, 1);
   }
-  return total;
+  return shape.units.credits(total);
 }

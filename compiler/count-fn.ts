@@ -1,32 +1,72 @@
 // Functions from an item count to the worst-case credits spent downstream of a stream holding that
 // many items. Most are linear (no batching downstream), which keeps the analysis O(1) per node;
 // batching makes them step functions, kept as tables over 0..max.
-import { Decimal, ZERO } from "./credits";
+//
+// Worst-case credits are sums of whole multiples of the flow's prices, so they are held as BigInts
+// in units of 10^-scale credits (the flow's `Units`): exact, and far cheaper than decimal objects
+// in the tables' inner loops.
+import { Decimal } from "./credits";
 
-export type CountFn = { kind: "linear"; slope: Decimal } | { kind: "table"; values: Decimal[] };
+export type CountFn = { kind: "linear"; slope: bigint } | { kind: "table"; values: bigint[] };
 
-export const ZERO_FN: CountFn = { kind: "linear", slope: ZERO };
+export const ZERO_FN: CountFn = { kind: "linear", slope: 0n };
 
-export function linear(slope: Decimal): CountFn {
+/** Converts between credits and the integer units of one flow. */
+export class Units {
+  private readonly factor: Decimal;
+  constructor(readonly scale: number) {
+    this.factor = new Decimal(10).pow(scale);
+  }
+
+  /** the smallest scale at which every given figure is a whole number of units */
+  static fitting(figures: Iterable<Decimal>): Units {
+    let scale = 0;
+    for (const f of figures) scale = Math.max(scale, f.decimalPlaces());
+    return new Units(scale);
+  }
+
+  of(credits: Decimal): bigint {
+    return BigInt(credits.times(this.factor).toFixed(0));
+  }
+
+  credits(units: bigint): Decimal {
+    return new Decimal(units.toString()).div(this.factor);
+  }
+}
+
+export function linear(slope: bigint): CountFn {
   return { kind: "linear", slope };
 }
 
-export function at(f: CountFn, m: number): Decimal {
-  if (f.kind === "linear") return f.slope.times(m);
+export function at(f: CountFn, m: number): bigint {
+  if (f.kind === "linear") return f.slope * BigInt(m);
   const v = f.values[m];
   if (v === undefined) throw new RangeError(`count ${m} outside table of ${f.values.length}`);
   return v;
 }
 
-export function tabulate(size: number, value: (m: number) => Decimal): CountFn {
-  const values = new Array<Decimal>(size + 1);
+export function tabulate(size: number, value: (m: number) => bigint): CountFn {
+  const values = new Array<bigint>(size + 1);
   for (let m = 0; m <= size; m++) values[m] = value(m);
   return { kind: "table", values };
 }
 
 export function add(f: CountFn, g: CountFn, size: number): CountFn {
-  if (f.kind === "linear" && g.kind === "linear") return linear(f.slope.plus(g.slope));
-  return tabulate(size, (m) => at(f, m).plus(at(g, m)));
+  if (f.kind === "linear" && g.kind === "linear") return linear(f.slope + g.slope);
+  if (f.kind === "linear" && f.slope === 0n) return g;
+  if (g.kind === "linear" && g.slope === 0n) return f;
+  return tabulate(size, (m) => at(f, m) + at(g, m));
+}
+
+/** m ↦ k·f(m) */
+export function times(f: CountFn, k: number, size: number): CountFn {
+  const factor = BigInt(k);
+  return f.kind === "linear" ? linear(f.slope * factor) : tabulate(size, (m) => at(f, m) * factor);
+}
+
+/** m ↦ f(k·m) */
+export function scaleCount(f: CountFn, k: number, size: number): CountFn {
+  return f.kind === "linear" ? linear(f.slope * BigInt(k)) : tabulate(size, (m) => at(f, k * m));
 }
 
 /**
@@ -34,49 +74,36 @@ export function add(f: CountFn, g: CountFn, size: number): CountFn {
  * (worth f downstream), m − a are rejected (worth g).
  */
 export function splitMax(f: CountFn, g: CountFn, size: number): CountFn {
-  if (f.kind === "linear" && g.kind === "linear") return linear(Decimal.max(f.slope, g.slope));
+  if (f.kind === "linear" && g.kind === "linear") return linear(f.slope > g.slope ? f.slope : g.slope);
   if (g.kind === "linear") return againstLinear(f, g.slope, size);
   if (f.kind === "linear") return againstLinear(g, f.slope, size);
   return tableSplitMax(f.values, g.values, size);
 }
 
 /** h(m) = s·m + max over a ≤ m of (f(a) − s·a): one pass with a running maximum. */
-function againstLinear(f: CountFn, slope: Decimal, size: number): CountFn {
-  const values = new Array<Decimal>(size + 1);
-  let best: Decimal | undefined;
+function againstLinear(f: CountFn, slope: bigint, size: number): CountFn {
+  const values = new Array<bigint>(size + 1);
+  let best = at(f, 0);
   for (let m = 0; m <= size; m++) {
-    const candidate = at(f, m).minus(slope.times(m));
-    if (best === undefined || candidate.greaterThan(best)) best = candidate;
-    values[m] = best.plus(slope.times(m));
+    const shift = slope * BigInt(m);
+    const candidate = at(f, m) - shift;
+    if (candidate > best) best = candidate;
+    values[m] = best + shift;
   }
   return { kind: "table", values };
 }
 
-/**
- * Both sides are step functions: the quadratic scan, done on scaled BigInts because decimal
- * arithmetic in the inner loop would dominate the whole analysis.
- */
-function tableSplitMax(f: Decimal[], g: Decimal[], size: number): CountFn {
-  const places = Math.max(maxPlaces(f, size), maxPlaces(g, size));
-  const scale = new Decimal(10).pow(places);
-  const fi = f.slice(0, size + 1).map((v) => BigInt(v.times(scale).toFixed(0)));
-  const gi = g.slice(0, size + 1).map((v) => BigInt(v.times(scale).toFixed(0)));
-  const values = new Array<Decimal>(size + 1);
+function tableSplitMax(f: bigint[], g: bigint[], size: number): CountFn {
+  const values = new Array<bigint>(size + 1);
   for (let m = 0; m <= size; m++) {
-    let best = fi[0]! + gi[m]!;
+    let best = f[0]! + g[m]!;
     for (let a = 1; a <= m; a++) {
-      const s = fi[a]! + gi[m - a]!;
+      const s = f[a]! + g[m - a]!;
       if (s > best) best = s;
     }
-    values[m] = new Decimal(best.toString()).div(scale);
+    values[m] = best;
   }
   return { kind: "table", values };
-}
-
-function maxPlaces(values: Decimal[], size: number): number {
-  let places = 0;
-  for (let m = 0; m <= size && m < values.length; m++) places = Math.max(places, values[m]!.decimalPlaces());
-  return places;
 }
 
 /**
@@ -84,14 +111,17 @@ function maxPlaces(values: Decimal[], size: number): number {
  * those the one closest to the expected pass share (so the witness looks like a plausible run).
  */
 export function bestSplit(f: CountFn, g: CountFn, m: number, passRate: Decimal): number {
-  if (f.kind === "linear" && g.kind === "linear" && !f.slope.equals(g.slope)) return f.slope.greaterThan(g.slope) ? m : 0;
   const target = passRate.times(m);
+  if (f.kind === "linear" && g.kind === "linear") {
+    if (f.slope !== g.slope) return f.slope > g.slope ? m : 0;
+    return Math.min(m, Math.max(0, target.round().toNumber()));
+  }
+  const distance = (a: number) => target.minus(a).abs();
   let bestA = 0;
-  let best: Decimal | undefined;
-  for (let a = 0; a <= m; a++) {
-    const v = at(f, a).plus(at(g, m - a));
-    const closer = best !== undefined && v.equals(best) && target.minus(a).abs().lessThan(target.minus(bestA).abs());
-    if (best === undefined || v.greaterThan(best) || closer) {
+  let best = at(f, 0) + at(g, m);
+  for (let a = 1; a <= m; a++) {
+    const v = at(f, a) + at(g, m - a);
+    if (v > best || (v === best && distance(a).lessThan(distance(bestA)))) {
       best = v;
       bestA = a;
     }

@@ -4,7 +4,7 @@ import type { FlowFile, Position, Range } from "../compiler/ast";
 import { diag, sortDiagnostics, type Diagnostic } from "../compiler/diagnostics";
 import { AstBuilder, isReal, LineMap, tokenEnd } from "./ast-builder";
 import { flowParser } from "./parser";
-import { BadString, badStringMessage, lex, UnterminatedComment, type LexResult } from "./tokens";
+import { BadString, badStringMessage, LBracket, lex, RBracket, UnterminatedComment, type LexResult } from "./tokens";
 
 /** A line comment or a block comment, kept for the formatter. */
 export interface Comment {
@@ -31,19 +31,25 @@ export function parse(text: string): ParseResult {
   }
 }
 
-/** 1-based line and column of a 0-based offset (clamped to the text). */
+/** 1-based line and column of a 0-based offset (clamped to the text). For many, make one `LineMap`. */
 export function positionAt(text: string, offset: number): Position {
   return new LineMap(text).position(offset);
 }
 
+export { LineMap };
+
+/** Lists nested deeper than this are reported and left out: the parser recurses once per level. */
+export const MAX_LIST_DEPTH = 64;
+
 function parseText(text: string): ParseResult {
   const builder = new AstBuilder(text);
   const lexed = lex(text);
-  const { file, errors } = flowParser().parseTokens(lexed.tokens, builder);
+  const tokens = withinListDepth(lexed.tokens, builder);
+  const { file, errors } = flowParser().parseTokens(tokens, builder);
   const diagnostics = [
     ...lexDiagnostics(lexed, builder),
     // A bad string is reported once, by the lexer pass, not again wherever it makes the parse fail.
-    ...errors.filter((error) => error.token.tokenType !== BadString).map((error) => syntaxDiagnostic(error, lexed.tokens, builder)),
+    ...errors.filter((error) => error.token.tokenType !== BadString).map((error) => syntaxDiagnostic(error, tokens, builder)),
     ...builder.diagnostics,
   ];
   return { ast: file, diagnostics: sortDiagnostics(unique(diagnostics)), comments: lexed.comments.map((token) => comment(token, builder)) };
@@ -61,6 +67,26 @@ function lexDiagnostics(lexed: LexResult, builder: AstBuilder): Diagnostic[] {
     }
   }
   return found;
+}
+
+/** The tokens without the lists nested deeper than MAX_LIST_DEPTH (each reported at its '['). */
+function withinListDepth(tokens: IToken[], builder: AstBuilder): IToken[] {
+  let depth = 0;
+  let kept: IToken[] | undefined;
+  let skipFrom = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const type = tokens[i].tokenType;
+    if (type === LBracket) depth++;
+    if (skipFrom === -1 && depth > MAX_LIST_DEPTH) {
+      builder.syntaxError(`lists may nest at most ${MAX_LIST_DEPTH} deep`, tokens[i]);
+      kept ??= tokens.slice(0, i);
+      skipFrom = depth;
+    }
+    if (type === RBracket && depth > 0) depth--;
+    if (skipFrom === -1) kept?.push(tokens[i]);
+    else if (depth < skipFrom) skipFrom = -1;
+  }
+  return kept ?? tokens;
 }
 
 function unexpectedCharacters(error: ILexingError, builder: AstBuilder): Diagnostic {

@@ -6,8 +6,13 @@
 // Error recovery is on: a parse reports every syntax error it can and returns the declarations it
 // could read. Error messages come from `FlowErrorMessages` below, in words a person understands.
 import {
+  Alternation,
   EmbeddedActionsParser,
   EOF,
+  NonTerminal,
+  Terminal,
+  tokenMatcher,
+  type IProduction,
   type IOrAlt,
   type IParserErrorMessageProvider,
   type IRecognitionException,
@@ -30,8 +35,7 @@ const BLOCKS: Record<string, { name: string; holds?: string }> = {
   opDecl: { name: "op", holds: "an op property (metric, batchable, schema)" },
   nodeBlock: {
     name: "node",
-    holds:
-      "a node property (model, resolution, duration, variants, cost, cache, retry, batch, expect fail, timeout, concurrency, param)",
+    holds: "a node property (model, resolution, duration, variants, cost, cache, retry, batch, expect fail, timeout, concurrency, param)",
   },
   gateBlock: { name: "gate", holds: "a gate property (expect pass, else)" },
   reviewBlock: { name: "review", holds: "a review property (expect approve, else, timeout)" },
@@ -55,6 +59,19 @@ const BLOCK_ENDERS: ReadonlySet<TokenType> = new Set([
 ]);
 
 const TOP_LEVEL = "'import', 'model', 'op' or 'flow'";
+
+/** The repetitions that recover from stray tokens with `skipStray`, and the rule each repeats. */
+const LOOPS = {
+  file: "topLevel",
+  flowDecl: "decl",
+  modelDecl: "modelProp",
+  opDecl: "opProp",
+  nodeBlock: "nodeProp",
+  gateBlock: "gateProp",
+  reviewBlock: "reviewProp",
+  budgetDecl: "budgetProp",
+} as const;
+type Loop = keyof typeof LOOPS;
 
 /** The tokens of the parse in progress, so that a message can say where a block was opened. */
 interface MessageContext {
@@ -132,13 +149,17 @@ export class FlowErrorMessages implements IParserErrorMessageProvider {
   /** `}` expected: either the block was left open, or something that does not belong in it is there. */
   private blockMessage(ruleName: string, actual: IToken): string {
     const block = BLOCKS[ruleName];
-    if (block.holds === undefined || isEnd(actual) || BLOCK_ENDERS.has(actual.tokenType)) {
-      const opened = this.openingLine(ruleName, actual);
-      const where = opened === undefined ? "" : ` opened at line ${opened}`;
-      return `expected '}' to close the ${block.name} block${where}${found(actual)}`;
-    }
-    if (ruleName === "flowDecl") return `expected ${block.holds}${found(actual)}`;
-    return `expected ${block.holds} or '}'${found(actual)}`;
+    if (block.holds !== undefined && !isEnd(actual) && !BLOCK_ENDERS.has(actual.tokenType)) return this.stray(ruleName as Loop, actual);
+    const opened = this.openingLine(ruleName, actual);
+    const where = opened === undefined ? "" : ` opened at line ${opened}`;
+    return `expected '}' to close the ${block.name} block${where}${found(actual)}`;
+  }
+
+  /** Tokens in a repetition that begin none of its items. */
+  stray(loop: Loop, actual: IToken): string {
+    if (loop === "file") return this.topLevelMessage(actual);
+    const orEnd = loop === "flowDecl" ? "" : " or '}'";
+    return `expected ${BLOCKS[loop].holds}${orEnd}${found(actual)}`;
   }
 
   private topLevelMessage(actual: IToken): string {
@@ -164,6 +185,13 @@ export class FlowErrorMessages implements IParserErrorMessageProvider {
   }
 }
 
+/** The `{ … }` nesting after `token`, for searches that step over whole blocks. */
+function braceDepth(depth: number, token: IToken): number {
+  if (token.tokenType === T.LCurly) return depth + 1;
+  if (token.tokenType === T.RCurly && depth > 0) return depth - 1;
+  return depth;
+}
+
 /** Index of `token` in `tokens` (sorted by offset); the length for the end of the file. */
 function indexOfToken(tokens: IToken[], token: IToken): number {
   if (isEnd(token) || !isReal(token)) return tokens.length;
@@ -180,39 +208,71 @@ function indexOfToken(tokens: IToken[], token: IToken): number {
 // ---- the grammar --------------------------------------------------------------------------
 
 const messages = new FlowErrorMessages();
+const EMPTY_BUILDER = new AstBuilder("");
 
-interface Recoverable {
+/** Chevrotain's recovery internals that FlowParser adjusts (see the constructor). */
+interface RecoveryInternals {
   canRecoverWithSingleTokenInsertion(expected: TokenType, follows: TokenType[]): boolean;
+  attemptInRepetitionRecovery(...args: unknown[]): void;
+  flattenFollowSet(): TokenType[];
 }
-const baseRecovery = EmbeddedActionsParser.prototype as unknown as Recoverable;
+const baseRecovery = EmbeddedActionsParser.prototype as unknown as RecoveryInternals;
 
-/** Skip Chevrotain's grammar checks in production (they cost start-up time and never fail there). */
-export const SKIP_GRAMMAR_VALIDATION = process.env.NODE_ENV === "production" || process.env.FLOWC_SKIP_GRAMMAR_VALIDATION === "1";
+/** The tokens that may begin `production`, as far as the grammar's own shapes need. */
+function firstTokens(production: IProduction, into: Set<TokenType>): void {
+  if (production instanceof Terminal) {
+    into.add(production.terminalType);
+  } else if (production instanceof NonTerminal) {
+    firstTokens(production.referencedRule, into);
+  } else if (production instanceof Alternation) {
+    for (const alternative of production.definition) firstTokens(alternative, into);
+  } else if ("definition" in production && Array.isArray(production.definition) && production.definition.length > 0) {
+    firstTokens(production.definition[0] as IProduction, into);
+  }
+}
 
 export class FlowParser extends EmbeddedActionsParser {
-  /** The builder of the parse in progress (replaced by `parseTokens`). */
-  private b = new AstBuilder("");
+  /** The builder of the parse in progress (set by `parseTokens`). */
+  private b = EMPTY_BUILDER;
+  /** What may begin an item of each repetition, and what ends it (known after self-analysis). */
+  private loops: Record<Loop, LoopTokens> | undefined;
+  /** The '{' of the flow being parsed, and whether it is left open (worked out when needed). */
+  private flowOpen: IToken | undefined;
+  private flowOpenUnmatched: boolean | undefined;
 
   constructor() {
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 2,
       errorMessageProvider: messages,
-      skipValidations: SKIP_GRAMMAR_VALIDATION,
+      skipValidations: T.SKIP_DEFINITION_CHECKS,
     });
+    // Chevrotain re-syncs a repetition that meets a stray token by searching ahead for a token
+    // that may follow the enclosing rules, then re-enters the repetition recursively: the search
+    // runs to the end of the block (or file) for every error, and the recursion is one level
+    // deeper per error, so a block with thousands of stray words took seconds and then overflowed
+    // the stack. `skipStray` recovers instead, in one forward pass; elsewhere a stray token ends
+    // the repetition and the enclosing rule re-syncs.
+    (this as unknown as RecoveryInternals).attemptInRepetitionRecovery = () => {};
     this.performSelfAnalysis();
+    this.loops = loopTokens(this.getGAstProductions());
   }
 
   /** Parse a token stream from `lex`. Diagnostics of the builder go to `builder.diagnostics`. */
   parseTokens(tokens: IToken[], builder: AstBuilder): { file: A.FlowFile; errors: IRecognitionException[] } {
     this.b = builder;
     messages.context = { tokens, lines: builder.lines };
+    this.flowOpen = undefined;
     try {
       this.input = tokens;
       const file = this.file() ?? builder.file([]);
       return { file, errors: this.errors };
     } finally {
+      // The parser outlives the parse: let go of its text and tokens.
       messages.context = undefined;
+      this.b = EMPTY_BUILDER;
+      this.input = [];
+      this.flowOpen = undefined;
     }
   }
 
@@ -224,6 +284,70 @@ export class FlowParser extends EmbeddedActionsParser {
     return baseRecovery.canRecoverWithSingleTokenInsertion.call(this, expected, follows);
   }
 
+  /**
+   * A '}' where the flow could end, but with a declaration that only a flow holds after it (past
+   * any models and ops): it closes a block that was never opened, or is one too many, and ending
+   * the flow there would lose the rest.
+   */
+  private closesNothing(token: IToken, flowStarts: ReadonlySet<TokenType>): boolean {
+    if (token.tokenType !== T.RCurly) return false;
+    let depth = 0;
+    for (let k = 2; ; k++) {
+      const type = this.LA(k).tokenType;
+      if (depth === 0 && flowStarts.has(type) && type !== T.Model && type !== T.Op) return true;
+      if (type === EOF || (depth === 0 && (type === T.Flow || type === T.Import))) return false;
+      depth = braceDepth(depth, this.LA(k));
+    }
+  }
+
+  /**
+   * Whether the '{' that opened the flow has no '}' to match it: then a stray '{' among the
+   * declarations is one too many, and skipping the group it opens would take the flow's '}'.
+   */
+  private flowLeftOpen(): boolean {
+    if (this.flowOpen === undefined || !isReal(this.flowOpen)) return false;
+    if (this.flowOpenUnmatched === undefined) {
+      const tokens = this.input;
+      let depth = 0;
+      this.flowOpenUnmatched = true;
+      for (let i = indexOfToken(tokens, this.flowOpen) + 1; i < tokens.length; i++) {
+        if (tokens[i].tokenType === T.RCurly && depth === 0) {
+          this.flowOpenUnmatched = false;
+          break;
+        }
+        depth = braceDepth(depth, tokens[i]);
+      }
+    }
+    return this.flowOpenUnmatched;
+  }
+
+  // After an error in a rule, Chevrotain looks ahead for a token that may follow one of the rules
+  // being parsed and skips to it. Its search would stop at the `model` inside the next node's
+  // block and read it as a model declaration; these two step over every { … } group they open.
+  findReSyncTokenType(): TokenType {
+    const follows = baseRecovery.flattenFollowSet.call(this);
+    let depth = 0;
+    for (let k = 1; ; k++) {
+      const token = this.LA(k);
+      if (depth === 0 || token.tokenType === EOF) {
+        const match = follows.find((type) => tokenMatcher(token, type));
+        if (match !== undefined) return match;
+        if (token.tokenType === EOF) return EOF;
+      }
+      depth = braceDepth(depth, token);
+    }
+  }
+
+  reSyncTo(tokenType: TokenType): IToken[] {
+    const skipped: IToken[] = [];
+    let depth = 0;
+    for (let token = this.LA(1); token.tokenType !== EOF && !(depth === 0 && tokenMatcher(token, tokenType)); token = this.SKIP_TOKEN()) {
+      skipped.push(token);
+      depth = braceDepth(depth, token);
+    }
+    return skipped;
+  }
+
   // Rules build their AST piece only after Chevrotain's recording phase (when rules run once with
   // placeholder tokens to learn the grammar): this is what `ACTION` does, without allocating a
   // closure per rule call. For the same reason the alternatives of a choice are built once, as
@@ -232,11 +356,42 @@ export class FlowParser extends EmbeddedActionsParser {
     return !this.RECORDING_PHASE;
   }
 
+  /**
+   * After a repetition stops at a token that can neither begin one of its items nor end it: skip
+   * to one that can, stepping over any `{ … }` group at the top level and in the flow, and report
+   * the skipped stretch once.
+   * Returns whether it skipped anything (then the repetition goes on).
+   */
+  private skipStray(loop: Loop): boolean {
+    if (this.loops === undefined) return false; // the recording phase
+    const { starts, ends } = this.loops[loop];
+    const first = this.LA(1);
+    const inFlow = loop === "flowDecl";
+    if (inFlow && this.closesNothing(first, starts)) {
+      this.b.syntaxError("this '}' closes no block: the declarations after it belong to the flow", first);
+      this.SKIP_TOKEN();
+      return true;
+    }
+    if (first.tokenType === EOF || starts.has(first.tokenType) || ends.has(first.tokenType)) return false;
+    this.b.syntaxError(messages.stray(loop, first), first);
+    // Blocks hold no braces: one there is one too many. Between declarations a '{' opens what a
+    // misspelt declaration would have held, unless the flow's own '{' is the one too many.
+    const loneBraces = inFlow ? this.flowLeftOpen() : loop !== "file";
+    let depth = 0;
+    for (let token = first; token.tokenType !== EOF; token = this.SKIP_TOKEN()) {
+      if (depth === 0 && (starts.has(token.tokenType) || ends.has(token.tokenType))) break;
+      if (!loneBraces) depth = braceDepth(depth, token);
+    }
+    return true;
+  }
+
   // ---- file and flow ------------------------------------------------------------------------
 
   private readonly file = this.RULE("file", () => {
     const items: Maybe<TopLevel>[] = [];
-    this.MANY(() => items.push(this.SUBRULE(this.topLevel)));
+    do {
+      this.MANY(() => items.push(this.SUBRULE(this.topLevel)));
+    } while (this.skipStray("file"));
     return this.building ? this.b.file(items) : undefined;
   });
 
@@ -257,9 +412,12 @@ export class FlowParser extends EmbeddedActionsParser {
   private readonly flowDecl = this.RULE("flowDecl", () => {
     const keyword = this.CONSUME(T.Flow);
     const name = this.CONSUME(T.Identifier);
-    this.CONSUME(T.LCurly);
+    this.flowOpen = this.CONSUME(T.LCurly);
+    this.flowOpenUnmatched = undefined;
     const decls: Maybe<A.Decl>[] = [];
-    this.MANY(() => decls.push(this.SUBRULE(this.decl)));
+    do {
+      this.MANY(() => decls.push(this.SUBRULE(this.decl)));
+    } while (this.skipStray("flowDecl"));
     this.CONSUME(T.RCurly);
     return this.building ? this.b.flowDecl(keyword, name, decls, this.LA(0)) : undefined;
   });
@@ -324,7 +482,9 @@ export class FlowParser extends EmbeddedActionsParser {
     const name = this.CONSUME(T.Identifier);
     this.CONSUME(T.LCurly);
     const props: Maybe<A.ModelProp>[] = [];
-    this.MANY(() => props.push(this.SUBRULE(this.modelProp)));
+    do {
+      this.MANY(() => props.push(this.SUBRULE(this.modelProp)));
+    } while (this.skipStray("modelDecl"));
     this.CONSUME(T.RCurly);
     return this.building ? this.b.modelDecl(keyword, name, props, this.LA(0)) : undefined;
   });
@@ -373,7 +533,9 @@ export class FlowParser extends EmbeddedActionsParser {
     const name = this.CONSUME(T.Identifier);
     this.CONSUME(T.LCurly);
     const props: Maybe<A.OpProp>[] = [];
-    this.MANY(() => props.push(this.SUBRULE(this.opProp)));
+    do {
+      this.MANY(() => props.push(this.SUBRULE(this.opProp)));
+    } while (this.skipStray("opDecl"));
     this.CONSUME(T.RCurly);
     return this.building ? this.b.opDecl(keyword, name, props, this.LA(0)) : undefined;
   });
@@ -450,7 +612,9 @@ export class FlowParser extends EmbeddedActionsParser {
   private readonly nodeBlock = this.RULE("nodeBlock", () => {
     this.CONSUME(T.LCurly);
     const props: Maybe<A.NodeProp>[] = [];
-    this.MANY(() => props.push(this.SUBRULE(this.nodeProp)));
+    do {
+      this.MANY(() => props.push(this.SUBRULE(this.nodeProp)));
+    } while (this.skipStray("nodeBlock"));
     this.CONSUME(T.RCurly);
     return props;
   });
@@ -622,7 +786,9 @@ export class FlowParser extends EmbeddedActionsParser {
   private readonly gateBlock = this.RULE("gateBlock", () => {
     this.CONSUME(T.LCurly);
     const props: Maybe<A.GateProp>[] = [];
-    this.MANY(() => props.push(this.SUBRULE(this.gateProp)));
+    do {
+      this.MANY(() => props.push(this.SUBRULE(this.gateProp)));
+    } while (this.skipStray("gateBlock"));
     this.CONSUME(T.RCurly);
     return props;
   });
@@ -641,10 +807,7 @@ export class FlowParser extends EmbeddedActionsParser {
   });
 
   private readonly elseChoices: OrMethodOpts<Maybe<ElseAction>> = {
-    DEF: [
-      { ALT: () => (this.CONSUME(T.Discard), DISCARD) },
-      { ALT: () => this.SUBRULE(this.retryAction) },
-    ],
+    DEF: [{ ALT: () => (this.CONSUME(T.Discard), DISCARD) }, { ALT: () => this.SUBRULE(this.retryAction) }],
     ERR_MSG: "'discard' or 'retry'",
   };
   private readonly elseClause = this.RULE("elseClause", () => {
@@ -685,7 +848,9 @@ export class FlowParser extends EmbeddedActionsParser {
   private readonly reviewBlock = this.RULE("reviewBlock", () => {
     this.CONSUME(T.LCurly);
     const props: Maybe<A.ReviewProp>[] = [];
-    this.MANY(() => props.push(this.SUBRULE(this.reviewProp)));
+    do {
+      this.MANY(() => props.push(this.SUBRULE(this.reviewProp)));
+    } while (this.skipStray("reviewBlock"));
     this.CONSUME(T.RCurly);
     return props;
   });
@@ -748,7 +913,9 @@ export class FlowParser extends EmbeddedActionsParser {
     const keyword = this.CONSUME(T.Budget);
     this.CONSUME(T.LCurly);
     const props: Maybe<A.BudgetProp>[] = [];
-    this.MANY(() => props.push(this.SUBRULE(this.budgetProp)));
+    do {
+      this.MANY(() => props.push(this.SUBRULE(this.budgetProp)));
+    } while (this.skipStray("budgetDecl"));
     this.CONSUME(T.RCurly);
     return this.building ? this.b.budgetDecl(keyword, props, this.LA(0)) : undefined;
   });
@@ -799,6 +966,39 @@ export class FlowParser extends EmbeddedActionsParser {
     });
     return this.building ? this.b.outputDecl(keyword, refs, this.LA(0)) : undefined;
   });
+}
+
+interface LoopTokens {
+  starts: ReadonlySet<TokenType>;
+  ends: ReadonlySet<TokenType>;
+}
+
+/**
+ * From the grammar: the tokens that begin an item of each repetition, and those that end it. The
+ * top level ends nowhere; the flow ends at '}' (or a second `flow` or an `import`); a block ends
+ * at '}' or at a token that begins a declaration but none of its properties (the block was left
+ * open).
+ */
+function loopTokens(productions: Record<string, IProduction>): Record<Loop, LoopTokens> {
+  const starts = (loop: Loop): Set<TokenType> => {
+    const found = new Set<TokenType>();
+    firstTokens(productions[LOOPS[loop]], found);
+    return found;
+  };
+  const block = (loop: Loop): LoopTokens => {
+    const own = starts(loop);
+    return { starts: own, ends: new Set([T.RCurly, ...[...BLOCK_ENDERS].filter((type) => !own.has(type))]) };
+  };
+  return {
+    file: { starts: starts("file"), ends: new Set() },
+    flowDecl: { starts: starts("flowDecl"), ends: new Set([T.RCurly, T.Flow, T.Import]) },
+    modelDecl: block("modelDecl"),
+    opDecl: block("opDecl"),
+    nodeBlock: block("nodeBlock"),
+    gateBlock: block("gateBlock"),
+    reviewBlock: block("reviewBlock"),
+    budgetDecl: block("budgetDecl"),
+  };
 }
 
 let shared: FlowParser | undefined;

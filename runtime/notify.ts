@@ -2,7 +2,6 @@
 // command (the summary JSON on its stdin) and a webhook (the summary POSTed as JSON). A channel
 // that fails is reported as an event; it never fails the run.
 import { spawn } from "node:child_process";
-import type { Writable } from "node:stream";
 
 export interface RunSummary {
   runId: string;
@@ -21,9 +20,13 @@ export interface Notifier {
   notify(summary: RunSummary): Promise<void>;
 }
 
+export interface TextSink {
+  write(text: string): unknown;
+}
+
 export class StreamNotifier implements Notifier {
   readonly channel = "stderr";
-  constructor(readonly stream: Writable = process.stderr) {}
+  constructor(readonly stream: TextSink = process.stderr) {}
   async notify(summary: RunSummary): Promise<void> {
     this.stream.write(`flowc: ${summary.message}\n`);
   }
@@ -77,7 +80,7 @@ export class WebhookNotifier implements Notifier {
 
 export interface NotifyOptions {
   /** false: no stderr line */
-  stderr?: Writable | false;
+  stderr?: TextSink | false;
   command?: string;
   webhook?: string;
 }

@@ -1,6 +1,7 @@
 // How a call reaches a model. A Provider carries out one attempt; a CallDispatcher decides how the
 // attempt gets there (directly in this process here; through a queue in a later deployment) and
 // enforces the node's timeout. Whatever goes wrong in an attempt becomes a failed attempt.
+import { setMaxListeners } from "node:events";
 import type { FlowGraph } from "./graph";
 import type { CallOutcome, CallRequest } from "./types";
 
@@ -15,7 +16,9 @@ export interface CallDispatcher {
   dispatch(request: CallRequest, timeoutMs: number | undefined): Promise<CallOutcome>;
 }
 
+/** handed to every attempt without a timeout: many wait on it at once, by design */
 const never = new AbortController().signal;
+setMaxListeners(0, never);
 
 export class LocalDispatcher implements CallDispatcher {
   constructor(readonly provider: Provider) {}

@@ -5,11 +5,11 @@ import type { CacheStore } from "./cache";
 import { iso, type Clock } from "./clock";
 import { credits, exact, type Decimal } from "./credits";
 import { DocumentDecider, type ReviewDecider } from "./deciders";
-import { execute, type ExecutionResult } from "./executor";
+import { execute, refName, type ExecutionResult } from "./executor";
 import type { InputItem } from "./inputs";
 import { Replay } from "./journal";
 import { notifyAll, type Notifier, type RunSummary } from "./notify";
-import { LocalDispatcher, type Provider } from "./provider";
+import { LocalDispatcher, type CallDispatcher, type Provider } from "./provider";
 import { nodeRecords, recordEvent, totalsOf, type RecordEvent, type RunRecord } from "./record";
 import type { RunConfig, RunStore } from "./runs";
 import type { Item, RunEvent, RunStatus } from "./types";
@@ -25,6 +25,8 @@ export interface SegmentContext {
   record: RunRecord;
   stores: Stores;
   provider: Provider;
+  /** how calls reach the provider (default: directly, in this process) */
+  dispatcher?: CallDispatcher;
   inputs: Record<string, InputItem[]>;
   /** asked after the decisions recorded for the run */
   decider?: ReviewDecider;
@@ -59,13 +61,13 @@ export function initialRecord(config: RunConfig, providerName: string, clock: Cl
     segments: [],
     nodes: nodeRecords(graph, new Map()),
     pending: [],
-    outputs: graph.outputs.map((ref) => ({ ref: ref.rejected ? `${ref.name}.rejected` : ref.name, items: 0 })),
+    outputs: graph.outputs.map((ref) => ({ ref: refName(ref), items: 0 })),
     events: [],
   };
 }
 
 export async function runSegment(ctx: SegmentContext): Promise<SegmentResult> {
-  const { config, stores, clock } = ctx;
+  const { config, stores } = ctx;
   const runId = config.runId;
   const unlock = await stores.runs.lock(runId);
   const journal = stores.runs.journal(runId);
@@ -73,21 +75,10 @@ export async function runSegment(ctx: SegmentContext): Promise<SegmentResult> {
     const replay = new Replay(await journal.read());
     const cap = config.cap !== undefined ? credits(config.cap) : undefined;
     const alert = config.graph.budget.alert !== undefined ? credits(config.graph.budget.alert) : undefined;
-    const events: RecordEvent[] = [];
-    const record = ctx.record;
-    const resumed = record.segments.length > 0;
-    events.push(recordEvent(clock, resumed ? "resumed" : "started", resumed ? `resumed with ${exact(replay.spent)} credits spent${cap ? `, cap ${exact(cap)}` : ""}` : `started${cap ? ` with cap ${exact(cap)}` : ""}`, cap ? { cap: exact(cap) } : undefined));
-    record.segments.push({ startedAt: iso(clock), ...(cap ? { cap: exact(cap) } : {}), spentBefore: exact(replay.spent), spent: "0", status: "running" });
-    record.status = "running";
-    delete record.reason;
-    delete record.error;
-    delete record.endedAt;
-    if (cap) record.cap = exact(cap);
-    record.events.push(...events.splice(0));
-    await stores.runs.writeRecord(record);
-
+    const resumed = ctx.record.segments.length > 0;
+    await beginSegment(ctx, replay.spent, cap);
     await stores.budget.open(runId, replay.spent, cap);
-    const stored = new DocumentDecider(await stores.runs.decisions(runId), "recorded");
+    const events: RecordEvent[] = [];
     const result = await execute({
       runId,
       graph: config.graph,
@@ -96,34 +87,60 @@ export async function runSegment(ctx: SegmentContext): Promise<SegmentResult> {
       replay,
       budget: stores.budget,
       cache: stores.cache,
-      dispatcher: new LocalDispatcher(ctx.provider),
-      deciders: ctx.decider ? [stored, ctx.decider] : [stored],
+      dispatcher: ctx.dispatcher ?? new LocalDispatcher(ctx.provider),
+      deciders: [new DocumentDecider(await stores.runs.decisions(runId), "recorded"), ...(ctx.decider ? [ctx.decider] : [])],
       scenario: config.scenario,
-      clock,
+      clock: ctx.clock,
       concurrency: config.concurrency,
       cap,
       alert,
-      flagged: record.flagged,
-      onAlert: async (spent) => {
-        await stores.runs.setFlag({ flow: config.flow, runId, spent: exact(spent), alert: exact(alert ?? spent), at: iso(clock) });
-        const message = `run ${runId} of ${config.flow} crossed its alert: ${exact(spent)} credits spent, alert at ${exact(alert ?? spent)}; the next run of ${config.flow} waits for \`flowc ack ${runId}\``;
-        events.push(recordEvent(clock, "alert", message, { spent: exact(spent), alert: exact(alert ?? spent) }));
-        events.push(...(await notify(ctx, summary(config, "running", undefined, spent, cap, 0, message))));
-      },
+      flagged: ctx.record.flagged,
+      resumed,
+      onAlert: (spent) => flagRun(ctx, spent, alert ?? spent, cap, events),
       onEvent: ctx.onEvent,
       collectOutputs: ctx.collectOutputs,
     });
     await stores.budget.close(runId);
-    const finalRecord = await finish(ctx, record, result, replay.spent, cap, events);
+    const record = await finish(ctx, ctx.record, result, replay.spent, cap, events);
     if (result.status === "paused" || result.status === "awaiting-review") {
       ctx.onEvent?.({ type: "pause", reason: result.status === "paused" ? "budget" : "review", spent: exact(result.spent), ...(cap ? { cap: exact(cap) } : {}), pending: result.pending.length });
     }
-    ctx.onEvent?.({ type: "run-end", runId, status: finalRecord.status, spent: finalRecord.totals.spent, ...(finalRecord.reason ? { reason: finalRecord.reason } : {}) });
-    return { record: finalRecord, outputs: Object.fromEntries(result.outputs.filter((o) => o.items).map((o) => [o.ref, o.items as Item[]])) };
+    ctx.onEvent?.({ type: "run-end", runId, status: record.status, spent: record.totals.spent, ...(record.reason ? { reason: record.reason } : {}) });
+    return { record, outputs: Object.fromEntries(result.outputs.filter((o) => o.items).map((o) => [o.ref, o.items as Item[]])) };
   } finally {
     await journal.close();
     await unlock();
   }
+}
+
+/** Opens a segment in the record: a segment left running by a killed process is closed first. */
+async function beginSegment(ctx: SegmentContext, spent: Decimal, cap: Decimal | undefined): Promise<void> {
+  const { record, clock } = ctx;
+  const last = record.segments[record.segments.length - 1];
+  const interrupted = last?.status === "running";
+  if (last && interrupted) {
+    last.status = "failed";
+    last.spent = exact(spent.minus(credits(last.spentBefore)));
+  }
+  const capText = cap ? exact(cap) : undefined;
+  const message = last ? `resumed${interrupted ? " after an interruption" : ""} with ${exact(spent)} credits spent${capText ? `, cap ${capText}` : ""}` : `started${capText ? ` with cap ${capText}` : ""}`;
+  record.events.push(recordEvent(clock, last ? "resumed" : "started", message, capText ? { cap: capText } : undefined));
+  record.segments.push({ startedAt: iso(clock), ...(capText ? { cap: capText } : {}), spentBefore: exact(spent), spent: "0", status: "running" });
+  record.status = "running";
+  delete record.reason;
+  delete record.error;
+  delete record.endedAt;
+  if (capText) record.cap = capText;
+  await ctx.stores.runs.writeRecord(record);
+}
+
+/** Crossing the alert: the flag that holds the flow's next run, an event, and the owner told. */
+async function flagRun(ctx: SegmentContext, spent: Decimal, alert: Decimal, cap: Decimal | undefined, events: RecordEvent[]): Promise<void> {
+  const { config, clock } = ctx;
+  await ctx.stores.runs.setFlag({ flow: config.flow, runId: config.runId, spent: exact(spent), alert: exact(alert), at: iso(clock) });
+  const message = `run ${config.runId} of ${config.flow} crossed its alert: ${exact(spent)} credits spent, alert at ${exact(alert)}; the next run of ${config.flow} waits for \`flowc ack ${config.runId}\``;
+  events.push(recordEvent(clock, "alert", message, { spent: exact(spent), alert: exact(alert) }));
+  events.push(...(await notify(ctx, summary(config, "running", undefined, spent, cap, 0, message))));
 }
 
 async function finish(ctx: SegmentContext, record: RunRecord, result: ExecutionResult, spentBefore: Decimal, cap: Decimal | undefined, events: RecordEvent[]): Promise<RunRecord> {

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const entries = { cli: "cli/main.ts", runtime: "runtime/index.ts", bench: "bench/main.ts" };
+const entries = { cli: "cli/main.ts", runtime: "runtime/index.ts", bench: "bench/main.ts", "prettier-plugin": "compiler/format/prettier-plugin.ts" };
 const entryPoints = Object.fromEntries(
   Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))).map(([name, file]) => [name, path.join(root, file)]),
 );

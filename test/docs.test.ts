@@ -1,11 +1,13 @@
 // The user documentation keeps up with the code: every diagnostic code has a row in the reference,
-// every built-in op is described with its metrics and params, and the README's test command is the
-// one CI runs.
+// every built-in op is described with its metrics and params, every `flow` example is valid, and
+// the README's test command is the one CI runs.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { CODES } from "../compiler/diagnostics";
 import { BUILTIN_OPS } from "../compiler/builtins";
+import { analyzeFile } from "../compiler/index";
+import { parse } from "../grammar/index";
 import { ROOT } from "./cli-spawn";
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
@@ -50,6 +52,40 @@ describe("docs/language.md", () => {
 
   test("has the section on departures from the contract", () => {
     expect(language).toContain("## Where flowc extends or departs from the contract, and why");
+  });
+});
+
+/** The ```flow blocks of a Markdown text. */
+function flowBlocks(text: string): string[] {
+  return [...text.matchAll(/^```flow\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
+}
+
+/** A block that declares a flow, as opposed to a fragment of one (a node, a gate, a budget). */
+const isWholeFlow = (block: string) => /^\s*flow\s/m.test(block.replace(/\/\/[^\n]*/g, ""));
+/** Models and ops stand at the top of a file; any other fragment stands inside a flow. */
+const isTopLevel = (block: string) => /^(model|op|import)\s/.test(block.replace(/\/\/[^\n]*/g, "").trim());
+
+const noImports = { readFile: () => undefined };
+
+describe.each(["README.md", "docs/language.md"])("the flow examples of %s", (doc) => {
+  const blocks = flowBlocks(read(doc));
+
+  test("there are some, and at least one whole flow", () => {
+    expect(blocks.filter(isWholeFlow).length).toBeGreaterThan(0);
+  });
+
+  test("whole flows check without errors", () => {
+    for (const block of blocks.filter(isWholeFlow)) {
+      const errors = analyzeFile(`${doc}.flow`, block, noImports).diagnostics.filter((d) => d.severity === "error");
+      expect(errors.map((d) => `${d.code} ${d.message}`), block).toEqual([]);
+    }
+  });
+
+  test("fragments parse, inside a flow unless they declare models or ops", () => {
+    for (const block of blocks.filter((b) => !isWholeFlow(b))) {
+      const text = isTopLevel(block) ? block : `flow example {\n${block}}\n`;
+      expect(parse(text).diagnostics.map((d) => d.message), block).toEqual([]);
+    }
   });
 });
 

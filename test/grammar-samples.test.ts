@@ -71,7 +71,9 @@ describe("campaign.flow", () => {
       { kind: "cap", amount: { value: "900" } },
       { kind: "alert", percent: { value: "75" } },
     ]);
-    expect(decl(flow, "model", "flux_schnell").props).toMatchObject([{ kind: "rate", amount: { value: "1" }, units: [{ unit: "megapixel" }] }]);
+    expect(decl(flow, "model", "flux_schnell").props).toMatchObject([
+      { kind: "rate", amount: { value: "1" }, units: [{ unit: "megapixel" }] },
+    ]);
     expect(decl(flow, "model", "captioner").props).toMatchObject([
       { kind: "rate", amount: { value: "0.02" }, units: [{ unit: "item" }] },
       { kind: "overhead", amount: { value: "1" } },
@@ -105,8 +107,13 @@ describe("campaign.flow", () => {
 
   test("gate, select, review and output", () => {
     const gate = decl(flow, "gate", "face_ok");
-    expect(gate.conds).toMatchObject([{ source: { text: "faces" }, metric: { text: "confidence" }, op: ">=", threshold: { value: "0.8" } }]);
-    expect(gate.props).toMatchObject([{ kind: "expectPass", percent: { value: "85" } }, { kind: "else", action: { kind: "discard" } }]);
+    expect(gate.conds).toMatchObject([
+      { source: { text: "faces" }, metric: { text: "confidence" }, op: ">=", threshold: { value: "0.8" } },
+    ]);
+    expect(gate.props).toMatchObject([
+      { kind: "expectPass", percent: { value: "85" } },
+      { kind: "else", action: { kind: "discard" } },
+    ]);
     expect(decl(flow, "select", "direction")).toMatchObject({ source: { text: "previews" }, by: { kind: "human" } });
     expect(decl(flow, "select", "direction").pick).toBeUndefined();
     expect(decl(flow, "review", "approved")).toMatchObject({
@@ -120,7 +127,11 @@ describe("campaign.flow", () => {
   test("comments are kept, in order, with their ranges", () => {
     const { comments } = parse(text);
     expect(comments).toHaveLength(6);
-    expect(comments[0]).toMatchObject({ text: expect.stringMatching(/^\/\/ Cheap previews/), block: false, range: { start: { line: 1, column: 1 } } });
+    expect(comments[0]).toMatchObject({
+      text: expect.stringMatching(/^\/\/ Cheap previews/),
+      block: false,
+      range: { start: { line: 1, column: 1 } },
+    });
     expect(comments[3].text).toBe("// one style reference, rarely changes");
   });
 });
@@ -169,7 +180,10 @@ describe("the other worked examples", () => {
     expect(decl(second, "review", "ok").source.name.text).toBe("draft");
     expect(decl(second, "node", "up").args[0].ref.name.text).toBe("ok");
     for (const flow of [first, second]) {
-      expect(decl(flow, "node", "up").props).toMatchObject([{ kind: "model" }, { kind: "resolution", resolution: { width: 4096, height: 4096 } }]);
+      expect(decl(flow, "node", "up").props).toMatchObject([
+        { kind: "model" },
+        { kind: "resolution", resolution: { width: 4096, height: 4096 } },
+      ]);
     }
   });
 });

@@ -3,5 +3,26 @@
 import type { CliCommand } from "../command";
 import { checkCommand } from "./check";
 import { costCommand } from "./cost";
+import { calibrateCommand } from "./calibrate";
+import { compileCommand } from "./compile";
+import { runCommand } from "./run";
+import { resumeCommand } from "./resume";
+import { reviewCommand } from "./review";
+import { ackCommand } from "./ack";
+import { reportCommand } from "./report";
+import { runsCommand } from "./runs";
+import { cacheCommand } from "./cache";
 
-export const COMMANDS: readonly CliCommand[] = [checkCommand, costCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  checkCommand,
+  costCommand,
+  calibrateCommand,
+  compileCommand,
+  runCommand,
+  resumeCommand,
+  reviewCommand,
+  ackCommand,
+  reportCommand,
+  runsCommand,
+  cacheCommand,
+];

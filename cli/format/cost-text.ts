@@ -36,7 +36,8 @@ export function formatCostText(report: CostReport, diagnostics: readonly Diagnos
     ...optional(alertLine(report)),
   ];
   const explained = explanation ? "\n" + formatExplanationText(explanation, context) : "";
-  const shown = diagnostics.length > 0 ? "\n" + formatDiagnostics(diagnostics, context) : "";
+  // each diagnostic ends with a blank line; the last one ends the output
+  const shown = diagnostics.length > 0 ? "\n" + formatDiagnostics(diagnostics, context).replace(/\n$/, "") : "";
   return lines.join("\n") + "\n" + explained + shown;
 }
 

@@ -1,0 +1,10 @@
+// `npm run bench`: every benchmark, measured in one run, printed as Markdown.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { reportParse } from "./parse";
+import { reportSimulate } from "./simulate";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const sections = [reportParse(root), reportSimulate(root)];
+process.stdout.write(sections.map((s) => s.join("\n")).join("\n\n") + "\n");

@@ -1,0 +1,43 @@
+// `flowc compile FILE [-o OUT.ts]`: the flow as a typed TypeScript module (see compiler/codegen.ts)
+// on stdout or in a file. A flow with errors is not compiled: its diagnostics go to stderr.
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Command } from "commander";
+import { type CliCommand, type CommandContext, examples } from "../command";
+import { EXIT_OK, EXIT_USAGE, type ExitCode } from "../exit";
+import { type CliIo, complain } from "../io";
+import { compilableFlow, isRefusal } from "../compile-flow";
+import { generateModule } from "../../compiler/codegen";
+
+export const compileCommand: CliCommand = {
+  register(program: Command, context: CommandContext) {
+    program
+      .command("compile")
+      .description("Compile a flow to a typed TypeScript module: inputs, the node graph, its figures and run().")
+      .argument("<file>", "the .flow file to compile")
+      .option("-o, --output <file>", "write the module to this file instead of standard output")
+      .addHelpText(
+        "after",
+        "\nThe module imports the runtime from `flowc/runtime`; `flowc run FILE` runs the same module in memory.\n" +
+          examples("flowc compile samples/campaign.flow -o campaign.ts", "flowc compile samples/campaign.flow | less"),
+      )
+      .action(async (file: string, options: { output?: string }) => context.finish(await compile(file, options.output, context.io)));
+  },
+};
+
+async function compile(file: string, output: string | undefined, io: CliIo): Promise<ExitCode> {
+  const flow = compilableFlow(file, io, (text) => io.err(text));
+  if (isRefusal(flow)) return flow.refused;
+  const code = await generateModule(flow.model, flow.cost, { sourceFile: flow.sourceFile });
+  if (output === undefined) {
+    io.out(code);
+    return EXIT_OK;
+  }
+  try {
+    await writeFile(path.resolve(io.cwd, output), code);
+  } catch (error) {
+    complain(io, `cannot write '${output}': ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,148 @@
+// What the run commands (run, resume, review, ack, report, runs, cache) share: where runs live,
+// the runtime (loaded lazily so `flowc check` never pays for it), progress and notification wired
+// to the command's io, the report, and one policy for runtime failures and exit statuses.
+import path from "node:path";
+import { Writable } from "node:stream";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import type { ReviewDecider, RunEvent, RunResult, RunStatus, SegmentOptions, StoreOptions } from "../runtime/index";
+import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "./exit";
+import { type CliIo, complain } from "./io";
+import { parseCredits } from "./options";
+import { formatExact } from "../compiler/credits";
+
+export type Runtime = typeof import("../runtime/index");
+
+export function loadRuntime(): Promise<Runtime> {
+  return import("../runtime/index");
+}
+
+/** Runs and the cache live in $FLOWC_HOME, else `.flowc` in the working directory. */
+export function storeOptions(io: CliIo): StoreOptions {
+  return { home: io.env.FLOWC_HOME ?? path.join(io.cwd, ".flowc") };
+}
+
+/** Exit 0 when the run completed; 1 when it paused (budget, awaiting review) or failed. */
+export function exitForStatus(status: RunStatus): ExitCode {
+  return status === "completed" ? EXIT_OK : EXIT_PROBLEMS;
+}
+
+export const EXIT_STATUS_HELP = `
+Exit status: 0 the run completed; 1 it paused (budget cap reached, or decisions awaiting review:
+continue with \`flowc resume RUN\`), failed, or was refused (errors in the flow, an unacknowledged
+alert); 2 bad usage, an unknown run id or an unreadable input.
+`;
+
+/**
+ * A runtime error as one `flowc: …` line. Errors may come from a second copy of the runtime (the
+ * one a generated module imports), so they are recognised by name, not by class.
+ */
+export function runtimeFailure(io: CliIo, error: unknown): ExitCode {
+  if (error instanceof Error && error.name === "RuntimeError") {
+    complain(io, error.message);
+    return (error as Error & { usage?: boolean }).usage ? EXIT_USAGE : EXIT_PROBLEMS;
+  }
+  throw error;
+}
+
+/** Runs a command body, turning runtime errors into their exit status. */
+export async function guarded(io: CliIo, body: () => Promise<ExitCode>): Promise<ExitCode> {
+  try {
+    return await body();
+  } catch (error) {
+    return runtimeFailure(io, error);
+  }
+}
+
+/** A Writable over the command's standard error, for the runtime's notifiers and prompts. */
+export function stderrStream(io: CliIo): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      io.err(chunk.toString());
+      done();
+    },
+  });
+}
+
+export interface SegmentFlags {
+  cap?: string;
+  json?: boolean;
+  decisions?: string;
+  simulateReviews?: boolean;
+  latency?: number;
+  notify?: string;
+  webhook?: string;
+}
+
+/** Progress: JSON lines on stdout with `--json`, a live block on a terminal, plain lines otherwise. */
+export function progress(runtime: Runtime, io: CliIo, json: boolean): (event: RunEvent) => void {
+  if (json) return runtime.createJsonLogger({ write: io.out });
+  const stream = { write: io.err };
+  return process.stderr.isTTY === true ? runtime.createTtyRenderer(stream) : runtime.createLineLogger(stream);
+}
+
+/** The options a run segment (a start or a resume) takes from the command line. */
+export function segmentOptions(runtime: Runtime, io: CliIo, flags: SegmentFlags): SegmentOptions {
+  return {
+    ...storeOptions(io),
+    ...(flags.cap !== undefined ? { cap: flags.cap } : {}),
+    ...(flags.latency !== undefined ? { latencyMs: flags.latency } : {}),
+    ...(flags.decisions !== undefined ? { decisionsFile: path.resolve(io.cwd, flags.decisions) } : {}),
+    ...(flags.simulateReviews === true ? { simulateHumans: true } : {}),
+    notify: { stderr: stderrStream(io), ...(flags.notify ? { command: flags.notify } : {}), ...(flags.webhook ? { webhook: flags.webhook } : {}) },
+    onEvent: progress(runtime, io, flags.json === true),
+  };
+}
+
+/** The report at the end of a run (or as the last JSON line with `--json`); the exit status. */
+export function finishRun(runtime: Runtime, io: CliIo, result: RunResult, json: boolean): ExitCode {
+  const text = runtime.renderReport(runtime.report(result.record), json ? "json" : "text");
+  if (json) io.out(`{"type": "report", "report": ${text.replace(/\n\s*/g, "")}}\n`);
+  else io.out(`\n${text}${nextStep(result)}`);
+  return exitForStatus(result.status);
+}
+
+function nextStep(result: RunResult): string {
+  if (result.status === "paused" && result.record.reason === "budget") return `\nresume with a higher cap: flowc resume ${result.runId} --cap N\n`;
+  if (result.status === "awaiting-review") return `\ndecide with \`flowc review ${result.runId}\`, then \`flowc resume ${result.runId}\`\n`;
+  if (result.status === "failed") return `\nthe run failed: ${result.record.error ?? "see its record"}\ncontinue with: flowc resume ${result.runId}\n`;
+  if (result.status === "paused") return `\ncontinue with: flowc resume ${result.runId}\n`;
+  return "";
+}
+
+/** `--cap N`: credits as written in a flow, passed on as exact decimal text. */
+export function parseCap(text: string): string {
+  return formatExact(parseCredits(text));
+}
+
+export function parseNonNegativeInteger(text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new InvalidArgumentError("expected a whole number such as 0 or 42");
+  return Number(text.trim());
+}
+
+/** The options `flowc run` and `flowc resume` share. */
+export function addSegmentOptions(command: Command, capHelp: string): Command {
+  return command
+    .addOption(new Option("--cap <credits>", capHelp).argParser(parseCap))
+    .option("--json", "machine output: one JSON event per line on stdout, then the report")
+    .option("--decisions <file>", "decide reviews and human selects from a JSON file (schemas/decisions.schema.json)")
+    .option("--simulate-reviews", "the simulated provider decides reviews and human selects at their expected rates (seeded)")
+    .addOption(new Option("--latency <ms>", "per-call latency of the simulated provider, in milliseconds").argParser(parseNonNegativeInteger))
+    .option("--notify <command>", "run this shell command with the run's summary (JSON on stdin) when it pauses or crosses its alert")
+    .option("--webhook <url>", "POST the run's summary as JSON to this URL when it pauses or crosses its alert");
+}
+
+export interface Reviews {
+  /** the simulated provider decides */
+  simulate: boolean;
+  decider?: ReviewDecider;
+  /** said once the run starts */
+  notice?: string;
+  /** lets go of the terminal after the run */
+  release(): void;
+}
+
+/** Reviews and human selects decided by the person at the terminal. */
+export function terminalReviews(runtime: Runtime, io: CliIo): Reviews {
+  const decider = new runtime.InteractiveDecider({ input: process.stdin, output: stderrStream(io) });
+  return { simulate: false, decider, release: () => process.stdin.pause() };
+}

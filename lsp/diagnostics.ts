@@ -1,0 +1,72 @@
+// Our diagnostics as LSP diagnostics. A diagnostic located in an imported file is shown at the
+// import that brings it in, with the real place as related information: the importing document is
+// the one being edited, and publishing into another file's list would fight that file's own.
+import path from "node:path";
+import {
+  DiagnosticSeverity,
+  DiagnosticTag,
+  type Diagnostic as LspDiagnostic,
+  type DiagnosticRelatedInformation,
+  type PublishDiagnosticsParams,
+} from "vscode-languageserver";
+import type { Range } from "../compiler/ast";
+import type { Diagnostic, DiagnosticCode, Severity } from "../compiler/diagnostics";
+import { importPath, pathToUri, type AnalyzedDocument } from "./documents";
+import { toLspRange } from "./positions";
+
+export const SOURCE = "flowc";
+
+/**
+ * Hints carry advice with credits at stake (FLOW304, the FLOW4xx lints): Information keeps them
+ * visible in the editor, where Hint would show three faint dots.
+ */
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  hint: DiagnosticSeverity.Information,
+};
+
+/** Codes whose range holds code that does nothing useful: editors fade it out. */
+const UNNECESSARY: ReadonlySet<DiagnosticCode> = new Set(["FLOW407"]);
+
+export function diagnosticsParams(doc: AnalyzedDocument): PublishDiagnosticsParams {
+  const diagnostics = doc.analysis.diagnostics.map((d) => toLspDiagnostic(d, doc));
+  if (doc.failure !== undefined) diagnostics.push(internalError(doc.failure));
+  return { uri: doc.uri, version: doc.document.version, diagnostics };
+}
+
+export function toLspDiagnostic(d: Diagnostic, doc: AnalyzedDocument): LspDiagnostic {
+  const elsewhere = d.file !== undefined && d.file !== doc.path;
+  const here = elsewhere ? (importSite(d.file!, doc) ?? d.range) : d.range;
+  const related: DiagnosticRelatedInformation[] = (d.notes ?? []).map((note) => ({
+    location: { uri: pathToUri(d.file ?? doc.path), range: toLspRange(d.range) },
+    message: note,
+  }));
+  if (elsewhere) related.unshift({ location: { uri: pathToUri(d.file!), range: toLspRange(d.range) }, message: d.message });
+  const where = elsewhere ? `${path.basename(d.file!)}:${d.range.start.line}:${d.range.start.column}: ` : "";
+  return {
+    range: toLspRange(here),
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: SOURCE,
+    message: where + d.message,
+    ...(related.length > 0 ? { relatedInformation: related } : {}),
+    ...(UNNECESSARY.has(d.code) ? { tags: [DiagnosticTag.Unnecessary] } : {}),
+  };
+}
+
+/** The import statement of the document that reads `file`. */
+function importSite(file: string, doc: AnalyzedDocument): Range | undefined {
+  return doc.analysis.ast.imports.find((imp) => importPath(doc.path, imp.path.value) === file)?.range;
+}
+
+function internalError(reason: string): LspDiagnostic {
+  const firstLine = reason.split("\n")[0] ?? reason;
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Error,
+    code: "internal",
+    source: SOURCE,
+    message: `flowc could not finish analysing this file (a bug in flowc, please report it): ${firstLine}`,
+  };
+}

@@ -1,0 +1,196 @@
+// The open documents: each one's text and its latest analysis, recomputed on demand after a change
+// (so a burst of edits costs one analysis, not one per keystroke). Imports are read from the open
+// documents first, then from disk, relative to the importing file; a change to a file marks the
+// open documents importing it as stale too. Knows nothing of the LSP connection.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { TextDocument, type TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
+import type { FlowFile } from "../compiler/ast";
+import { analyzeFile, type FileAnalysis, type SourceHost } from "../compiler/index";
+import { parse } from "../grammar/index";
+import { occurrencesOf, type Occurrence } from "./names";
+
+export const LANGUAGE_ID = "flowc";
+
+/** A file a document imports, as read for this analysis. */
+export interface ImportedSource {
+  path: string;
+  uri: string;
+  text: string;
+  ast: FlowFile;
+}
+
+/** One analysis of one version of a document, with what the language features derive from it. */
+export class AnalyzedDocument {
+  private occurrenceList: Occurrence[] | undefined;
+  private importList: ImportedSource[] | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly path: string,
+    readonly document: TextDocument,
+    readonly analysis: FileAnalysis,
+    private readonly host: SourceHost,
+    /** why the analysis stopped short (an exception in the compiler); the parse's findings remain */
+    readonly failure?: string,
+  ) {}
+
+  get text(): string {
+    return this.analysis.text;
+  }
+
+  /** every name the file declares or references, in source order */
+  get occurrences(): Occurrence[] {
+    return (this.occurrenceList ??= occurrencesOf(this.analysis.ast));
+  }
+
+  /** the imported files that could be read, parsed */
+  get imports(): ImportedSource[] {
+    return (this.importList ??= this.readImports());
+  }
+
+  private readImports(): ImportedSource[] {
+    const found: ImportedSource[] = [];
+    for (const imp of this.analysis.ast.imports) {
+      const target = importPath(this.path, imp.path.value);
+      const text = this.host.readFile(target);
+      if (text !== undefined) found.push({ path: target, uri: pathToUri(target), text, ast: parse(text).ast });
+    }
+    return found;
+  }
+}
+
+interface Entry {
+  document: TextDocument;
+  path: string;
+  analyzed?: AnalyzedDocument;
+  /** the files the latest analysis imported */
+  importPaths: string[];
+}
+
+export type Analyze = (file: string, text: string, host: SourceHost) => FileAnalysis;
+
+export interface StoreOptions {
+  /** reads a file that is not open; undefined when it cannot be read */
+  readDisk?: (file: string) => string | undefined;
+  analyze?: Analyze;
+}
+
+export class DocumentStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly readDisk: (file: string) => string | undefined;
+  private readonly analyze: Analyze;
+  /** imports come from the open documents first, so unsaved edits to an imported file count */
+  readonly host: SourceHost = { readFile: (file) => this.openText(file) ?? this.readDisk(file) };
+
+  constructor(options: StoreOptions = {}) {
+    this.readDisk = options.readDisk ?? readFromDisk;
+    this.analyze = options.analyze ?? ((file, text, host) => analyzeFile(file, text, host));
+  }
+
+  /** Open a document; returns the open documents whose analysis it may change (itself included). */
+  open(uri: string, version: number, text: string): string[] {
+    this.entries.set(uri, { document: TextDocument.create(uri, LANGUAGE_ID, version, text), path: uriToPath(uri), importPaths: [] });
+    return this.affectedBy(uri);
+  }
+
+  change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): string[] {
+    const entry = this.entry(uri);
+    entry.document = TextDocument.update(entry.document, changes, version);
+    entry.analyzed = undefined;
+    return this.affectedBy(uri);
+  }
+
+  close(uri: string): string[] {
+    const affected = this.affectedBy(uri).filter((u) => u !== uri);
+    this.entries.delete(uri);
+    return affected;
+  }
+
+  /** A file changed on disk: the open documents importing it. */
+  changedOnDisk(uri: string): string[] {
+    return this.invalidateImporters(uriToPath(uri), uri);
+  }
+
+  isOpen(uri: string): boolean {
+    return this.entries.has(uri);
+  }
+
+  uris(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** The latest analysis of an open document, computed now if the text changed since. */
+  analyzed(uri: string): AnalyzedDocument {
+    const entry = this.entry(uri);
+    if (entry.analyzed === undefined || entry.analyzed.document.version !== entry.document.version) {
+      entry.analyzed = this.analyzeEntry(uri, entry);
+      entry.importPaths = entry.analyzed.analysis.ast.imports.map((imp) => importPath(entry.path, imp.path.value));
+    }
+    return entry.analyzed;
+  }
+
+  private analyzeEntry(uri: string, entry: Entry): AnalyzedDocument {
+    const text = entry.document.getText();
+    try {
+      return new AnalyzedDocument(uri, entry.path, entry.document, this.analyze(entry.path, text, this.host), this.host);
+    } catch (error) {
+      // A bug in the compiler: keep what the parser found, and say that the rest is missing.
+      const parsed = parse(text);
+      const analysis: FileAnalysis = { file: entry.path, text, ast: parsed.ast, diagnostics: parsed.diagnostics };
+      const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      return new AnalyzedDocument(uri, entry.path, entry.document, analysis, this.host, reason);
+    }
+  }
+
+  private entry(uri: string): Entry {
+    const entry = this.entries.get(uri);
+    if (!entry) throw new Error(`document ${uri} is not open`);
+    return entry;
+  }
+
+  private openText(file: string): string | undefined {
+    for (const entry of this.entries.values()) if (entry.path === file) return entry.document.getText();
+    return undefined;
+  }
+
+  /** the document and the open documents importing it, whose analyses are now stale */
+  private affectedBy(uri: string): string[] {
+    const entry = this.entries.get(uri);
+    return entry ? [uri, ...this.invalidateImporters(entry.path, uri)] : [];
+  }
+
+  /** the open documents (other than `except`) whose latest analysis read `file`, marked stale */
+  private invalidateImporters(file: string, except: string): string[] {
+    const importers = [...this.entries].filter(([u, e]) => u !== except && e.importPaths.includes(file));
+    for (const [, entry] of importers) entry.analyzed = undefined;
+    return importers.map(([u]) => u);
+  }
+}
+
+/** Where an import points, as analyzeFile resolves it. */
+export function importPath(importer: string, spec: string): string {
+  return path.resolve(path.dirname(importer), spec);
+}
+
+export function uriToPath(uri: string): string {
+  if (!uri.startsWith("file:")) return uri;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return uri;
+  }
+}
+
+export function pathToUri(file: string): string {
+  return path.isAbsolute(file) ? pathToFileURL(file).href : file;
+}
+
+function readFromDisk(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,16 @@
+// How the editor shows credit figures: worst-case figures exact, expected ones rounded (they may
+// carry many digits), shares as percentages with one decimal, as `flowc cost` shows them.
+import { type Decimal, formatRounded } from "../compiler/credits";
+
+/** hover shows 12 places, like the totals of `flowc cost` */
+export const EXPECTED_PLACES = 12;
+/** inlay hints are short: enough for the contract's figures */
+export const HINT_PLACES = 6;
+
+export function percent(fraction: Decimal): string {
+  return `${fraction.times(100).toDecimalPlaces(1).toFixed(1)}%`;
+}
+
+export function expectedText(value: Decimal, places = EXPECTED_PLACES): string {
+  return formatRounded(value, places);
+}

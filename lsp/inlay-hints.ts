@@ -1,0 +1,45 @@
+// Inlay hints: each node's credits at the end of its first line (`worst 419.4304 · exp
+// 142.606336`), and the flow's totals on the `flow` line. Only when the flow has figures: stale
+// numbers from an earlier version would be worse than none.
+import { InlayHintKind, type InlayHint, type InlayHintParams } from "vscode-languageserver";
+import type { Range } from "../compiler/ast";
+import { type Decimal, formatExact } from "../compiler/credits";
+import type { CostReport } from "../compiler/cost-report";
+import type { AnalyzedDocument, DocumentStore } from "./documents";
+import { expectedText, HINT_PLACES, percent } from "./figures";
+import { offsetOf } from "./positions";
+
+export function inlayHints(store: DocumentStore, params: InlayHintParams): InlayHint[] {
+  const doc = store.analyzed(params.textDocument.uri);
+  const cost = doc.analysis.cost;
+  const flow = doc.analysis.ast.flow;
+  if (!cost || !flow) return [];
+  const from = offsetOf(doc.document, params.range.start);
+  const to = offsetOf(doc.document, params.range.end);
+  const hints: InlayHint[] = [];
+  const visible = (range: Range) => range.start.offset <= to && range.end.offset >= from;
+  if (visible(flow.name.range)) hints.push(hint(doc, flow.name.range, totals(cost), `worst case and expected spend of flow '${cost.flow}'`));
+  for (const node of cost.nodes) {
+    if (!visible(node.range)) continue;
+    const tooltip = `${percent(node.share)} of the flow's worst case; ${node.worstCalls} calls in the worst case`;
+    hints.push(hint(doc, node.range, `worst ${credits(node.worstCase)} · exp ${credits(node.expected)}`, tooltip));
+  }
+  return hints.sort((a, b) => a.position.line - b.position.line);
+}
+
+function totals(cost: CostReport): string {
+  const cap = cost.cap ? ` · cap ${formatExact(cost.cap)}` : "";
+  return `worst ${credits(cost.worstCase)} · exp ${credits(cost.expected)}${cap}`;
+}
+
+function credits(value: Decimal): string {
+  return expectedText(value, HINT_PLACES);
+}
+
+/** At the end of the line where `range` starts, before nothing but the line break. */
+function hint(doc: AnalyzedDocument, range: Range, label: string, tooltip: string): InlayHint {
+  const line = range.start.line - 1;
+  const lineEnd = doc.document.offsetAt({ line: line + 1, character: 0 });
+  const text = doc.text.slice(doc.document.offsetAt({ line, character: 0 }), lineEnd).replace(/[\r\n]+$/, "");
+  return { position: { line, character: text.length }, label, kind: InlayHintKind.Type, paddingLeft: true, tooltip };
+}

@@ -1,0 +1,70 @@
+// Rename a stream, a model or an op: every occurrence in the document and the declaration,
+// wherever it is (an imported file included). Refused with an error, and no edit, when the new name
+// is not an identifier, is a keyword, is already taken, or the symbol is built in.
+import {
+  ErrorCodes,
+  LSPErrorCodes,
+  ResponseError,
+  type PrepareRenameParams,
+  type Range as LspRange,
+  type RenameParams,
+  type TextEdit,
+  type WorkspaceEdit,
+} from "vscode-languageserver";
+import { BUILTIN_OPS } from "../compiler/builtins";
+import { KEYWORD_BY_TEXT } from "../grammar/tokens";
+import type { AnalyzedDocument, DocumentStore } from "./documents";
+import { catalogDecls, declarationOf, RENAMEABLE, streamDecl } from "./lookup";
+import { occurrenceAt, type Occurrence } from "./names";
+import { offsetOf, toLspRange } from "./positions";
+import { symbolPlaces } from "./references";
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function prepareRename(store: DocumentStore, params: PrepareRenameParams): { range: LspRange; placeholder: string } {
+  const { occurrence } = renameable(store, params);
+  return { range: toLspRange(occurrence.range), placeholder: occurrence.name };
+}
+
+export function rename(store: DocumentStore, params: RenameParams): WorkspaceEdit {
+  const { doc, occurrence } = renameable(store, params);
+  const problem = invalidName(params.newName) ?? takenBy(doc, occurrence, params.newName);
+  if (problem) throw new ResponseError(ErrorCodes.InvalidParams, problem);
+  const changes: Record<string, TextEdit[]> = {};
+  for (const place of symbolPlaces(doc, occurrence, true)) {
+    (changes[place.uri] ??= []).push({ range: toLspRange(place.range), newText: params.newName });
+  }
+  return { changes };
+}
+
+function renameable(store: DocumentStore, params: PrepareRenameParams): { doc: AnalyzedDocument; occurrence: Occurrence } {
+  const doc = store.analyzed(params.textDocument.uri);
+  const occurrence = occurrenceAt(doc.occurrences, offsetOf(doc.document, params.position));
+  if (!occurrence || !RENAMEABLE.has(occurrence.kind)) {
+    throw new ResponseError(LSPErrorCodes.RequestFailed, "only streams, models and ops can be renamed");
+  }
+  if (!declarationOf(doc, occurrence)) {
+    const what = occurrence.kind === "op" ? `'${occurrence.name}' is a built-in op` : `'${occurrence.name}' is not declared`;
+    throw new ResponseError(LSPErrorCodes.RequestFailed, `${what}: it cannot be renamed`);
+  }
+  return { doc, occurrence };
+}
+
+/** Why a name cannot be used, or undefined. */
+export function invalidName(name: string): string | undefined {
+  if (!IDENTIFIER.test(name)) return `'${name}' is not a name: use letters, digits and '_', not starting with a digit`;
+  if (KEYWORD_BY_TEXT.has(name)) return `'${name}' is a keyword of the .flow language`;
+  return undefined;
+}
+
+function takenBy(doc: AnalyzedDocument, symbol: Occurrence, name: string): string | undefined {
+  if (name === symbol.name) return undefined;
+  if (symbol.kind === "stream") {
+    const other = streamDecl(doc.analysis.ast, name);
+    return other && `'${name}' is already declared on line ${other.name.range.start.line}`;
+  }
+  const other = catalogDecls(doc, symbol.kind as "model" | "op").find((d) => d.decl.name.text === name);
+  if (other) return `${symbol.kind} '${name}' is already declared on line ${other.decl.name.range.start.line}`;
+  // a declared op named like a built-in replaces it for every node that uses the built-in
+  return symbol.kind === "op" && BUILTIN_OPS.has(name) ? `'${name}' is a built-in op` : undefined;
+}

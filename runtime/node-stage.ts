@@ -1,0 +1,418 @@
+// A node's stage: queues its calls (one per item, or per batch of B items within a round), runs at
+// most `concurrency` of them at a time, one attempt after another, and for each attempt reserves
+// its price, calls the provider, journals the outcome (fsync) and only then counts its credits.
+// A call an earlier segment finished is replayed from the journal; a cached one costs nothing.
+import { attemptPrice } from "./budget";
+import { cacheKey, nodeIdentity } from "./cache";
+import { credits, exact, ZERO, type Decimal } from "./credits";
+import type { Execution } from "./executor";
+import type { GraphNode, GraphRef } from "./graph";
+import { hashValue } from "./hash";
+import type { AttemptEntry, JournalOutput } from "./journal";
+import { Reorder, Stage } from "./stages";
+import type { CallOutcome, CallRequest, Item } from "./types";
+
+/** calls in flight per node, for nodes without `concurrency` */
+export const DEFAULT_CONCURRENCY = 16;
+
+/** A call, advanced one attempt at a time (a failed attempt goes back to the front of the queue). */
+interface Call {
+  round: number;
+  callId: string;
+  /** empty for a node without arguments */
+  items: Item[];
+  /** input slots; a node without arguments has one, for its single output group */
+  inputs: Item[];
+  seqs: number[];
+  /** attempts charged so far (journaled) */
+  attempts: number;
+  /** credits charged so far */
+  spent: Decimal;
+  /** the journal and the cache were consulted */
+  looked: boolean;
+}
+
+/** done (outputs, or undefined when every attempt failed), another attempt, or left for a resume */
+type Step = { outputs: JournalOutput[] | undefined } | "again" | "stopped";
+
+const UNIT: Item = { id: "", key: "0", value: null, hash: "", metrics: {}, round: 0, cost: ZERO };
+
+export class NodeStage extends Stage {
+  private readonly queue: Call[] = [];
+  private head = 0;
+  private inFlight = 0;
+  private started = false;
+  private readonly concurrency: number;
+  private readonly order: Reorder<Item[]>;
+  private batch: { items: Item[]; seqs: number[] } = { items: [], seqs: [] };
+  private batches = 0;
+  private readonly named: { name: string; item?: Item; missing: boolean; ref: GraphRef }[];
+  private readonly prices = new Map<number, { price: Decimal; text: string }>();
+  private readonly identity: string;
+  private readonly overhead: Decimal;
+  private readonly price: Decimal;
+  private readonly timeoutMs: number | undefined;
+  private readonly ttlMs: number | undefined;
+
+  constructor(
+    run: Execution,
+    readonly node: GraphNode,
+    inChain: boolean,
+    private readonly target: boolean,
+  ) {
+    super(run, node.name, inChain, inChain && !target);
+    this.concurrency = Math.max(1, node.concurrency ?? run.options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.order = new Reorder((items) => this.release(items));
+    this.named = node.named.map((n) => ({ name: n.name, ref: n.ref, missing: false }));
+    this.identity = nodeIdentity(node);
+    this.overhead = credits(node.overheadPerCall);
+    this.price = credits(node.pricePerOutput);
+    this.timeoutMs = node.timeoutSeconds !== undefined ? Math.round(Number(node.timeoutSeconds) * 1000) : undefined;
+    this.ttlMs = node.cacheTtlSeconds !== undefined ? Number(node.cacheTtlSeconds) * 1000 : undefined;
+  }
+
+  override wire(): void {
+    if (this.node.source) this.run.outlet(this.node.source).sinks.push(this);
+    for (const arg of this.named) {
+      this.run.outlet(arg.ref).sinks.push({
+        item: (item) => {
+          if (arg.item) return;
+          arg.item = item;
+          this.pump();
+        },
+        roundEnd: () => undefined,
+        end: () => {
+          if (arg.item) return;
+          arg.missing = true;
+          this.pump();
+        },
+      });
+    }
+  }
+
+  override start(): void {
+    if (this.node.source) return;
+    this.accept(UNIT, 0);
+    this.end();
+  }
+
+  item(item: Item): void {
+    this.enterRound(item);
+    this.accept(item, this.inChain && !this.target ? item.round : 0);
+  }
+
+  override end(): void {
+    // the first node of a retry chain hears from its gate when the rounds are over
+    if (this.target) this.closeInput();
+    else super.end();
+  }
+
+  /** the retry gate sends rejected items back as the next round */
+  retryRound(round: number, items: Item[]): void {
+    this.round = round;
+    this.inputOpen = true;
+    for (const item of items) this.accept(item, round);
+    this.closeInput();
+  }
+
+  finishRounds(): void {
+    this.moreRounds = false;
+    this.settle();
+  }
+
+  private accept(item: Item, round: number): void {
+    if (item !== UNIT) this.counters.itemsIn++;
+    this.outstanding++;
+    const seq = this.order.reserve();
+    const size = this.node.batch;
+    if (size === undefined) {
+      this.enqueue({ round, callId: item === UNIT ? "0" : item.key, items: item === UNIT ? [] : [item], inputs: [item], seqs: [seq], attempts: 0, spent: ZERO, looked: false });
+      return;
+    }
+    this.batch.items.push(item);
+    this.batch.seqs.push(seq);
+    if (this.batch.items.length >= size) this.cutBatch(round);
+  }
+
+  protected override onInputClosed(): void {
+    if (this.batch.items.length > 0) this.cutBatch(this.round);
+  }
+
+  private cutBatch(round: number): void {
+    const { items, seqs } = this.batch;
+    this.batch = { items: [], seqs: [] };
+    this.enqueue({ round, callId: `b${this.batches++}`, items, inputs: items, seqs, attempts: 0, spent: ZERO, looked: false });
+  }
+
+  private enqueue(call: Call): void {
+    this.queue.push(call);
+    this.run.queued++;
+    this.pump();
+  }
+
+  pump(): void {
+    if (this.named.some((n) => !n.item && !n.missing)) return;
+    while (this.head < this.queue.length && this.inFlight < this.concurrency && !this.run.stopping) {
+      if (this.run.backlogged(this)) return;
+      const call = this.queue[this.head]!;
+      this.queue[this.head++] = undefined as unknown as Call;
+      this.run.dequeued();
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      if (!this.started) {
+        this.started = true;
+        this.run.emit({ type: "node-start", node: this.name });
+      }
+      this.inFlight++;
+      this.run.track(this.step(call));
+    }
+  }
+
+  /**
+   * One attempt of a call. The concurrency slot covers the provider's work only: it is given back
+   * as soon as the attempt returns, so calls waiting for the journal's fsync share one flush.
+   */
+  private async step(call: Call): Promise<void> {
+    let holding = true;
+    const release = () => {
+      if (!holding) return;
+      holding = false;
+      this.inFlight--;
+      this.pump();
+    };
+    try {
+      const step = this.named.some((n) => n.missing) ? { outputs: undefined } : await this.advance(call, release);
+      if (step === "again") {
+        // back to the front of the queue: the slot before the head is free once a call was taken
+        if (this.head > 0) this.queue[--this.head] = call;
+        else this.queue.unshift(call);
+        this.run.queued++;
+        this.pump();
+      } else if (step !== "stopped") {
+        this.callDone(call, step.outputs);
+        this.complete(call, step.outputs);
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** the price of one attempt over `items` items, and its exact text for the journal */
+  private priceOf(items: number): { price: Decimal; text: string } {
+    let entry = this.prices.get(items);
+    if (!entry) {
+      const price = attemptPrice(this.overhead, this.price, items, this.node.variants);
+      this.prices.set(items, (entry = { price, text: exact(price) }));
+    }
+    return entry;
+  }
+
+  private callKey(call: Call): string {
+    return `${this.name}/r${call.round}/${call.callId}`;
+  }
+
+  private async advance(call: Call, release: () => void): Promise<Step> {
+    const key = this.callKey(call);
+    const units = Math.max(1, call.items.length);
+    const { price, text } = this.priceOf(units);
+    if (!call.looked) {
+      call.looked = true;
+      const earlier = await this.lookUp(call, key, price);
+      if (earlier) return earlier;
+    }
+    if (call.attempts >= this.node.retry + 1) return { outputs: undefined };
+    if (this.run.stopping) return "stopped";
+    const reservation = await this.run.options.budget.reserve(this.run.options.runId, price);
+    if (!reservation) {
+      this.run.pauseForBudget();
+      return "stopped";
+    }
+    const attempt = call.attempts + 1;
+    if (attempt === 1) this.counters.calls++;
+    const outcome = await this.attempt(call, attempt, units);
+    release();
+    const entry: AttemptEntry = {
+      type: "attempt",
+      call: key,
+      node: this.name,
+      callId: call.callId,
+      round: call.round,
+      items: call.items.map((i) => i.id),
+      attempt,
+      idempotencyKey: `${this.run.options.runId}/${key}/a${attempt}`,
+      ok: outcome.ok,
+      credits: text,
+      at: this.run.options.clock.now(),
+      ...(outcome.ok ? { outputs: outcome.outputs.map(journalOutput) } : { error: outcome.error }),
+    };
+    try {
+      await this.run.journaled(this.run.options.journal.append(entry));
+    } catch (error) {
+      await this.run.options.budget.release(reservation);
+      throw error;
+    }
+    this.run.spentNow(await this.run.options.budget.commit(reservation));
+    this.charge(call, price);
+    if (entry.outputs) {
+      if (this.ttlMs !== undefined && call.round === 0) await this.cacheStore(call, entry.outputs);
+      return { outputs: entry.outputs };
+    }
+    if (this.run.listening) this.run.emit({ type: "attempt-failed", node: this.name, callId: call.callId, attempt, error: entry.error ?? "" });
+    return call.attempts < this.node.retry + 1 ? "again" : { outputs: undefined };
+  }
+
+  private charge(call: Call, price: Decimal): void {
+    call.attempts++;
+    call.spent = call.spent.plus(price);
+    this.counters.attempts++;
+    this.counters.credits = this.counters.credits.plus(price);
+  }
+
+  /** What an earlier segment did for this call (replayed, never repeated), else a cache hit. */
+  private async lookUp(call: Call, key: string, price: Decimal): Promise<Step | undefined> {
+    const history = this.run.options.replay.takeCall(key);
+    if (history?.hit) return this.hit(history.hit.outputs, price);
+    if (history && history.attempts.length > 0) {
+      this.counters.calls++;
+      for (const entry of history.attempts) {
+        this.charge(call, credits(entry.credits));
+        if (entry.ok && entry.outputs) return { outputs: entry.outputs };
+      }
+      return undefined;
+    }
+    if (call.round !== 0 || this.ttlMs === undefined) return undefined;
+    return this.cacheLookup(call, key, price);
+  }
+
+  private async attempt(call: Call, attempt: number, units: number): Promise<CallOutcome> {
+    const request: CallRequest = {
+      runId: this.run.options.runId,
+      flow: this.run.graph.flow,
+      node: this.node,
+      callId: call.callId,
+      round: call.round,
+      attempt,
+      idempotencyKey: `${this.run.options.runId}/${this.callKey(call)}/a${attempt}`,
+      items: call.items.map((i) => ({ id: i.id, key: i.key, value: i.value, hash: i.hash })),
+      named: this.namedArgs(),
+      variants: this.node.variants,
+    };
+    const outcome = await this.run.options.dispatcher.dispatch(request, this.timeoutMs);
+    const expected = units * this.node.variants;
+    if (outcome.ok && outcome.outputs.length !== expected) return { ok: false, error: `provider returned ${outcome.outputs.length} outputs, expected ${expected}` };
+    return outcome;
+  }
+
+  private namedArgs(): CallRequest["named"] {
+    const named: CallRequest["named"] = {};
+    for (const arg of this.named) if (arg.item) named[arg.name] = { id: arg.item.id, value: arg.item.value, hash: arg.item.hash };
+    return named;
+  }
+
+  private cacheKeyOf(call: Call): string {
+    const named: Record<string, string> = {};
+    for (const arg of this.named) named[arg.name] = arg.item?.hash ?? "";
+    return cacheKey(this.identity, call.items.map((i) => i.hash), named);
+  }
+
+  private async cacheLookup(call: Call, key: string, price: Decimal): Promise<Step | undefined> {
+    const entry = await this.run.options.cache.get(this.cacheKeyOf(call), this.ttlMs ?? 0, this.run.options.clock.now());
+    if (!entry || entry.outputs.length !== Math.max(1, call.items.length) * this.node.variants) return undefined;
+    await this.run.options.journal.append({
+      type: "cache-hit",
+      call: key,
+      node: this.name,
+      callId: call.callId,
+      round: call.round,
+      items: call.items.map((i) => i.id),
+      saved: exact(price),
+      outputs: entry.outputs,
+      at: this.run.options.clock.now(),
+    });
+    return this.hit(entry.outputs, price);
+  }
+
+  private hit(outputs: JournalOutput[], price: Decimal): Step {
+    this.counters.cacheHits++;
+    this.counters.cacheSaved = this.counters.cacheSaved.plus(price);
+    return { outputs };
+  }
+
+  private async cacheStore(call: Call, outputs: JournalOutput[]): Promise<void> {
+    try {
+      await this.run.options.cache.put({ key: this.cacheKeyOf(call), flow: this.run.graph.flow, node: this.name, createdAt: this.run.options.clock.now(), outputs });
+    } catch {
+      // a cache that cannot be written costs a future run a call, not this run its result
+    }
+  }
+
+  private callDone(call: Call, outputs: JournalOutput[] | undefined): void {
+    if (!this.run.listening) return;
+    this.run.emit({
+      type: "call-done",
+      node: this.name,
+      callId: call.callId,
+      round: call.round,
+      items: call.items.length,
+      attempts: call.attempts,
+      credits: exact(call.spent),
+      cached: call.attempts === 0 && outputs !== undefined,
+      ok: outputs !== undefined,
+      spent: exact(this.run.spent),
+      ...(this.run.options.cap ? { cap: exact(this.run.options.cap) } : {}),
+    });
+  }
+
+  private complete(call: Call, outputs: JournalOutput[] | undefined): void {
+    const variants = this.node.variants;
+    const shares = call.inputs.length * variants;
+    const share = call.spent.isZero() ? ZERO : shares === 1 ? call.spent : call.spent.dividedBy(shares);
+    call.inputs.forEach((input, i) => {
+      if (!outputs) {
+        if (input !== UNIT) {
+          this.counters.failedItems++;
+          this.itemDone(input, "failed");
+        }
+        this.order.complete(call.seqs[i]!, []);
+        return;
+      }
+      const made: Item[] = [];
+      for (let v = 0; v < variants; v++) made.push(this.outputItem(input, call.round, v, outputs[i * variants + v]!, share));
+      this.order.complete(call.seqs[i]!, made);
+    });
+    this.outstanding -= call.inputs.length;
+    this.settle();
+  }
+
+  private outputItem(input: Item, round: number, variant: number, output: JournalOutput, share: Decimal): Item {
+    const variants = this.node.variants;
+    const key = variants > 1 ? `${input.key}.v${variant}` : input.key;
+    const suffix = round > 0 ? `@r${round}` : "";
+    const item: Item = {
+      id: `${this.name}#${key}${suffix}`,
+      key,
+      value: output.value,
+      hash: output.hash,
+      metrics: output.metrics,
+      round,
+      cost: share.isZero() ? input.cost : input.cost.plus(share),
+    };
+    if (variants > 1) item.group = { id: `${this.name}#${input.key}${suffix}`, size: variants, index: variant };
+    if (this.inChain) item.origin = this.target ? input : input.origin;
+    return item;
+  }
+
+  private release(items: Item[]): void {
+    for (const item of items) {
+      this.counters.itemsOut++;
+      this.itemDone(item, "out");
+      this.pass.item(item);
+    }
+  }
+}
+
+function journalOutput(output: { value: unknown; metrics: Record<string, number>; hash?: string }): JournalOutput {
+  return { value: output.value, hash: output.hash ?? hashValue(output.value), metrics: output.metrics };
+}
