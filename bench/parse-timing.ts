@@ -1,4 +1,5 @@
-// Local timing of the front end on a generated flow of about 10,000 declarations. Not a test.
+// Timing of the front end alone, phase by phase, on the benchmark's flow of 10,000 declarations
+// (bench/generate.ts). Not a test; bench/parse.ts measures the whole parse + check + cost.
 // Run: npx esbuild bench/parse-timing.ts --bundle --platform=node --format=esm \
 //        --outfile=/tmp/parse-timing.mjs && NODE_ENV=production node /tmp/parse-timing.mjs
 // The AST is built during the parse (embedded actions), so "parse + AST" is one figure.
@@ -6,32 +7,7 @@ import { parse } from "../grammar/index";
 import { AstBuilder } from "../grammar/ast-builder";
 import { FlowParser, flowParser } from "../grammar/parser";
 import { lex } from "../grammar/tokens";
-
-/** A flow of `blocks` generate → quality_check → gate chains: three declarations each. */
-export function generateFlow(blocks: number): string {
-  const lines = [
-    "flow generated {",
-    "  input shots: image[50] expect 40",
-    "  model flux_pro { rate 4 credits per megapixel }",
-    "  budget { cap 1_000_000 credits  alert 75% }",
-  ];
-  for (let i = 0; i < blocks; i++) {
-    const source = i === 0 ? "shots" : i % 7 === 0 ? `sharp_${i - 1}.rejected` : `sharp_${i - 1}`;
-    lines.push(
-      `  node draft_${i} = generate(${source}) {`,
-      `    model flux_pro`,
-      `    resolution 1024x1024${i % 5 === 0 ? "  batch 25" : ""}`,
-      `  }`,
-      `  node qc_${i} = quality_check(draft_${i}) { cost 0.05 credits }`,
-      `  gate sharp_${i} = qc_${i}.sharpness >= 0.6 {`,
-      `    expect pass 70%`,
-      `    else retry draft_${i} up to 2`,
-      `  }`,
-    );
-  }
-  lines.push(`  output sharp_${blocks - 1}`, "}", "");
-  return lines.join("\n");
-}
+import { benchDecls, toFlowText } from "./generate";
 
 /** Best of `runs` timings, in milliseconds. */
 function best(runs: number, work: () => void): number {
@@ -52,7 +28,7 @@ function nullBuilder(text: string): AstBuilder {
 }
 
 function report(): void {
-  const text = generateFlow(3400);
+  const text = toFlowText(benchDecls(10_000));
   const checked = parse(text);
   if (checked.diagnostics.length > 0) throw new Error(`generated flow has errors: ${checked.diagnostics[0].message}`);
   const tokens = lex(text).tokens;

@@ -31,7 +31,7 @@ export interface RuntimeBench {
   gcForced: boolean;
 }
 
-function benchGraph(items: number): FlowGraph {
+export function benchGraph(items: number): FlowGraph {
   const docs: GraphInput = { kind: "input", name: "docs", mediaType: "text", single: false, min: 0, max: items, expect: String(items), stable: false, line: 1 };
   const check: GraphNode = {
     kind: "node",

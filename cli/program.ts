@@ -5,7 +5,7 @@ import { COMMANDS } from "./commands/index";
 import { EXIT_OK, EXIT_USAGE, type ExitCode } from "./exit";
 import type { CliIo } from "./io";
 import { examples } from "./command";
-import { FLOWC_VERSION } from "./version";
+import { FLOWC_VERSION } from "../compiler/version";
 
 export function createProgram(io: CliIo, finish: (code: ExitCode) => void): Command {
   const program = new Command("flowc")

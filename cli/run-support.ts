@@ -8,6 +8,7 @@ import type { ReviewDecider, RunEvent, RunResult, RunStatus, SegmentOptions, Sto
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "./exit";
 import { type CliIo, complain } from "./io";
 import { parseCredits } from "./options";
+import { addRedisRunOptions, redisSegment, redisStore, type RedisFlags, type RedisRunFlags } from "./redis-options";
 import { formatExact } from "../compiler/credits";
 
 export type Runtime = typeof import("../runtime/index");
@@ -16,9 +17,9 @@ export function loadRuntime(): Promise<Runtime> {
   return import("../runtime/index");
 }
 
-/** Runs and the cache live in $FLOWC_HOME, else `.flowc` in the working directory. */
-export function storeOptions(io: CliIo): StoreOptions {
-  return { home: io.env.FLOWC_HOME ?? path.join(io.cwd, ".flowc") };
+/** Runs and the cache live in Redis with --redis URL (or $FLOWC_REDIS), else in $FLOWC_HOME, else `.flowc` here. */
+export function storeOptions(io: CliIo, flags: RedisFlags = {}): StoreOptions {
+  return { home: io.env.FLOWC_HOME ?? path.join(io.cwd, ".flowc"), ...redisStore(io, flags) };
 }
 
 /** Exit 0 when the run completed; 1 when it paused (budget, awaiting review) or failed. */
@@ -63,7 +64,7 @@ export function stderrStream(io: CliIo): Writable {
   });
 }
 
-export interface SegmentFlags {
+export interface SegmentFlags extends RedisRunFlags {
   cap?: string;
   json?: boolean;
   decisions?: string;
@@ -83,7 +84,8 @@ export function progress(runtime: Runtime, io: CliIo, json: boolean): (event: Ru
 /** The options a run segment (a start or a resume) takes from the command line. */
 export function segmentOptions(runtime: Runtime, io: CliIo, flags: SegmentFlags): SegmentOptions {
   return {
-    ...storeOptions(io),
+    ...storeOptions(io, flags),
+    ...redisSegment(io, flags),
     ...(flags.cap !== undefined ? { cap: flags.cap } : {}),
     ...(flags.latency !== undefined ? { latencyMs: flags.latency } : {}),
     ...(flags.decisions !== undefined ? { decisionsFile: path.resolve(io.cwd, flags.decisions) } : {}),
@@ -121,7 +123,7 @@ export function parseNonNegativeInteger(text: string): number {
 
 /** The options `flowc run` and `flowc resume` share. */
 export function addSegmentOptions(command: Command, capHelp: string): Command {
-  return command
+  return addRedisRunOptions(command)
     .addOption(new Option("--cap <credits>", capHelp).argParser(parseCap))
     .option("--json", "machine output: one JSON event per line on stdout, then the report")
     .option("--decisions <file>", "decide reviews and human selects from a JSON file (schemas/decisions.schema.json)")
@@ -142,7 +144,8 @@ export interface Reviews {
 }
 
 /** Reviews and human selects decided by the person at the terminal. */
-export function terminalReviews(runtime: Runtime, io: CliIo): Reviews {
-  const decider = new runtime.InteractiveDecider({ input: process.stdin, output: stderrStream(io) });
+export function terminalReviews(runtime: Runtime, io: CliIo, seed: number): Reviews {
+  const fallback = new runtime.SimulatedDecider(seed);
+  const decider = new runtime.InteractiveDecider({ input: process.stdin, output: stderrStream(io), fallback });
   return { simulate: false, decider, release: () => process.stdin.pause() };
 }

@@ -70,10 +70,10 @@ function valueOf(raw: unknown): Decimal | undefined {
 
 const LABEL_WORDS = "good/bad, 1/0, pass/fail, true/false or yes/no";
 
-/** Reads labelled values: a JSON array when the text starts with `[`, else CSV. */
+/** Reads labelled values: JSON when the text starts with `[` or `{`, else CSV. */
 export function parseLabels(text: string): Result<Labelled[]> {
   const body = text.replace(/^\uFEFF/, "");
-  return body.trimStart().startsWith("[") ? parseJsonLabels(body) : parseCsvLabels(body);
+  return /^\s*[[{]/.test(body) ? parseJsonLabels(body) : parseCsvLabels(body);
 }
 
 function parseJsonLabels(text: string): Result<Labelled[]> {
@@ -274,8 +274,10 @@ function thresholdFor(below: Decimal | undefined, above: Decimal | undefined, op
   const middle = lo.plus(hi).div(2);
   const places = Math.max(lo.decimalPlaces(), hi.decimalPlaces()) + 1;
   for (let d = 0; d <= places; d++) {
-    const t = middle.toDecimalPlaces(d, Decimal.ROUND_HALF_EVEN);
-    if (inside(t)) return t;
+    // the d-place numbers nearest the middle, nearest first
+    const near = [Decimal.ROUND_HALF_EVEN, Decimal.ROUND_FLOOR, Decimal.ROUND_CEIL].map((mode) => middle.toDecimalPlaces(d, mode));
+    const found = near.sort((a, b) => a.minus(middle).abs().comparedTo(b.minus(middle).abs())).find(inside);
+    if (found) return found;
   }
   for (const t of [lo, hi]) if (inside(t)) return t;
   return undefined;

@@ -8,7 +8,7 @@ import type { FlowModel, InputStream, Stream } from "./model";
 import type { Ref, StreamDecl } from "./ast";
 import { streamLine, toGraph, witnessToScenario } from "./to-graph";
 import type { FlowGraph, GraphStream } from "../runtime/graph";
-import { FLOWC_VERSION } from "../cli/version";
+import { FLOWC_VERSION } from "./version";
 import type { VariableStatementStructure } from "ts-morph";
 
 export interface CodegenOptions {

@@ -17,17 +17,16 @@ export function analyzeCost(model: FlowModel, options: CostOptions): CostReport 
   const worst = worstCase(shape);
   const witness = witnessRun(shape, worst);
   const expected = expectedRun(shape);
-  const nodes = nodeCosts(shape, witness, expected);
-  const worstTotal = sum(nodes.map((n) => n.worstCase));
-  const expectedTotal = sum(nodes.map((n) => n.expected));
-  for (const n of nodes) n.share = worstTotal.isZero() ? ZERO : n.worstCase.div(worstTotal);
+  const rows = nodeRows(shape, witness, expected);
+  const worstTotal = rows.reduce((t, r) => t + r.worstUnits, 0n);
+  const topTwo = rows.slice(0, 2).reduce((t, r) => t + r.worstUnits, 0n);
   return {
     flow: model.name,
     warm: options.warm,
-    worstCase: worstTotal,
-    expected: expectedTotal,
-    nodes,
-    topTwoShare: worstTotal.isZero() ? ZERO : sum(nodes.slice(0, 2).map((n) => n.worstCase)).div(worstTotal),
+    worstCase: shape.units.credits(worstTotal),
+    expected: sum(rows.map((r) => r.cost.expected)),
+    nodes: rows.map((r) => ({ ...r.cost, worstCase: shape.units.credits(r.worstUnits), share: Units.ratio(r.worstUnits, worstTotal) })),
+    topTwoShare: Units.ratio(topTwo, worstTotal),
     cap: model.budget?.cap,
     alert: model.budget?.alert,
     witness: witness.witness,
@@ -200,7 +199,7 @@ function chainWorst(shape: FlowShape, g: GateStream, fns: Fns, size: number): Co
 interface WitnessRun {
   witness: Witness;
   /** credits and counts per node in the witness run */
-  spend: Map<string, { credits: Decimal; calls: number; items: number; attempts: number }>;
+  spend: Map<string, { units: bigint; calls: number; items: number; attempts: number }>;
 }
 
 function witnessRun(shape: FlowShape, fns: Fns): WitnessRun {
@@ -212,7 +211,7 @@ function witnessRun(shape: FlowShape, fns: Fns): WitnessRun {
     witness.nodes.push({ name: n.name, rounds, attemptsPerCall: attempts });
     const calls = rounds.reduce((t, r) => t + r.calls, 0);
     spend.set(n.name, {
-      credits: shape.units.credits(rounds.reduce((t, r) => t + shape.roundCost(n, r.items, attempts), 0n)),
+      units: rounds.reduce((t, r) => t + shape.roundCost(n, r.items, attempts), 0n),
       calls,
       items: rounds.reduce((t, r) => t + r.items, 0),
       attempts: shape.free(n) ? 0 : calls * attempts,
@@ -307,10 +306,11 @@ function expectedRun(shape: FlowShape): Map<string, ExpectedFigures> {
   const figures = new Map<string, ExpectedFigures>();
   const charge = (n: NodeStream, items: Decimal) => {
     const calls = n.batch ? items.div(n.batch).ceil() : items;
-    const credits = shape.free(n) ? ZERO : times(attemptsFactor(n), n.overheadPerCall.times(calls).plus(n.pricePerOutput.times(items.times(n.variants))));
+    const outputs = n.variants === 1 ? items : items.times(n.variants);
+    const credits = shape.free(n) ? ZERO : times(attemptsFactor(n), plus(product(n.pricePerOutput, outputs), product(n.overheadPerCall, calls)));
     const f = figures.get(n.name);
     figures.set(n.name, f ? { credits: f.credits.plus(credits), calls: f.calls.plus(calls), items: f.items.plus(items) } : { credits, calls, items });
-    return times(items.times(n.variants), survival(n));
+    return times(outputs, survival(n));
   };
   for (const s of shape.model.streams) {
     if (shape.handledByChain(s)) continue;
@@ -341,9 +341,17 @@ function expectedRounds(shape: FlowShape, g: GateStream, entering: Decimal, char
   run.set(g.name, passed, rejected);
 }
 
-/** a·b, skipping the common case of b being exactly one */
+// Shortcuts for the common exact ones and zeros: expected figures are the analysis' hot path.
 function times(a: Decimal, b: Decimal): Decimal {
   return b === ONE ? a : a.times(b);
+}
+
+function product(price: Decimal, count: Decimal): Decimal {
+  return price.isZero() ? ZERO : price.times(count);
+}
+
+function plus(a: Decimal, b: Decimal): Decimal {
+  return a === ZERO ? b : b === ZERO ? a : a.plus(b);
 }
 
 /** 1 + f + f² + … + f^K: expected attempts per call */
@@ -364,28 +372,37 @@ function survival(n: NodeStream): Decimal {
   return ONE.minus(n.failRate.pow(n.retry + 1));
 }
 
-function nodeCosts(shape: FlowShape, witness: WitnessRun, expected: Map<string, ExpectedFigures>): NodeCost[] {
-  const rows: NodeCost[] = [];
+interface NodeRow {
+  worstUnits: bigint;
+  /** the row without its worst-case figures, which are filled in from `worstUnits` */
+  cost: Omit<NodeCost, "worstCase" | "share">;
+}
+
+/** one row per node, sorted by worst case, highest first */
+function nodeRows(shape: FlowShape, witness: WitnessRun, expected: Map<string, ExpectedFigures>): NodeRow[] {
+  const rows: NodeRow[] = [];
   for (const s of shape.model.streams) {
     if (s.kind !== "node") continue;
-    const w = witness.spend.get(s.name) ?? { credits: ZERO, calls: 0, items: 0, attempts: 0 };
+    const w = witness.spend.get(s.name) ?? { units: 0n, calls: 0, items: 0, attempts: 0 };
     const e = expected.get(s.name) ?? { credits: ZERO, calls: ZERO, items: ZERO };
     rows.push({
-      name: s.name,
-      op: s.op.name,
-      range: s.decl.range,
-      worstCalls: w.calls,
-      worstAttempts: w.attempts,
-      worstItems: w.items,
-      expectedCalls: e.calls,
-      expectedItems: e.items,
-      worstCase: w.credits,
-      expected: e.credits,
-      share: ZERO,
-      cacheHit: shape.free(s),
+      worstUnits: w.units,
+      cost: {
+        name: s.name,
+        op: s.op.name,
+        range: s.decl.range,
+        worstCalls: w.calls,
+        worstAttempts: w.attempts,
+        worstItems: w.items,
+        expectedCalls: e.calls,
+        expectedItems: e.items,
+        expected: e.credits,
+        cacheHit: shape.free(s),
+      },
     });
   }
-  return rows.sort((a, b) => b.worstCase.comparedTo(a.worstCase) || b.expected.comparedTo(a.expected) || a.name.localeCompare(b.name));
+  const byWorst = (a: NodeRow, b: NodeRow) => (a.worstUnits === b.worstUnits ? 0 : a.worstUnits > b.worstUnits ? -1 : 1);
+  return rows.sort((a, b) => byWorst(a, b) || b.cost.expected.comparedTo(a.cost.expected) || a.cost.name.localeCompare(b.cost.name));
 }
 
 /** The worst case straight from the bottom-up functions, for cross-checking the witness. */

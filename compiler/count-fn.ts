@@ -11,12 +11,10 @@ export type CountFn = { kind: "linear"; slope: bigint } | { kind: "table"; value
 
 export const ZERO_FN: CountFn = { kind: "linear", slope: 0n };
 
-/** Converts between credits and the integer units of one flow. */
+/** Converts between credits and the integer units of one flow (by digits, not arithmetic). */
 export class Units {
-  private readonly factor: Decimal;
-  constructor(readonly scale: number) {
-    this.factor = new Decimal(10).pow(scale);
-  }
+  private readonly known = new Map<string, bigint>();
+  constructor(readonly scale: number) {}
 
   /** the smallest scale at which every given figure is a whole number of units */
   static fitting(figures: Iterable<Decimal>): Units {
@@ -26,11 +24,28 @@ export class Units {
   }
 
   of(credits: Decimal): bigint {
-    return BigInt(credits.times(this.factor).toFixed(0));
+    const text = credits.toFixed();
+    let units = this.known.get(text);
+    if (units === undefined) {
+      const [whole = "0", fraction = ""] = text.split(".");
+      units = BigInt(whole + fraction.padEnd(this.scale, "0"));
+      this.known.set(text, units);
+    }
+    return units;
   }
 
   credits(units: bigint): Decimal {
-    return new Decimal(units.toString()).div(this.factor);
+    if (this.scale === 0) return new Decimal(units.toString());
+    const negative = units < 0n;
+    const digits = (negative ? -units : units).toString().padStart(this.scale + 1, "0");
+    const point = digits.length - this.scale;
+    return new Decimal(`${negative ? "-" : ""}${digits.slice(0, point)}.${digits.slice(point)}`);
+  }
+
+  /** a/b as a decimal fraction with 12 places (shares) */
+  static ratio(a: bigint, b: bigint): Decimal {
+    if (b === 0n) return new Decimal(0);
+    return new Units(12).credits((a * 10n ** 12n) / b);
   }
 }
 

@@ -1,9 +1,9 @@
-// Credits are exact decimals. Worst-case figures are sums and products of finite decimals and so
-// stay exact at this precision; expected figures keep 100 significant digits (the contract asks
-// for at least 34).
+// Credits are exact decimals. Prices are products of a few short decimals, exact at this
+// precision; worst-case totals are summed in whole units (compiler/count-fn.ts `Units`), so they
+// are exact at any size; expected figures keep 40 significant digits (the contract asks for 34).
 import DecimalBase from "decimal.js";
 
-export const Decimal = DecimalBase.clone({ precision: 100, rounding: DecimalBase.ROUND_HALF_EVEN, toExpNeg: -1000, toExpPos: 1000 });
+export const Decimal = DecimalBase.clone({ precision: 40, rounding: DecimalBase.ROUND_HALF_EVEN, toExpNeg: -1000, toExpPos: 1000 });
 export type Decimal = InstanceType<typeof Decimal>;
 
 export const ZERO = new Decimal(0);

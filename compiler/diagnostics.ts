@@ -66,6 +66,14 @@ export const CODES = {
   FLOW406: { severity: "hint", summary: "a batchable op with a per-call overhead runs one call per item" },
   FLOW407: { severity: "warning", summary: "a node whose outputs reach no output" },
   FLOW408: { severity: "hint", summary: "a gate or review without an expected rate" },
+  FLOW501: { severity: "error", summary: "worst case exceeds a policy's maxWorstCase (flowc.json)" },
+  FLOW502: { severity: "error", summary: "expected spend exceeds a policy's maxExpected (flowc.json)" },
+  FLOW503: { severity: "error", summary: "the cap is outside a policy's capHeadroom range of the expected spend, or missing (flowc.json)" },
+  FLOW504: { severity: "error", summary: "the budget block, or a cap, alert or strict in it, that a policy requires is missing (flowc.json)" },
+  FLOW505: { severity: "error", summary: "a node runs an op that a policy guards with requireReviewBefore, with no review upstream (flowc.json)" },
+  FLOW506: { severity: "error", summary: "a node uses a model that a policy bans by name or family (flowc.json)" },
+  FLOW507: { severity: "error", summary: "worst case above the baseline (flowc check --baseline)" },
+  FLOW508: { severity: "error", summary: "expected spend above the baseline (flowc check --baseline)" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -8,7 +8,11 @@ import { type Diagnostic, diag, hasErrors, sortDiagnostics } from "./diagnostics
 import { parse } from "../grammar/index";
 import { resolveFlow } from "./resolve";
 import { analyzeCost } from "./cost";
-import { budgetDiagnostics } from "./budget-checks";
+import { budgetDiagnostics, limitDiagnostics, type Limits } from "./budget-checks";
+import type { FlowcConfig } from "./config";
+import { expectRateFixes, runLints } from "./lints/index";
+import { suppress } from "./suppress";
+import { type AppliedPolicy, policyDiagnostics } from "./policy";
 
 export interface SourceHost {
   /** the file's text, or undefined when it cannot be read */
@@ -16,8 +20,16 @@ export interface SourceHost {
 }
 
 export interface AnalyzeOptions {
-  /** count cached nodes as hits */
+  /** count cached nodes as hits (the cost report only: lints always price a cold run) */
   warm?: boolean;
+  /** flowc.json, found, read and validated by the caller (cli/config.ts): severities and rules turned off */
+  config?: FlowcConfig;
+  /** FLOW307 / FLOW308 when the worst case / expected spend exceeds these */
+  limits?: Limits;
+  /** run the credit-saving lints FLOW401–FLOW406 (default true) */
+  lints?: boolean;
+  /** the flowc.json policy that applies to this file (FLOW501–FLOW506), picked by the caller with `policyFor` */
+  policy?: AppliedPolicy;
 }
 
 export interface FileAnalysis {
@@ -27,7 +39,7 @@ export interface FileAnalysis {
   model?: FlowModel;
   /** present when the flow has no errors */
   cost?: CostReport;
-  /** sorted, each with `file` set */
+  /** sorted, each with `file` set; severities and suppressions of flowc.json and flowc-ignore applied */
   diagnostics: Diagnostic[];
 }
 
@@ -42,8 +54,16 @@ export function analyzeFile(file: string, text: string, host: SourceHost, option
   if (model && !hasErrors(diagnostics)) {
     cost = analyzeCost(model, { warm: options.warm ?? false });
     diagnostics.push(...budgetDiagnostics(model, cost));
+    if (options.limits) diagnostics.push(...limitDiagnostics(cost, options.limits, model.decl.name.range));
+    // Lints run on every flow that was priced, budget errors or not: that is when savings matter most.
+    if (options.lints !== false) {
+      const cold = cost.warm ? analyzeCost(model, { warm: false }) : cost;
+      diagnostics.push(...runLints(model, cold, parsed.ast, text, imports.map((i) => i.ast)));
+    }
   }
-  const withFile = diagnostics.map((d) => ({ file: d.file ?? file, ...d }));
+  if (options.policy) diagnostics.push(...policyDiagnostics({ ast: parsed.ast, model, cost }, options.policy));
+  const kept = suppress(expectRateFixes(diagnostics, parsed.ast.flow, text), { text, comments: parsed.comments, rules: options.config?.rules });
+  const withFile = kept.map((d) => ({ file: d.file ?? file, ...d }));
   return { file, text, ast: parsed.ast, model, cost, diagnostics: sortDiagnostics(withFile) };
 }
 

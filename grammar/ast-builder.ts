@@ -1,6 +1,7 @@
 // Builds the typed AST of compiler/ast.ts from the parser's tokens and sub-results. The parser
-// (grammar/parser.ts) calls one method here at the end of each rule: building the AST in the
-// parse itself is five times faster than building a Chevrotain CST and visiting it.
+// (grammar/parser.ts) calls one method here at the end of each rule, instead of building a
+// Chevrotain CST and visiting it: on 150,000 tokens the CST alone took 51 ms where the grammar
+// without it took 10.
 //
 // Error recovery may hand a method a token inserted by the parser (no text, no position) or an
 // `undefined` sub-result (a rule that failed and re-synced). A part that carries a value (a name,

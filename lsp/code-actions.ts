@@ -4,14 +4,13 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit }
 import type { Diagnostic } from "../compiler/diagnostics";
 import { toLspDiagnostic } from "./diagnostics";
 import type { AnalyzedDocument, DocumentStore } from "./documents";
-import { offsetOf, toLspRange } from "./positions";
+import { offsetsOf, toLspRange } from "./positions";
 
 export function codeActions(store: DocumentStore, params: CodeActionParams): CodeAction[] {
   const only = params.context.only;
   if (only && !only.some((kind) => kind === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${kind}.`))) return [];
   const doc = store.analyzed(params.textDocument.uri);
-  const from = offsetOf(doc.document, params.range.start);
-  const to = offsetOf(doc.document, params.range.end);
+  const { from, to } = offsetsOf(doc.document, params.range);
   return doc.analysis.diagnostics
     .filter((d) => d.fix && (d.file ?? doc.path) === doc.path && d.range.start.offset <= to && d.range.end.offset >= from)
     .map((d) => quickFix(doc, d));

@@ -31,7 +31,9 @@ const UNNECESSARY: ReadonlySet<DiagnosticCode> = new Set(["FLOW407"]);
 
 export function diagnosticsParams(doc: AnalyzedDocument): PublishDiagnosticsParams {
   const diagnostics = doc.analysis.diagnostics.map((d) => toLspDiagnostic(d, doc));
-  if (doc.failure !== undefined) diagnostics.push(internalError(doc.failure));
+  const { failure, config } = doc.problems;
+  if (config !== undefined) diagnostics.unshift(atStart("flowc.json", DiagnosticSeverity.Warning, `${config} (the file is checked without it)`));
+  if (failure !== undefined) diagnostics.push(atStart("internal", DiagnosticSeverity.Error, `flowc could not finish analysing this file (a bug in flowc, please report it): ${failure.split("\n")[0]}`));
   return { uri: doc.uri, version: doc.document.version, diagnostics };
 }
 
@@ -60,13 +62,7 @@ function importSite(file: string, doc: AnalyzedDocument): Range | undefined {
   return doc.analysis.ast.imports.find((imp) => importPath(doc.path, imp.path.value) === file)?.range;
 }
 
-function internalError(reason: string): LspDiagnostic {
-  const firstLine = reason.split("\n")[0] ?? reason;
-  return {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity: DiagnosticSeverity.Error,
-    code: "internal",
-    source: SOURCE,
-    message: `flowc could not finish analysing this file (a bug in flowc, please report it): ${firstLine}`,
-  };
+/** A problem with the file as a whole, shown at its start. */
+function atStart(code: string, severity: DiagnosticSeverity, message: string): LspDiagnostic {
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity, code, source: SOURCE, message };
 }

@@ -7,8 +7,9 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { TextDocument, type TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
 import type { FlowFile } from "../compiler/ast";
-import { analyzeFile, type FileAnalysis, type SourceHost } from "../compiler/index";
+import { analyzeFile, type AnalyzeOptions, type FileAnalysis, type SourceHost } from "../compiler/index";
 import { parse } from "../grammar/index";
+import { CONFIG_FILE, configFor } from "./config";
 import { occurrencesOf, type Occurrence } from "./names";
 
 export const LANGUAGE_ID = "flowc";
@@ -19,6 +20,14 @@ export interface ImportedSource {
   uri: string;
   text: string;
   ast: FlowFile;
+}
+
+/** What went wrong around the analysis rather than in the flow. */
+export interface DocumentProblems {
+  /** why the analysis stopped short (an exception in the compiler); the parse's findings remain */
+  failure?: string;
+  /** why flowc.json was not applied */
+  config?: string;
 }
 
 /** One analysis of one version of a document, with what the language features derive from it. */
@@ -32,8 +41,7 @@ export class AnalyzedDocument {
     readonly document: TextDocument,
     readonly analysis: FileAnalysis,
     private readonly host: SourceHost,
-    /** why the analysis stopped short (an exception in the compiler); the parse's findings remain */
-    readonly failure?: string,
+    readonly problems: DocumentProblems = {},
   ) {}
 
   get text(): string {
@@ -69,7 +77,7 @@ interface Entry {
   importPaths: string[];
 }
 
-export type Analyze = (file: string, text: string, host: SourceHost) => FileAnalysis;
+export type Analyze = (file: string, text: string, host: SourceHost, options: AnalyzeOptions) => FileAnalysis;
 
 export interface StoreOptions {
   /** reads a file that is not open; undefined when it cannot be read */
@@ -86,7 +94,7 @@ export class DocumentStore {
 
   constructor(options: StoreOptions = {}) {
     this.readDisk = options.readDisk ?? readFromDisk;
-    this.analyze = options.analyze ?? ((file, text, host) => analyzeFile(file, text, host));
+    this.analyze = options.analyze ?? analyzeFile;
   }
 
   /** Open a document; returns the open documents whose analysis it may change (itself included). */
@@ -108,9 +116,12 @@ export class DocumentStore {
     return affected;
   }
 
-  /** A file changed on disk: the open documents importing it. */
+  /** A file changed on disk: the open documents importing it, or every one for a flowc.json. */
   changedOnDisk(uri: string): string[] {
-    return this.invalidateImporters(uriToPath(uri), uri);
+    const file = uriToPath(uri);
+    if (path.basename(file) !== CONFIG_FILE) return this.invalidateImporters(file, uri);
+    for (const entry of this.entries.values()) entry.analyzed = undefined;
+    return this.uris();
   }
 
   isOpen(uri: string): boolean {
@@ -133,14 +144,16 @@ export class DocumentStore {
 
   private analyzeEntry(uri: string, entry: Entry): AnalyzedDocument {
     const text = entry.document.getText();
+    const { config, problem } = configFor(entry.path, this.readDisk);
+    const problems: DocumentProblems = problem === undefined ? {} : { config: problem };
     try {
-      return new AnalyzedDocument(uri, entry.path, entry.document, this.analyze(entry.path, text, this.host), this.host);
+      return new AnalyzedDocument(uri, entry.path, entry.document, this.analyze(entry.path, text, this.host, { config }), this.host, problems);
     } catch (error) {
       // A bug in the compiler: keep what the parser found, and say that the rest is missing.
       const parsed = parse(text);
       const analysis: FileAnalysis = { file: entry.path, text, ast: parsed.ast, diagnostics: parsed.diagnostics };
-      const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      return new AnalyzedDocument(uri, entry.path, entry.document, analysis, this.host, reason);
+      const failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      return new AnalyzedDocument(uri, entry.path, entry.document, analysis, this.host, { ...problems, failure });
     }
   }
 

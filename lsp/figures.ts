@@ -1,5 +1,6 @@
 // How the editor shows credit figures: worst-case figures exact, expected ones rounded (they may
 // carry many digits), shares as percentages with one decimal, as `flowc cost` shows them.
+import type { RateProp } from "../compiler/ast";
 import { type Decimal, formatRounded } from "../compiler/credits";
 
 /** hover shows 12 places, like the totals of `flowc cost` */
@@ -13,4 +14,9 @@ export function percent(fraction: Decimal): string {
 
 export function expectedText(value: Decimal, places = EXPECTED_PLACES): string {
   return formatRounded(value, places);
+}
+
+/** `4 credits per megapixel`, `1 credit per item`: a model's rate as written. */
+export function rateText(rate: RateProp): string {
+  return `${rate.amount.value} ${rate.amount.value === "1" ? "credit" : "credits"}${rate.units.map((u) => ` per ${u.unit}`).join("")}`;
 }

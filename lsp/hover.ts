@@ -12,7 +12,7 @@ import type { GateStream, InputStream, ModelInfo, NodeStream, SelectStream } fro
 import type { AnalyzedDocument, DocumentStore } from "./documents";
 import { declAt, declName, metricOp, modelDecl, opDecl, opMetrics, streamDecl } from "./lookup";
 import { occurrenceAt, type Occurrence } from "./names";
-import { expectedText, percent } from "./figures";
+import { expectedText, percent, rateText } from "./figures";
 import { offsetOf, toLspRange } from "./positions";
 
 export function hover(store: DocumentStore, params: HoverParams): Hover | null {
@@ -117,8 +117,9 @@ function attemptLines(node: NodeStream, row: NodeCost, cost: CostReport): string
 /** `price: 4 credits/MP × 1.048576 MP = 4.194304 per output`, and the per-call overhead. */
 export function priceLines(node: NodeStream): string[] {
   const lines: string[] = [];
-  const costProp = node.decl.props.find((p) => p.kind === "cost" && !p.perCall);
-  const callProp = node.decl.props.find((p) => p.kind === "cost" && p.perCall);
+  const props = node.decl.kind === "node" ? node.decl.props : [];
+  const costProp = props.find((p) => p.kind === "cost" && !p.perCall);
+  const callProp = props.find((p) => p.kind === "cost" && p.perCall);
   if (costProp) lines.push(`price: ${formatExact(node.pricePerOutput)} credits per output (the node's \`cost\`)`);
   else if (node.model) lines.push(`price: ${modelFormula(node.model, node)} = ${formatExact(node.pricePerOutput)} per output`);
   else lines.push("price: 0 credits (no model and no cost)");
@@ -184,7 +185,7 @@ function describeModel(doc: AnalyzedDocument, name: string): string[] {
 
 function modelProps(decl: ModelDecl): string[] {
   return decl.props.map((p) => {
-    if (p.kind === "rate") return `rate: ${p.amount.value} credits${p.units.map((u) => ` per ${u.unit}`).join("")}`;
+    if (p.kind === "rate") return `rate: ${rateText(p)}`;
     if (p.kind === "overhead") return `overhead: ${p.amount.value} credits per call`;
     return `family: ${p.family.text}`;
   });

@@ -7,15 +7,14 @@ import { type Decimal, formatExact } from "../compiler/credits";
 import type { CostReport } from "../compiler/cost-report";
 import type { AnalyzedDocument, DocumentStore } from "./documents";
 import { expectedText, HINT_PLACES, percent } from "./figures";
-import { offsetOf } from "./positions";
+import { offsetsOf } from "./positions";
 
 export function inlayHints(store: DocumentStore, params: InlayHintParams): InlayHint[] {
   const doc = store.analyzed(params.textDocument.uri);
   const cost = doc.analysis.cost;
   const flow = doc.analysis.ast.flow;
   if (!cost || !flow) return [];
-  const from = offsetOf(doc.document, params.range.start);
-  const to = offsetOf(doc.document, params.range.end);
+  const { from, to } = offsetsOf(doc.document, params.range);
   const hints: InlayHint[] = [];
   const visible = (range: Range) => range.start.offset <= to && range.end.offset >= from;
   if (visible(flow.name.range)) hints.push(hint(doc, flow.name.range, totals(cost), `worst case and expected spend of flow '${cost.flow}'`));

@@ -25,9 +25,17 @@ export function declAt(file: FlowFile, offset: number): Decl | undefined {
   return file.decls.find(inRange) ?? file.flow?.decls.find(inRange);
 }
 
+/** The first declaration of each stream name, per file: look-ups by name stay O(1) in a large flow. */
+const streamIndex = new WeakMap<FlowFile, Map<string, StreamDecl>>();
+
 export function streamDecl(file: FlowFile, name: string): StreamDecl | undefined {
-  for (const decl of file.flow?.decls ?? []) if (isStreamDecl(decl) && decl.name.text === name) return decl;
-  return undefined;
+  let index = streamIndex.get(file);
+  if (!index) {
+    index = new Map();
+    for (const decl of streamDecls(file)) if (!index.has(decl.name.text)) index.set(decl.name.text, decl);
+    streamIndex.set(file, index);
+  }
+  return index.get(name);
 }
 
 export function streamDecls(file: FlowFile): StreamDecl[] {

@@ -31,6 +31,11 @@ export function offsetOf(document: TextDocument, position: LspPosition): number 
   return document.offsetAt(position);
 }
 
+/** The offsets of a range the client sent (a visible range, a selection): clamped to the document. */
+export function offsetsOf(document: TextDocument, range: LspRange): { from: number; to: number } {
+  return { from: document.offsetAt(range.start), to: document.offsetAt(range.end) };
+}
+
 /** True when `offset` lies in the range or just after its end (where the cursor sits after a word). */
 export function touches(range: Range, offset: number): boolean {
   return range.start.offset <= offset && offset <= range.end.offset;

@@ -3,6 +3,7 @@
 import { SymbolKind, type DocumentSymbol, type DocumentSymbolParams } from "vscode-languageserver";
 import type { Arg, BudgetDecl, Decl, InputDecl, NodeDecl, Ref } from "../compiler/ast";
 import type { DocumentStore } from "./documents";
+import { rateText } from "./figures";
 import { toLspRange } from "./positions";
 
 const KINDS: Record<Decl["kind"], SymbolKind> = {
@@ -45,7 +46,7 @@ function detailOf(decl: Decl): string {
     case "input":
       return inputDetail(decl);
     case "model":
-      return decl.props.flatMap((p) => (p.kind === "rate" ? [`${p.amount.value} credits${p.units.map((u) => ` per ${u.unit}`).join("")}`] : [])).join("") || "model";
+      return decl.props.flatMap((p) => (p.kind === "rate" ? [rateText(p)] : [])).join("") || "model";
     case "op":
       return "op";
     case "node":

@@ -17,6 +17,8 @@ export interface CacheEntry {
   /** ms since the epoch */
   createdAt: number;
   outputs: JournalOutput[];
+  /** the writer's TTL: a store that can expire entries itself (Redis) drops the entry then */
+  ttlMs?: number;
 }
 
 export interface CacheEntryInfo {

@@ -101,6 +101,8 @@ export class SimulatedDecider implements ReviewDecider {
 export interface InteractiveOptions {
   input: Readable;
   output: Writable;
+  /** who decides once the person answers `d` (a run can ask dozens of questions) */
+  fallback?: ReviewDecider;
 }
 
 /** Asks on a terminal (or any pair of streams), one question at a time. */
@@ -110,6 +112,8 @@ export class InteractiveDecider implements ReviewDecider {
   private readonly waiting: ((line: string | undefined) => void)[] = [];
   private closed = false;
   private turn: Promise<unknown> = Promise.resolve();
+  /** set once the person hands the remaining questions to the fallback */
+  private delegated = false;
   private readonly rl: ReturnType<typeof createInterface>;
 
   constructor(readonly options: InteractiveOptions) {
@@ -132,10 +136,12 @@ export class InteractiveDecider implements ReviewDecider {
 
   review(request: ReviewRequest): Promise<ReviewVerdict | undefined> {
     return this.serially(async () => {
+      if (this.delegated) return this.options.fallback!.review(request);
       this.print(`review ${request.review}: ${request.item.id} (cost so far ${request.cost} credits)`, describeItem(request.item));
       for (;;) {
-        const answer = (await this.ask("approve? [y]es / [n]o / [s]kip: "))?.trim().toLowerCase();
+        const answer = (await this.ask(`approve? [y]es / [n]o / [s]kip${this.fallbackHint()}: `))?.trim().toLowerCase();
         if (answer === undefined || answer === "s" || answer === "skip" || answer === "") return undefined;
+        if (this.delegate(answer)) return this.options.fallback!.review(request);
         if (answer === "y" || answer === "yes" || answer === "approve") return "approve";
         if (answer === "n" || answer === "no" || answer === "reject") return "reject";
       }
@@ -144,18 +150,30 @@ export class InteractiveDecider implements ReviewDecider {
 
   select(request: SelectRequest): Promise<string[] | undefined> {
     return this.serially(async () => {
+      if (this.delegated) return this.options.fallback!.select(request);
       this.print(
         `select ${request.select}: keep ${request.pick} of ${request.variants.length} for ${request.groupId} (cost so far ${request.cost} credits)`,
         request.variants.map((v, i) => `${i + 1}) ${describeItem(v)}`).join("\n"),
       );
       for (;;) {
-        const answer = await this.ask(`keep which ${request.pick}? (numbers or ids, comma-separated; empty to skip): `);
+        const answer = await this.ask(`keep which ${request.pick}? (numbers or ids, comma-separated; empty to skip${this.fallbackHint()}): `);
         if (answer === undefined || answer.trim() === "") return undefined;
+        if (this.delegate(answer.trim().toLowerCase())) return this.options.fallback!.select(request);
         const chosen = parseChoice(answer, request.variants);
         if (chosen && chosen.length === Math.min(request.pick, request.variants.length)) return chosen;
         this.options.output.write(`please name exactly ${request.pick} of the ${request.variants.length} variants\n`);
       }
     });
+  }
+
+  private fallbackHint(): string {
+    return this.options.fallback ? ` / [d]ecide the rest at the expected rates` : "";
+  }
+
+  private delegate(answer: string): boolean {
+    if (!this.options.fallback || (answer !== "d" && answer !== "decide")) return false;
+    this.delegated = true;
+    return true;
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {

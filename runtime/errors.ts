@@ -9,7 +9,8 @@ export type RuntimeErrorCode =
   | "provider-config"
   | "run-busy"
   | "run-state"
-  | "graph";
+  | "graph"
+  | "redis";
 
 const USAGE: ReadonlySet<RuntimeErrorCode> = new Set(["unknown-run", "input", "decisions", "provider-config", "graph"]);
 

@@ -84,12 +84,13 @@ export async function withFileLock<T>(target: string, work: () => Promise<T>): P
   }
 }
 
-interface LockOwner {
+export interface LockOwner {
   pid: number;
   host: string;
 }
 
-function alive(owner: LockOwner): boolean {
+/** A lock's owner may still run: on another host we cannot tell, so we assume it does. */
+export function alive(owner: LockOwner): boolean {
   if (owner.host !== hostname()) return true;
   try {
     process.kill(owner.pid, 0);

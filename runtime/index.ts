@@ -5,10 +5,14 @@
 //   recordDecisions(runId, doc)     decisions for a run awaiting review (then resumeRun)
 //   ack(runId)                      acknowledge a run's alert flag
 //   getRecord / listRuns / report   run records and the per-node report
-//   cacheList / cacheClear          the on-disk cache
+//   cacheList / cacheClear          the cache (on disk, or in Redis)
+//   startWorker / redisStatus       `flowc worker` and `flowc status` of a Redis deployment
+//
+// With `redis: URL` the run's stores live in Redis and its calls go to BullMQ workers
+// (runtime/redis/, loaded only then); without it, everything stays on this machine.
 import path from "node:path";
-import { MemoryBudgetStore } from "./budget";
-import { FileCacheStore, type CacheEntryInfo, type CacheFilter } from "./cache";
+import { withBackend, type Backend, type BackendOptions } from "./backend";
+import type { CacheEntryInfo, CacheFilter } from "./cache";
 import { systemClock, type Clock } from "./clock";
 import { credits, exact } from "./credits";
 import { checkDecisions, loadDecisionsFile, SimulatedDecider, type ReviewDecider } from "./deciders";
@@ -16,12 +20,16 @@ import { AlertFlagError, DecisionsError, InputError, ProviderConfigError, Runtim
 import { retryChains } from "./executor";
 import type { FlowGraph, GraphInput, Scenario } from "./graph";
 import { checkCount, inputDigest, loadInputs, type InputItem } from "./inputs";
-import { notifiers, type Notifier, type NotifyOptions } from "./notify";
+import { notifiers, notifyAll, type Notifier, type NotifyOptions, type RunSummary } from "./notify";
 import type { CallDispatcher, Provider } from "./provider";
 import { HttpProvider, loadEndpoints } from "./providers/http";
 import { SimulatedProvider, synthesizeInput, synthesizedCount } from "./providers/simulated";
 import { recordEvent, type RunRecord } from "./record";
-import { FileRunStore, type DecisionsDoc, type ProviderSpec, type RunConfig } from "./runs";
+import type { PoolAlert, PoolOptions } from "./redis/budget";
+import type { RedisTarget } from "./redis/connection";
+import type { RedisStatus } from "./redis/status";
+import type { WorkerHandle, WorkerOptions } from "./redis/worker";
+import type { DecisionsDoc, ProviderSpec, RunConfig } from "./runs";
 import { initialRecord, runSegment, type Stores } from "./session";
 import type { Item, RunEvent, RunStatus } from "./types";
 
@@ -30,6 +38,8 @@ export interface StoreOptions {
   home?: string;
   /** replace the local stores (e.g. shared ones) */
   stores?: Partial<Stores>;
+  /** keep runs, journal, budget and cache in Redis, and send calls to BullMQ workers */
+  redis?: string | RedisTarget;
   clock?: Clock;
 }
 
@@ -58,6 +68,10 @@ export interface SegmentOptions extends StoreOptions {
   collectOutputs?: boolean;
   /** calls in flight per node, for nodes without `concurrency` (default 16) */
   concurrency?: number;
+  /** with `redis`: a budget shared with other runs, per window (e.g. a team's daily credits) */
+  pool?: PoolOptions;
+  /** with `redis`: jobs of this run outstanding at once (back-pressure, default 64) */
+  maxInFlight?: number;
 }
 
 export interface RunOptions extends SegmentOptions {
@@ -106,17 +120,29 @@ export function flowcHome(options: StoreOptions = {}): string {
   return options.home ?? process.env.FLOWC_HOME ?? path.join(process.cwd(), ".flowc");
 }
 
-function storesOf(options: StoreOptions): Stores {
-  const home = flowcHome(options);
+function backendOptions(options: StoreOptions & Partial<SegmentOptions>, dispatch: boolean): BackendOptions {
   return {
-    runs: options.stores?.runs ?? new FileRunStore(home),
-    cache: options.stores?.cache ?? new FileCacheStore(path.join(home, "cache")),
-    budget: options.stores?.budget ?? new MemoryBudgetStore(),
+    home: flowcHome(options),
+    clock: options.clock ?? systemClock,
+    dispatch,
+    ...(options.stores ? { stores: options.stores } : {}),
+    ...(options.redis !== undefined ? { redis: options.redis } : {}),
+    ...(options.pool ? { pool: options.pool } : {}),
+    ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
   };
 }
 
+/** The stores alone, for the commands that make no call. */
+function withStores<T>(options: StoreOptions, work: (stores: Stores) => Promise<T>): Promise<T> {
+  return withBackend(backendOptions(options, false), (backend) => work(backend.stores));
+}
+
 export async function startRun(graph: FlowGraph, options: RunOptions = {}): Promise<RunResult> {
-  const stores = storesOf(options);
+  return withBackend(backendOptions(options, true), (backend) => start(graph, options, backend));
+}
+
+async function start(graph: FlowGraph, options: RunOptions, backend: Backend): Promise<RunResult> {
+  const stores = backend.stores;
   const clock = options.clock ?? systemClock;
   retryChains(graph);
   await checkFlags(graph.flow, stores, options.ack === true, clock);
@@ -145,11 +171,15 @@ export async function startRun(graph: FlowGraph, options: RunOptions = {}): Prom
     clock,
   );
   const record = initialRecord(config, provider.name, clock);
-  return segment(config, record, stores, provider, inputs, decider, options, clock);
+  return segment(config, record, backend, provider, inputs, decider, options, clock);
 }
 
 export async function resumeRun(runId: string, options: ResumeOptions = {}): Promise<RunResult> {
-  const stores = storesOf(options);
+  return withBackend(backendOptions(options, true), (backend) => resume(runId, options, backend));
+}
+
+async function resume(runId: string, options: ResumeOptions, backend: Backend): Promise<RunResult> {
+  const stores = backend.stores;
   const clock = options.clock ?? systemClock;
   let config = await stores.runs.config(runId);
   const record = await stores.runs.readRecord(runId);
@@ -166,24 +196,36 @@ export async function resumeRun(runId: string, options: ResumeOptions = {}): Pro
     if (before !== undefined && before !== inputDigest(items)) throw new InputError(name, `its items changed since run ${runId} started; a resumed run must see the same inputs`);
   }
   await stores.runs.updateConfig(config);
-  return segment(config, record, stores, provider, inputs, decider, options, clock);
+  return segment(config, record, backend, provider, inputs, decider, options, clock);
 }
 
-async function segment(config: RunConfig, record: RunRecord, stores: Stores, provider: Provider, inputs: Record<string, InputItem[]>, decider: ReviewDecider | undefined, options: SegmentOptions, clock: Clock): Promise<RunResult> {
+async function segment(config: RunConfig, record: RunRecord, backend: Backend, provider: Provider, inputs: Record<string, InputItem[]>, decider: ReviewDecider | undefined, options: SegmentOptions, clock: Clock): Promise<RunResult> {
+  const owner = options.notifiers ?? notifiers(options.notify);
+  backend.onPoolAlert?.((alert) => void notifyAll(owner, poolSummary(config, alert)));
+  const dispatcher = options.dispatcher ?? backend.dispatcher;
   const result = await runSegment({
     config,
     record,
-    stores,
+    stores: backend.stores,
     provider,
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(dispatcher ? { dispatcher } : {}),
     inputs,
     ...(decider ? { decider } : {}),
-    notifiers: options.notifiers ?? notifiers(options.notify),
+    notifiers: owner,
     clock,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     collectOutputs: options.collectOutputs !== false,
   });
   return { runId: config.runId, status: result.record.status, record: result.record, outputs: result.outputs };
+}
+
+function poolSummary(config: RunConfig, alert: PoolAlert): RunSummary {
+  const since = `since ${alert.windowStart}`;
+  const message =
+    alert.kind === "alert"
+      ? `budget pool ${alert.pool} crossed its alert: ${alert.spent} credits spent ${since} (alert ${alert.alert}, cap ${alert.cap}), last by run ${alert.runId} of ${config.flow}`
+      : `budget pool ${alert.pool} refused a call of run ${alert.runId}: ${alert.spent} credits spent ${since} and ${alert.reserved ?? "0"} reserved, of a cap of ${alert.cap}; the run pauses (raise the pool's cap with --pool-cap, or resume in the next window)`;
+  return { runId: alert.runId, flow: config.flow, status: "running", reason: `pool-${alert.kind}`, spent: alert.spent, cap: alert.cap, ...(alert.alert ? { alert: alert.alert } : {}), pending: 0, message };
 }
 
 async function checkFlags(flow: string, stores: Stores, acknowledge: boolean, clock: Clock): Promise<void> {
@@ -232,7 +274,10 @@ async function allInputs(graph: FlowGraph, given: Record<string, string | string
 }
 
 export async function recordDecisions(runId: string, decisions: unknown, options: StoreOptions = {}): Promise<RunRecord> {
-  const stores = storesOf(options);
+  return withStores(options, (stores) => storeDecisions(runId, decisions, stores, options.clock ?? systemClock));
+}
+
+async function storeDecisions(runId: string, decisions: unknown, stores: Stores, clock: Clock): Promise<RunRecord> {
   const doc = checkDecisions(decisions, `decisions for run ${runId}`);
   const config = await stores.runs.config(runId);
   const record = await stores.runs.readRecord(runId);
@@ -240,7 +285,7 @@ export async function recordDecisions(runId: string, decisions: unknown, options
   if (found.length > 0) throw new DecisionsError(`decisions for run ${runId}`, found);
   await stores.runs.addDecisions(runId, doc);
   const count = Object.values(doc.reviews ?? {}).reduce((n, items) => n + Object.keys(items).length, 0) + Object.values(doc.selects ?? {}).reduce((n, items) => n + Object.keys(items).length, 0);
-  record.events.push(recordEvent(options.clock ?? systemClock, "decisions-recorded", `${count} decision(s) recorded; resume with \`flowc resume ${runId}\``, { count }));
+  record.events.push(recordEvent(clock, "decisions-recorded", `${count} decision(s) recorded; resume with \`flowc resume ${runId}\``, { count }));
   await stores.runs.writeRecord(record);
   return record;
 }
@@ -283,7 +328,7 @@ function pendingIds(record: RunRecord, stream: string): string {
 }
 
 export async function ack(runId: string, options: StoreOptions = {}): Promise<RunRecord> {
-  return acknowledgeRun(runId, storesOf(options), options.clock ?? systemClock);
+  return withStores(options, (stores) => acknowledgeRun(runId, stores, options.clock ?? systemClock));
 }
 
 async function acknowledgeRun(runId: string, stores: Stores, clock: Clock): Promise<RunRecord> {
@@ -297,11 +342,11 @@ async function acknowledgeRun(runId: string, stores: Stores, clock: Clock): Prom
 }
 
 export async function getRecord(runId: string, options: StoreOptions = {}): Promise<RunRecord> {
-  return storesOf(options).runs.readRecord(runId);
+  return withStores(options, (stores) => stores.runs.readRecord(runId));
 }
 
 export async function listRuns(options: StoreOptions = {}): Promise<RunSummaryRow[]> {
-  const records = await storesOf(options).runs.list();
+  const records = await withStores(options, (stores) => stores.runs.list());
   return records.map((r) => ({
     runId: r.runId,
     flow: r.flow,
@@ -318,7 +363,7 @@ export async function listRuns(options: StoreOptions = {}): Promise<RunSummaryRo
 
 export async function cacheList(options: StoreOptions = {}): Promise<CacheListing> {
   const now = (options.clock ?? systemClock).now();
-  const entries = (await storesOf(options).cache.list()).map((e) => ({ ...e, ageSeconds: Math.max(0, Math.floor((now - e.createdAt) / 1000)) }));
+  const entries = (await withStores(options, (stores) => stores.cache.list())).map((e) => ({ ...e, ageSeconds: Math.max(0, Math.floor((now - e.createdAt) / 1000)) }));
   const nodes = new Map<string, CacheListing["nodes"][number]>();
   for (const e of entries) {
     const key = `${e.flow}\u0000${e.node}`;
@@ -334,7 +379,17 @@ export async function cacheList(options: StoreOptions = {}): Promise<CacheListin
 
 /** Removes cache entries (all, one flow's, one node's); returns how many. */
 export async function cacheClear(filter: CacheFilter = {}, options: StoreOptions = {}): Promise<number> {
-  return storesOf(options).cache.clear(filter);
+  return withStores(options, (stores) => stores.cache.clear(filter));
+}
+
+/** `flowc worker`: runs call jobs from the queue until closed (see runtime/redis/worker.ts). */
+export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
+  return (await import("./redis/worker")).startWorker(options);
+}
+
+/** `flowc status`: the queue, the workers, the runs in flight and the budget pools. */
+export async function redisStatus(target: string | RedisTarget, options: { clock?: Clock } = {}): Promise<RedisStatus> {
+  return (await import("./redis/status")).redisStatus(target, options.clock ?? systemClock);
 }
 
 export type { FlowGraph, GraphGate, GraphInput, GraphNode, GraphRef, GraphSelect, GraphStream, Scenario } from "./graph";
@@ -349,10 +404,16 @@ export type { ReviewDecider, ReviewRequest, SelectRequest } from "./deciders";
 export type { Notifier, NotifyOptions, RunSummary } from "./notify";
 export type { Clock } from "./clock";
 export type { Stores } from "./session";
+export type { Backend } from "./backend";
+export type { RedisTarget } from "./redis/connection";
+export type { PoolOptions, PoolAlert } from "./redis/budget";
+export type { WorkerOptions, WorkerHandle } from "./redis/worker";
+export type { RedisStatus } from "./redis/status";
 export { MemoryBudgetStore } from "./budget";
 export { FileCacheStore } from "./cache";
 export { FileJournal } from "./journal";
 export { FileRunStore } from "./runs";
+export { openBackend } from "./backend";
 export { ManualClock, systemClock } from "./clock";
 export { SimulatedProvider } from "./providers/simulated";
 export { HttpProvider, loadEndpoints } from "./providers/http";

@@ -342,7 +342,7 @@ export class NodeStage extends Stage {
 
   private async cacheStore(call: Call, outputs: JournalOutput[]): Promise<void> {
     try {
-      await this.run.options.cache.put({ key: this.cacheKeyOf(call), flow: this.run.graph.flow, node: this.name, createdAt: this.run.options.clock.now(), outputs });
+      await this.run.options.cache.put({ key: this.cacheKeyOf(call), flow: this.run.graph.flow, node: this.name, createdAt: this.run.options.clock.now(), outputs, ttlMs: this.ttlMs });
     } catch {
       // a cache that cannot be written costs a future run a call, not this run its result
     }

@@ -69,10 +69,15 @@ export interface RunStore {
   lock(runId: string): Promise<() => Promise<void>>;
 }
 
-const RUN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+export const RUN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 function stamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+}
+
+/** `<flow>-<yyyymmdd-hhmmss>-<4 hex>`: a candidate id, drawn again by the store when taken. */
+export function candidateRunId(flow: string, ms: number): string {
+  return `${flow}-${stamp(ms)}-${randomBytes(2).toString("hex")}`;
 }
 
 export class FileRunStore implements RunStore {
@@ -81,7 +86,7 @@ export class FileRunStore implements RunStore {
   async create(config: Omit<RunConfig, "runId">, clock: Clock): Promise<RunConfig> {
     await mkdir(this.runsDir(), { recursive: true });
     for (;;) {
-      const runId = `${config.flow}-${stamp(clock.now())}-${randomBytes(2).toString("hex")}`;
+      const runId = candidateRunId(config.flow, clock.now());
       try {
         await mkdir(this.dir(runId));
       } catch {

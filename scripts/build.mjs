@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const entries = { cli: "cli/main.ts", runtime: "runtime/index.ts", bench: "bench/main.ts", "prettier-plugin": "compiler/format/prettier-plugin.ts" };
+const entries = { cli: "cli/main.ts", runtime: "runtime/index.ts", bench: "bench/main.ts", "prettier-plugin": "compiler/format/prettier-plugin.ts", lsp: "lsp/server.ts" };
 const entryPoints = Object.fromEntries(
   Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))).map(([name, file]) => [name, path.join(root, file)]),
 );
@@ -22,7 +22,7 @@ await build({
   sourcemap: true,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
-  external: ["typescript", "ts-morph", "prettier", "prettier/*", "vscode-languageserver", "vscode-languageserver/*", "bullmq", "ioredis", "js-yaml"],
+  external: ["typescript", "ts-morph", "prettier", "prettier/*", "bullmq", "ioredis", "js-yaml"],
   // esbuild's ESM output needs a real `require` for CommonJS dependencies that call it.
   banner: { js: "import { createRequire as __flowcCreateRequire } from 'node:module'; const require = __flowcCreateRequire(import.meta.url);" },
   logLevel: "warning",

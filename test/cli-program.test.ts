@@ -7,6 +7,7 @@ import { describe, expect, test, vi } from "vitest";
 import type { FileAnalysis } from "../compiler/index";
 import type { FlowFile } from "../compiler/ast";
 import type { CliIo } from "../cli/io";
+import { limitDiagnostics, type Limits } from "../compiler/budget-checks";
 import { runCli } from "../cli/program";
 import { brokenDiagnostics, campaignBudgetDiagnostics, campaignReport, rangeIn } from "./cli-sample-data";
 
@@ -18,12 +19,15 @@ function fileAst(flow: string): FlowFile {
 }
 
 /** What the pipeline would say about a file, chosen by a word in its text. */
-function cannedAnalysis(file: string, text: string, _host: unknown, options: { warm?: boolean } = {}): FileAnalysis {
+function cannedAnalysis(file: string, text: string, _host: unknown, options: { warm?: boolean; limits?: Limits } = {}): FileAnalysis {
   if (text.includes("CRASH")) throw new Error("boom\nsecond line of the message");
   const withFile = <T extends { file?: string }>(list: T[]) => list.map((d) => ({ ...d, file }));
   if (text.includes("BROKEN")) return { file, text, ast: fileAst("broken"), diagnostics: withFile(brokenDiagnostics()) };
   const cost = { ...campaignReport(), warm: options.warm === true };
-  return { file, text, ast: fileAst("campaign_portraits"), cost, diagnostics: withFile(campaignBudgetDiagnostics()) };
+  const ast = fileAst("campaign_portraits");
+  // FLOW307/FLOW308 come out of the analysis, given `--max-worst-case` / `--max-expected` as options.
+  const limits = options.limits ? limitDiagnostics(cost, options.limits, ast.flow!.name.range) : [];
+  return { file, text, ast, cost, diagnostics: withFile([...campaignBudgetDiagnostics(), ...limits]) };
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), "flowc-cli-program-"));

@@ -112,6 +112,20 @@ describe("deciders", () => {
     expect(shown).toContain("approve? [y]es / [n]o / [s]kip: ");
   });
 
+  it("hands the remaining questions to the simulated reviewer on `d`", async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let shown = "";
+    output.on("data", (c: Buffer) => (shown += c.toString()));
+    input.end("y\nd\n");
+    const fallback = new SimulatedDecider(4);
+    const result = await startRun(productClips(), { home, seed: 4, decider: new InteractiveDecider({ input, output, fallback }), ...quiet });
+    expect(result.status).toBe("completed");
+    expect(shown.match(/approve\? /g)).toHaveLength(2);
+    expect(shown).toContain("[d]ecide the rest at the expected rates");
+    expect(node(result.record, "ok").itemsIn).toBe(10);
+  });
+
   it("a review's timeout leaves unanswered items waiting", async () => {
     const clips = productClips();
     clips.streams[2] = { ...(clips.streams[2] as ReturnType<typeof review>), timeoutSeconds: "0.02" };

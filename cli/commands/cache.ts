@@ -6,6 +6,7 @@ import { EXIT_OK, type ExitCode } from "../exit";
 import type { CliIo } from "../io";
 import { renderTable } from "../format/table";
 import { guarded, loadRuntime, storeOptions } from "../run-support";
+import { redisOption, type RedisFlags } from "../redis-options";
 
 const COLUMNS = [
   { title: "flow", align: "left" },
@@ -18,33 +19,36 @@ const COLUMNS = [
 
 export const cacheCommand: CliCommand = {
   register(program: Command, context: CommandContext) {
-    const cache = program.command("cache").description("List or clear the cache of call outputs ($FLOWC_HOME/cache, else .flowc/cache).");
+    const cache = program.command("cache").description("List or clear the cache of call outputs ($FLOWC_HOME/cache, else .flowc/cache; or in Redis with --redis).");
     cache
       .command("ls")
       .description("Cache entries per flow and node: how many, their size, the newest and oldest age.")
-      .action(async () => context.finish(await list(context.io)));
+      .addOption(redisOption())
+      .action(async (flags: RedisFlags) => context.finish(await list(flags, context.io)));
     cache
       .command("clear")
       .description("Remove cache entries: all of them, one flow's, or one node's; the next run pays for them again.")
       .option("--flow <flow>", "only this flow's entries")
       .option("--node <node>", "only this node's entries")
+      .addOption(redisOption())
       .addHelpText("after", examples("flowc cache clear", "flowc cache clear --flow campaign_portraits --node style_ref"))
-      .action(async (options: { flow?: string; node?: string }) => context.finish(await clear(options, context.io)));
+      .action(async (options: RedisFlags & { flow?: string; node?: string }) => context.finish(await clear(options, context.io)));
   },
 };
 
-async function list(io: CliIo): Promise<ExitCode> {
+async function list(flags: RedisFlags, io: CliIo): Promise<ExitCode> {
   const runtime = await loadRuntime();
   return guarded(io, async () => {
-    io.out(listingText(await runtime.cacheList(storeOptions(io))));
+    io.out(listingText(await runtime.cacheList(storeOptions(io, flags))));
     return EXIT_OK;
   });
 }
 
-async function clear(filter: { flow?: string; node?: string }, io: CliIo): Promise<ExitCode> {
+async function clear(flags: RedisFlags & { flow?: string; node?: string }, io: CliIo): Promise<ExitCode> {
+  const filter = { ...(flags.flow !== undefined ? { flow: flags.flow } : {}), ...(flags.node !== undefined ? { node: flags.node } : {}) };
   const runtime = await loadRuntime();
   return guarded(io, async () => {
-    const removed = await runtime.cacheClear(filter, storeOptions(io));
+    const removed = await runtime.cacheClear(filter, storeOptions(io, flags));
     const scope = [filter.flow ? `flow ${filter.flow}` : "", filter.node ? `node ${filter.node}` : ""].filter(Boolean).join(", ");
     io.out(`removed ${entries(removed, "cache entry", "cache entries")}${scope ? ` (${scope})` : ""}\n`);
     return EXIT_OK;

@@ -3,7 +3,7 @@
 // written into the flow (through the formatter, comments kept), with the new figures.
 import path from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
-import writeFileAtomic from "write-file-atomic";
+import { writeFileAtomic } from "../../runtime/fsutil";
 import { type Calibration, applyEdits, calibrateGate, calibrationEdits, lookupGate, parseLabels } from "../../compiler/calibrate";
 import { Decimal } from "../../compiler/credits";
 import { hasErrors } from "../../compiler/diagnostics";

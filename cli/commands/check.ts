@@ -1,10 +1,8 @@
-// `flowc check FILE...`: parse, resolve, check and price each file; report every diagnostic.
+// `flowc check FILE...`: parse, resolve, check and price each file; report every diagnostic,
+// with the policies of flowc.json and, with `--baseline`, only what is worse than a snapshot.
 import path from "node:path";
 import type { Command } from "commander";
-import { type Diagnostic, sortDiagnostics } from "../../compiler/diagnostics";
 import type { Decimal } from "../../compiler/credits";
-import type { FileAnalysis } from "../../compiler/index";
-import { limitDiagnostics } from "../../compiler/budget-checks";
 import { analyzeOne, failureMessage } from "../analyze";
 import { type CliCommand, type CommandContext, examples } from "../command";
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "../exit";
@@ -16,12 +14,13 @@ import { formatSarif } from "../format/sarif";
 import { formatGithub } from "../format/github";
 import { countSeverities, formatDiagnostics, formatSummary } from "../format/text";
 import { palette } from "../format/colors";
-import { FLOWC_HOMEPAGE, FLOWC_VERSION } from "../version";
+import { FLOWC_HOMEPAGE, FLOWC_VERSION } from "../../compiler/version";
+import { type AnalyzedFile, type CheckPolicy, type PolicyOptions, prepareCheckPolicy, settleBaseline } from "../check-policy";
 
 const FORMATS = ["text", "json", "sarif", "github"] as const;
 type CheckFormat = (typeof FORMATS)[number];
 
-interface CheckOptions {
+interface CheckOptions extends PolicyOptions {
   format: CheckFormat;
   denyWarnings?: boolean;
   maxWorstCase?: Decimal;
@@ -38,17 +37,40 @@ export const checkCommand: CliCommand = {
       .option("--deny-warnings", "exit with status 1 when there are warnings")
       .addOption(creditsOption("--max-worst-case <credits>", "fail (FLOW307) when a flow's worst case exceeds this many credits"))
       .addOption(creditsOption("--max-expected <credits>", "fail (FLOW308) when a flow's expected spend exceeds this many credits"))
-      .addHelpText("after", examples("flowc check samples/campaign.flow", "flowc check flows/*.flow --format sarif --max-worst-case 1000 > flowc.sarif"))
-      .action((files: string[], options: CheckOptions) => context.finish(runCheck(files, options, context)));
+      .option("--config <file>", "the flowc.json for every file: rules and policies (default: the nearest flowc.json above each file, up to the repository's root)")
+      .option("--baseline <file>", "fail only on what is worse than this snapshot: new diagnostics, figures above it (FLOW507, FLOW508)")
+      .option("--write-baseline <file>", "write a snapshot of the figures and diagnostics found, for --baseline; exits 0")
+      .addHelpText(
+        "after",
+        examples(
+          "flowc check samples/campaign.flow",
+          "flowc check flows/*.flow --format sarif --max-worst-case 1000 > flowc.sarif",
+          "flowc check flows/*.flow --write-baseline flowc-baseline.json",
+          "flowc check flows/*.flow --baseline flowc-baseline.json",
+        ),
+      )
+      .action(async (files: string[], options: CheckOptions) => context.finish(await runCheck(files, options, context)));
   },
 };
 
-function runCheck(files: string[], options: CheckOptions, { io }: CommandContext): ExitCode {
+async function runCheck(files: string[], options: CheckOptions, { io }: CommandContext): Promise<ExitCode> {
   const host = createFileHost(io.cwd);
-  const checked = distinct(files, io.cwd).map((file) => checkFile(file, options, host, io.env.FLOWC_DEBUG !== undefined));
-  for (const f of checked) if (f.status !== "checked") complain(io, f.reason ?? "");
-  io.out(render(checked, options.format, { io, host }));
+  const policy = prepareCheckPolicy(options, io, host);
+  if (typeof policy === "number") return policy;
+  const checked = distinct(files, io.cwd).map((file) => checkFile(file, options, host, io.env.FLOWC_DEBUG !== undefined, policy));
+  // files under one broken flowc.json share its message: say it once
+  for (const reason of new Set(checked.filter((f) => f.status !== "checked").map((f) => f.reason ?? ""))) complain(io, reason);
+  const settled = await settleBaseline(policy, checked, io);
+  if ("exit" in settled) return settled.exit;
+  io.out(render(checked, options.format, { io, host }) + knownLine(settled.known, options));
+  if (policy.writeTo !== undefined) return checked.some((f) => f.status !== "checked") ? EXIT_USAGE : EXIT_OK;
   return exitStatus(checked, options.denyWarnings === true);
+}
+
+/** In text, how many diagnostics the baseline holds and so are not shown. */
+function knownLine(known: number, options: CheckOptions): string {
+  if (known === 0 || options.format !== "text") return "";
+  return `${known} known diagnostic${known === 1 ? "" : "s"} not shown: the baseline ${options.baseline} holds ${known === 1 ? "it" : "them"}\n`;
 }
 
 /** Each file once, in the order given. */
@@ -58,22 +80,15 @@ function distinct(files: string[], cwd: string): string[] {
   return [...byPath.values()];
 }
 
-function checkFile(file: string, options: CheckOptions, host: FileHost, debug: boolean): CheckedFile {
-  const outcome = analyzeOne(file, host);
+function checkFile(file: string, options: CheckOptions, host: FileHost, debug: boolean, policy: CheckPolicy): AnalyzedFile {
+  const settings = policy.settings(file);
+  if (!settings.ok) return { file, status: "unreadable", reason: settings.message, diagnostics: [] };
+  const outcome = analyzeOne(file, host, { ...settings.options, limits: { maxWorstCase: options.maxWorstCase, maxExpected: options.maxExpected } });
   if (outcome.kind !== "analyzed") {
     return { file, status: outcome.kind, reason: failureMessage(outcome, debug), diagnostics: [] };
   }
   const { analysis } = outcome;
-  const diagnostics = sortDiagnostics([...analysis.diagnostics, ...limits(analysis, options)]);
-  return { file, status: "checked", diagnostics, flow: analysis.model?.name ?? analysis.ast.flow?.name.text, cost: analysis.cost };
-}
-
-/** FLOW307/FLOW308 for `--max-worst-case` and `--max-expected`. */
-function limits(analysis: FileAnalysis, options: CheckOptions): Diagnostic[] {
-  const flow = analysis.ast.flow;
-  if (!analysis.cost || !flow || (options.maxWorstCase === undefined && options.maxExpected === undefined)) return [];
-  const found = limitDiagnostics(analysis.cost, { maxWorstCase: options.maxWorstCase, maxExpected: options.maxExpected }, flow.name.range);
-  return found.map((d) => ({ ...d, file: d.file ?? analysis.file }));
+  return { file, status: "checked", diagnostics: analysis.diagnostics, flow: analysis.model?.name ?? analysis.ast.flow?.name.text, cost: analysis.cost, analysis };
 }
 
 function render(checked: CheckedFile[], format: CheckFormat, { io, host }: { io: CommandContext["io"]; host: FileHost }): string {

@@ -10,6 +10,7 @@ import { analyzeOne, failureMessage } from "../analyze";
 import { type CliCommand, type CommandContext, examples } from "../command";
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "../exit";
 import { createFileHost } from "../host";
+import { configLoader } from "../config-lookup";
 import { type CliIo, complain } from "../io";
 import { formatOption, wholeNumberParser } from "../options";
 import { palette } from "../format/colors";
@@ -30,6 +31,7 @@ interface CostOptions {
   simulate?: number;
   seed?: number;
   inputs?: InputMode;
+  config?: string;
 }
 
 /** More runs than this take minutes and tell nothing more. */
@@ -47,6 +49,7 @@ export const costCommand: CliCommand = {
       .addOption(formatOption(FORMATS))
       .option("--warm", "count cached nodes as cache hits (a re-run within their TTL)")
       .option("--explain", "show the witness: one run that spends exactly the worst case, and why")
+      .option("--config <file>", "the flowc.json to use (default: the nearest flowc.json above the file, up to the repository's root)")
       .addOption(new Option("--simulate <runs>", "simulate this many runs: percentiles of spend, runs past the cap and alert, a histogram").argParser(wholeNumberParser(1, MAX_SIMULATED_RUNS)))
       .addOption(new Option("--seed <n>", "seed of --simulate (default 1): the same seed gives the same runs").argParser(wholeNumberParser(0, 2 ** 32 - 1)))
       .addOption(new Option("--inputs <mode>", "input counts in --simulate: each input's `expect` (default), or uniform from its minimum to its maximum").choices(["expect", "uniform"]))
@@ -64,12 +67,18 @@ export const costCommand: CliCommand = {
 };
 
 function runCost(file: string, options: CostOptions, io: CliIo): ExitCode {
-  if (options.simulate === undefined && (options.seed !== undefined || options.inputs !== undefined)) {
-    complain(io, `${options.seed !== undefined ? "--seed" : "--inputs"} applies to --simulate N only`);
+  const misuse = simulateMisuse(options);
+  if (misuse) {
+    complain(io, misuse);
     return EXIT_USAGE;
   }
   const host = createFileHost(io.cwd);
-  const outcome = analyzeOne(file, host, { warm: options.warm === true });
+  const settings = configLoader(host, io.cwd, options.config)(file);
+  if (!settings.ok) {
+    complain(io, settings.message);
+    return EXIT_USAGE;
+  }
+  const outcome = analyzeOne(file, host, { warm: options.warm === true, config: settings.config });
   if (outcome.kind !== "analyzed") {
     complain(io, failureMessage(outcome, io.env.FLOWC_DEBUG !== undefined));
     return EXIT_USAGE;
@@ -112,6 +121,15 @@ function renderCost(
     case "text":
       return formatCostText(report, budget, textContext, options.explain ? explainWitness(report, analysis.model, backticked) : undefined);
   }
+}
+
+/** Options of --simulate given without it, or with --explain. */
+function simulateMisuse(options: CostOptions): string | undefined {
+  if (options.simulate === undefined && (options.seed !== undefined || options.inputs !== undefined)) {
+    return `${options.seed !== undefined ? "--seed" : "--inputs"} applies to --simulate N only`;
+  }
+  if (options.simulate !== undefined && options.explain) return "--explain shows the worst-case run, --simulate the spread of many: ask for one at a time";
+  return undefined;
 }
 
 function renderSimulation(analysis: FileAnalysis, report: CostReport, options: CostOptions, io: CliIo): string {

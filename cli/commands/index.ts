@@ -3,6 +3,7 @@
 import type { CliCommand } from "../command";
 import { checkCommand } from "./check";
 import { costCommand } from "./cost";
+import { diffCommand } from "./diff";
 import { calibrateCommand } from "./calibrate";
 import { compileCommand } from "./compile";
 import { runCommand } from "./run";
@@ -12,10 +13,15 @@ import { ackCommand } from "./ack";
 import { reportCommand } from "./report";
 import { runsCommand } from "./runs";
 import { cacheCommand } from "./cache";
+import { lspCommand } from "./lsp";
+import { fmtCommand } from "./fmt";
+import { workerCommand } from "./worker";
+import { statusCommand } from "./status";
 
 export const COMMANDS: readonly CliCommand[] = [
   checkCommand,
   costCommand,
+  diffCommand,
   calibrateCommand,
   compileCommand,
   runCommand,
@@ -25,4 +31,8 @@ export const COMMANDS: readonly CliCommand[] = [
   reportCommand,
   runsCommand,
   cacheCommand,
+  workerCommand,
+  statusCommand,
+  fmtCommand,
+  lspCommand,
 ];

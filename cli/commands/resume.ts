@@ -32,11 +32,11 @@ export const resumeCommand: CliCommand = {
 async function resume(runId: string, flags: SegmentFlags, io: CliIo): Promise<ExitCode> {
   const runtime = await loadRuntime();
   return guarded(io, async () => {
-    const record = await runtime.getRecord(runId, storeOptions(io));
+    const record = await runtime.getRecord(runId, storeOptions(io, flags));
     const humanSteps = record.nodes.some((n) => n.kind === "review" || n.kind === "select");
     const reviews: Reviews =
       flags.decisions === undefined && flags.simulateReviews !== true && humanSteps && process.stdin.isTTY === true
-        ? terminalReviews(runtime, io)
+        ? terminalReviews(runtime, io, record.seed)
         : { simulate: flags.simulateReviews === true, release: () => undefined };
     try {
       const options = { ...segmentOptions(runtime, io, flags), ...(reviews.decider ? { decider: reviews.decider } : {}) };

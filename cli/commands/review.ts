@@ -7,8 +7,9 @@ import { type CliCommand, type CommandContext, examples } from "../command";
 import { EXIT_OK, EXIT_USAGE, type ExitCode } from "../exit";
 import { type CliIo, complain } from "../io";
 import { type Runtime, guarded, loadRuntime, storeOptions, terminalReviews } from "../run-support";
+import { redisOption, type RedisFlags } from "../redis-options";
 
-interface ReviewFlags {
+interface ReviewFlags extends RedisFlags {
   approve?: string[];
   reject?: string[];
 }
@@ -21,6 +22,7 @@ export const reviewCommand: CliCommand = {
       .argument("<run>", "the run id (see `flowc runs`)")
       .option("--approve <ids...>", "approve these review items; for a human select, the variants to keep")
       .option("--reject <ids...>", "reject these review items")
+      .addOption(redisOption())
       .addHelpText(
         "after",
         "\nWithout --approve or --reject: asks at a prompt on a terminal, else lists what awaits a decision.\n" +
@@ -33,7 +35,7 @@ export const reviewCommand: CliCommand = {
 async function review(runId: string, flags: ReviewFlags, io: CliIo): Promise<ExitCode> {
   const runtime = await loadRuntime();
   return guarded(io, async () => {
-    const record = await runtime.getRecord(runId, storeOptions(io));
+    const record = await runtime.getRecord(runId, storeOptions(io, flags));
     const given = (flags.approve?.length ?? 0) + (flags.reject?.length ?? 0) > 0;
     if (record.pending.length === 0) {
       if (given) return usage(io, `run ${runId} has no decisions awaiting review (status ${record.status})`);
@@ -46,7 +48,7 @@ async function review(runId: string, flags: ReviewFlags, io: CliIo): Promise<Exi
     }
     const doc = given ? fromFlags(record.pending, flags) : await atPrompt(runtime, record, io);
     if (typeof doc === "string") return usage(io, doc);
-    await runtime.recordDecisions(runId, doc, storeOptions(io));
+    await runtime.recordDecisions(runId, doc, storeOptions(io, flags));
     io.out(`recorded ${count(doc)} decision(s) for run ${runId}; continue it with \`flowc resume ${runId}\`\n`);
     return EXIT_OK;
   });
@@ -83,7 +85,7 @@ function pendingIds(p: PendingDecision): string {
 }
 
 async function atPrompt(runtime: Runtime, record: RunRecord, io: CliIo): Promise<DecisionsDoc> {
-  const reviews = terminalReviews(runtime, io);
+  const reviews = terminalReviews(runtime, io, record.seed);
   const doc: Required<DecisionsDoc> = { reviews: {}, selects: {} };
   const unknown = { value: "", metrics: {} };
   try {

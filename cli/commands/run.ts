@@ -155,7 +155,7 @@ function reviewDecider(runtime: Runtime, model: FlowModel, flags: RunFlags, io: 
   if (flags.decisions !== undefined) return none;
   if (flags.simulateReviews === true) return { ...none, simulate: true };
   if (!hasHumanSteps(model)) return none;
-  if (process.stdin.isTTY === true) return terminalReviews(runtime, io);
+  if (process.stdin.isTTY === true) return terminalReviews(runtime, io, flags.seed ?? 0);
   if (flags.simulateReviews === false || flags.provider !== "simulated") return none;
   return { ...none, simulate: true, notice: SIMULATED_NOTICE };
 }

@@ -8,6 +8,7 @@ import { formatOption } from "../options";
 import { renderTable } from "../format/table";
 import { JsonNumber, writeJson } from "../format/json-writer";
 import { guarded, loadRuntime, storeOptions } from "../run-support";
+import { redisOption, type RedisFlags } from "../redis-options";
 
 const FORMATS = ["text", "json"] as const;
 
@@ -26,17 +27,18 @@ export const runsCommand: CliCommand = {
   register(program: Command, context: CommandContext) {
     program
       .command("runs")
-      .description("List the runs recorded here ($FLOWC_HOME, else .flowc): id, flow, status, spent, worst case.")
+      .description("List the runs recorded here ($FLOWC_HOME, else .flowc; or in Redis): id, flow, status, spent, worst case.")
       .addOption(formatOption(FORMATS))
+      .addOption(redisOption())
       .addHelpText("after", examples("flowc runs", "flowc runs --format json"))
-      .action(async (options: { format: (typeof FORMATS)[number] }) => context.finish(await listRuns(options.format, context.io)));
+      .action(async (options: RedisFlags & { format: (typeof FORMATS)[number] }) => context.finish(await listRuns(options.format, options, context.io)));
   },
 };
 
-async function listRuns(format: (typeof FORMATS)[number], io: CliIo): Promise<ExitCode> {
+async function listRuns(format: (typeof FORMATS)[number], flags: RedisFlags, io: CliIo): Promise<ExitCode> {
   const runtime = await loadRuntime();
   return guarded(io, async () => {
-    const rows = await runtime.listRuns(storeOptions(io));
+    const rows = await runtime.listRuns(storeOptions(io, flags));
     io.out(format === "json" ? runsJson(rows) : runsText(rows));
     return EXIT_OK;
   });

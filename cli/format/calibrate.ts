@@ -47,8 +47,8 @@ function matrix(o: Outcome): string[] {
 }
 
 function expectPassText(c: Calibration): string {
-  const now = c.currentExpectPass === undefined ? "none (100%)" : `${formatExact(c.currentExpectPass)}%`;
-  return `expect pass ${formatExact(c.expectPass)}% (now ${now})`;
+  const now = c.currentExpectPass === undefined ? "the gate gives none: 100%" : `the gate says ${formatExact(c.currentExpectPass)}%`;
+  return `expect pass ${formatExact(c.expectPass)}% (${now})`;
 }
 
 export function formatCalibrationText(c: Calibration, written?: WrittenFlow, cwd = "."): string {

@@ -18,7 +18,7 @@ import type { Explanation } from "./explain";
 const codeName = (name: string) => `\`${name}\``;
 
 /** Escape what would break a table cell or start Markdown formatting. */
-function cell(text: string): string {
+export function cell(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\*/g, "\\*");
 }
 

@@ -80,36 +80,38 @@ class Emitter {
   }
 
   private lineGap(prev: CodeToken | undefined, next: CodeToken | undefined, comments: CommentPiece[], layout: LineGap): void {
-    const { writer } = this;
     let last: Piece | undefined = prev;
     let i = 0;
-    for (; i < comments.length && writer.isOpen && comments[i].startLine === last!.endLine; i++) {
-      this.trailing(comments[i]);
+    // Comments on the previous token's line end that line.
+    for (; i < comments.length && this.writer.isOpen && comments[i].startLine === last!.endLine; i++) {
+      this.place(comments[i]);
       last = comments[i];
     }
-    writer.end();
+    this.writer.end();
     for (; i < comments.length; i++) {
-      const comment = comments[i];
-      if (writer.isOpen && comment.startLine === last!.endLine) this.trailing(comment);
-      else {
-        const leads = next !== undefined && leadsNext(comments, i, next);
-        const blank = blankBetween(last, comment) && (last !== prev || layout.blankAfter);
-        writer.start(leads ? layout.indent : layout.commentIndent, blank);
-        this.trailing(comment);
-      }
-      last = comment;
+      this.ownLine(comments, i, last, next, prev !== last || layout.blankAfter, layout);
+      last = comments[i];
     }
     this.indent = layout.indent;
     this.continued = false;
-    if (next === undefined) return writer.end();
-    if (writer.isOpen && last !== prev && last!.endLine === next.startLine) return writer.append(next.text, 1);
+    if (next === undefined) return this.writer.end();
+    if (this.writer.isOpen && last !== prev && last!.endLine === next.startLine) return this.writer.append(next.text, 1);
     const blank = layout.blankBefore && blankBetween(last, next) && (last !== prev || layout.blankAfter);
-    writer.start(layout.indent, blank);
-    writer.append(next.text, 0);
+    this.writer.start(layout.indent, blank);
+    this.writer.append(next.text, 0);
   }
 
-  /** A comment after something on its line: a block comment goes on, a `//` comment ends the line. */
-  private trailing(comment: CommentPiece): void {
+  /** A comment that starts a source line starts an output line (the comments after it on that line join it). */
+  private ownLine(comments: CommentPiece[], i: number, last: Piece | undefined, next: CodeToken | undefined, blankAllowed: boolean, layout: LineGap): void {
+    const comment = comments[i];
+    if (this.writer.isOpen && comment.startLine === last!.endLine) return this.place(comment);
+    const leads = next !== undefined && leadsNext(comments, i, next);
+    this.writer.start(leads ? layout.indent : layout.commentIndent, blankAllowed && blankBetween(last, comment));
+    this.place(comment);
+  }
+
+  /** Puts a comment on the open line: a block comment goes on; a `//` comment ends the line, as its trailing comment if it has code. */
+  private place(comment: CommentPiece): void {
     if (comment.block) this.writer.append(comment.text, 1);
     else if (this.writer.line!.text === "") {
       this.writer.append(comment.text, 0);
@@ -128,7 +130,7 @@ class Emitter {
       else {
         writer.end();
         this.continuation();
-        this.trailing(comment);
+        this.place(comment);
       }
       last = comment;
     }

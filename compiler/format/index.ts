@@ -9,8 +9,10 @@
 // `[ ]` or around `.` and `..`; literals as written; at most one blank line in a row, none at the
 // start or end of a block or of the file; every comment where it was (see emit.ts and render.ts
 // for how they are placed and aligned).
+import type { IToken } from "chevrotain";
 import type { Diagnostic } from "../diagnostics";
 import { parse } from "../../grammar/index";
+import { lex } from "../../grammar/tokens";
 import { emitLines } from "./emit";
 import { layoutGaps } from "./layout";
 import { renderLines } from "./render";
@@ -42,10 +44,23 @@ export function isFormatted(text: string): boolean {
 
 /** The formatter may move whitespace only: anything else is a bug in it, never the author's. */
 function assertSameContent(source: FormatSource, formatted: string): void {
-  const after = formatSource(formatted);
-  const same = (a: { text: string }[], b: { text: string }[]) => a.length === b.length && a.every((piece, i) => piece.text === b[i].text);
-  const sameGaps = source.gaps.length === after.gaps.length && source.gaps.every((gap, g) => same(gap, after.gaps[g]));
-  if (!same(source.tokens, after.tokens) || !sameGaps) {
+  const before = inOrder(source.tokens, source.gaps.flat());
+  const lexed = lex(formatted);
+  const piece = (token: IToken) => ({ text: token.image, start: token.startOffset });
+  const after = inOrder(lexed.tokens.map(piece), lexed.comments.map(piece));
+  if (before.length !== after.length || before.some((text, i) => text !== after[i])) {
     throw new Error("the formatter changed more than whitespace (a bug in flowc): the text is left as it was");
   }
+}
+
+/** Token and comment texts merged in source order. */
+function inOrder(tokens: { text: string; start: number }[], comments: { text: string; start: number }[]): string[] {
+  const texts: string[] = [];
+  let c = 0;
+  for (const token of tokens) {
+    for (; c < comments.length && comments[c].start < token.start; c++) texts.push(comments[c].text);
+    texts.push(token.text);
+  }
+  for (; c < comments.length; c++) texts.push(comments[c].text);
+  return texts;
 }

@@ -2,7 +2,7 @@
 // the flow), the flow's declarations, and each declaration's block of properties. Everything
 // inside one item or one property is a run of tokens joined on one line.
 import type { Decl, FlowDecl, FlowFile, ImportDecl, ModelDecl, OpDecl, Range } from "../ast";
-import type { FormatSource } from "./source";
+import { type FormatSource, tokenAt } from "./source";
 
 export interface Item {
   /** index of the item's first and last token */
@@ -43,9 +43,9 @@ function itemOf(node: TopLevel | Decl, source: FormatSource): Item {
 }
 
 function tokenSpan(range: Range, source: FormatSource): { first: number; last: number } {
-  const first = source.byStart.get(range.start.offset);
-  const last = source.byEnd.get(range.end.offset);
-  if (first === undefined || last === undefined) throw new Error(`no tokens at ${range.start.offset}..${range.end.offset}`);
+  const first = tokenAt(source, range.start.offset, "start");
+  const last = tokenAt(source, range.end.offset, "end");
+  if (first === -1 || last === -1) throw new Error(`no tokens at ${range.start.offset}..${range.end.offset}`);
   return { first, last };
 }
 

@@ -31,29 +31,48 @@ export type TokenKind = "(" | ")" | "[" | "]" | "," | ":" | "." | ".." | "{" | "
 const PUNCTUATION: ReadonlySet<string> = new Set(["(", ")", "[", "]", ",", ":", ".", "..", "{", "}"]);
 
 export interface FormatSource {
+  /** in source order */
   tokens: CodeToken[];
   /** gaps[g]: the comments between tokens[g - 1] and tokens[g] (gaps[0] before the first, gaps[n] after the last) */
-  gaps: CommentPiece[][];
-  /** token index by start offset, and by end offset */
-  byStart: Map<number, number>;
-  byEnd: Map<number, number>;
+  gaps: readonly CommentPiece[][];
 }
+
+const NO_COMMENTS: CommentPiece[] = [];
 
 export function formatSource(text: string): FormatSource {
   const lines = new LineMap(text);
   const lexed = lex(text);
-  const piece = (image: string, start: number): Piece => {
-    const end = start + image.length;
-    const first = lines.position(start);
-    return { text: image, start, end, startLine: first.line, endLine: lines.line(Math.max(start, end - 1)), column: first.column };
-  };
-  const tokens = lexed.tokens.map((token): CodeToken => ({ ...piece(token.image, token.startOffset), kind: kindOf(token.image) }));
-  const comments = lexed.comments.map((token): CommentPiece => {
-    const block = token.image.startsWith("/*");
-    const found = piece(token.image, token.startOffset);
-    return { ...found, text: block ? token.image.replace(/\r\n?/g, "\n") : token.image, block };
+  const tokens = lexed.tokens.map((token): CodeToken => {
+    const { line, column } = lines.position(token.startOffset);
+    const start = token.startOffset;
+    const image = token.image;
+    // A token never spans lines.
+    return { text: image, start, end: start + image.length, startLine: line, endLine: line, column, kind: kindOf(image) };
   });
-  return { tokens, gaps: commentGaps(tokens, comments), ...indexes(tokens) };
+  const comments = lexed.comments.map((token): CommentPiece => {
+    const { line, column } = lines.position(token.startOffset);
+    const start = token.startOffset;
+    const end = start + token.image.length;
+    const block = token.image.startsWith("/*");
+    const text = block ? token.image.replace(/\r\n?/g, "\n") : token.image;
+    return { text, start, end, startLine: line, endLine: lines.line(end - 1), column, block };
+  });
+  return { tokens, gaps: commentGaps(tokens, comments) };
+}
+
+/** Index of the token starting at `offset`, or ending there (`edge: "end"`); -1 if none does. */
+export function tokenAt(source: FormatSource, offset: number, edge: "start" | "end"): number {
+  const { tokens } = source;
+  let low = 0;
+  let high = tokens.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const at = edge === "start" ? tokens[mid].start : tokens[mid].end;
+    if (at === offset) return mid;
+    if (at < offset) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1;
 }
 
 function kindOf(image: string): TokenKind {
@@ -62,21 +81,12 @@ function kindOf(image: string): TokenKind {
 }
 
 function commentGaps(tokens: CodeToken[], comments: CommentPiece[]): CommentPiece[][] {
-  const gaps: CommentPiece[][] = Array.from({ length: tokens.length + 1 }, () => []);
+  const gaps: CommentPiece[][] = new Array<CommentPiece[]>(tokens.length + 1).fill(NO_COMMENTS);
   let g = 0;
   for (const comment of comments) {
     while (g < tokens.length && tokens[g].start < comment.start) g++;
+    if (gaps[g] === NO_COMMENTS) gaps[g] = [];
     gaps[g].push(comment);
   }
   return gaps;
-}
-
-function indexes(tokens: CodeToken[]): Pick<FormatSource, "byStart" | "byEnd"> {
-  const byStart = new Map<number, number>();
-  const byEnd = new Map<number, number>();
-  tokens.forEach((token, i) => {
-    byStart.set(token.start, i);
-    byEnd.set(token.end, i);
-  });
-  return { byStart, byEnd };
 }

@@ -1,0 +1,64 @@
+// flowc.json: project settings that the CLI (and the language server) find and read, and hand to
+// the compiler as data. Validated against schemas/flowc-config.schema.json, with messages that
+// name the key and what it accepts.
+import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
+import configSchema from "../schemas/flowc-config.schema.json";
+import { CODES, type DiagnosticCode, type Severity } from "./diagnostics";
+import type { PolicyDoc } from "./policy";
+
+export type RuleLevel = Severity | "off";
+
+export interface FlowcConfig {
+  /** severity per diagnostic code, or "off" */
+  rules?: Partial<Record<DiagnosticCode, RuleLevel>>;
+  /** limits for the flows matching each entry's globs (compiler/policy.ts) */
+  policies?: PolicyDoc[];
+}
+
+export const RULE_LEVELS: readonly RuleLevel[] = ["error", "warning", "hint", "off"];
+
+/**
+ * Errors that stop compilation (syntax, names, types) always apply: no flowc.json rule and no
+ * flowc-ignore comment can lower or hide them, since without them there is no model to price.
+ */
+export function alwaysApplies(code: DiagnosticCode): boolean {
+  return CODES[code].severity === "error" && /^FLOW[12]/.test(code);
+}
+
+export type ConfigParse = { ok: true; config: FlowcConfig } | { ok: false; errors: string[] };
+
+let validator: ValidateFunction | undefined;
+
+/** Parse and validate the text of a flowc.json; `name` (as the user knows the file) starts every error. */
+export function parseConfig(text: string, name: string): ConfigParse {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, errors: [`${name}: not valid JSON (${error instanceof Error ? error.message : String(error)})`] };
+  }
+  validator ??= new Ajv2020({ allErrors: true }).compile(configSchema);
+  if (validator(value)) return { ok: true, config: value as FlowcConfig };
+  return { ok: false, errors: [...new Set((validator.errors ?? []).map((e) => `${name}: ${describe(e)}`))] };
+}
+
+const LEVELS_TEXT = RULE_LEVELS.map((l) => JSON.stringify(l)).join(", ");
+
+function describe(error: ErrorObject): string {
+  const where = error.instancePath.slice(1).split("/").join(".");
+  if (error.keyword === "additionalProperties") {
+    const key = (error.params as { additionalProperty: string }).additionalProperty;
+    if (where === "rules") return unknownRule(key);
+    if (where.startsWith("policies.")) return `unknown key ${where}."${key}" (a policy accepts: ${Object.keys(configSchema.$defs.policy.properties).join(", ")})`;
+    return `unknown key ${where ? `${where}.` : ""}"${key}" (flowc.json accepts: ${Object.keys(configSchema.properties).filter((k) => k !== "$schema").join(", ")})`;
+  }
+  if (error.keyword === "enum" && where.startsWith("rules.")) return `${where} must be one of ${LEVELS_TEXT}`;
+  if (error.keyword === "type" && where === "") return "must hold a JSON object";
+  if (error.keyword === "type" && where === "rules") return `rules must be an object mapping diagnostic codes to ${LEVELS_TEXT}`;
+  return `${where || "(root)"} ${error.message ?? "is invalid"}`;
+}
+
+function unknownRule(key: string): string {
+  if (!(key in CODES)) return `rules.${key} is not a flowc diagnostic code`;
+  return `rules.${key} cannot be configured: errors that stop compilation (FLOW101, FLOW102, FLOW201 to FLOW213) always apply`;
+}

@@ -1,0 +1,141 @@
+// What every lint reads: the model, its cold cost report, the file's AST and text, and a few
+// facts about the flow computed once and shared (who reads what, which inputs lie behind a node).
+import type { FlowDecl, FlowFile, ModelDecl, NodeDecl } from "../ast";
+import type { CostReport, NodeCost } from "../cost-report";
+import { Decimal, formatExact, formatRounded } from "../credits";
+import type { FlowModel, InputStream, ModelInfo, NodeStream, Stream } from "../model";
+import { buildCatalog } from "../catalog";
+import { maxCounts, namedUses, primaryOf, producers } from "../checks/walk";
+import { refSites, SourceText, type RefSite } from "./edits";
+
+export class LintContext {
+  readonly source: SourceText;
+  private readonly rows: Map<string, NodeCost>;
+  private cache: { producers?: Map<string, Stream>; namedUses?: Map<string, NodeStream[]>; inputs?: Map<string, InputStream[]>; maxCounts?: Map<string, number>; sites?: RefSite[]; models?: ModelInfo[] } = {};
+
+  constructor(
+    readonly model: FlowModel,
+    /** the cold report: lints price a first run, whatever `--warm` says */
+    readonly cost: CostReport,
+    readonly ast: FlowFile,
+    readonly flow: FlowDecl,
+    text: string,
+    private readonly imports: readonly FlowFile[],
+  ) {
+    this.source = new SourceText(text);
+    this.rows = new Map(cost.nodes.map((n) => [n.name, n]));
+  }
+
+  row(name: string): NodeCost {
+    return this.rows.get(name)!;
+  }
+
+  nodes(): NodeStream[] {
+    return this.model.streams.filter((s): s is NodeStream => s.kind === "node");
+  }
+
+  /** the node (or input) whose items a stream carries */
+  producer(name: string): Stream | undefined {
+    this.cache.producers ??= producers(this.model);
+    return this.cache.producers.get(name);
+  }
+
+  namedUses(name: string): NodeStream[] {
+    this.cache.namedUses ??= namedUses(this.model);
+    return this.cache.namedUses.get(name) ?? [];
+  }
+
+  isOutput(name: string): boolean {
+    return this.model.outputs.some((o) => o.name === name && !o.rejected);
+  }
+
+  /** readers of a stream's pass items through their primary input */
+  readers(name: string): Stream[] {
+    return (this.model.consumers.get(name)?.pass ?? []).map((n) => this.model.byName.get(n)!);
+  }
+
+  /** a gate or review lies on the stream's way back to the inputs (through primary arguments) */
+  gatedAbove(stream: Stream): boolean {
+    for (let up = primaryOf(stream); up !== undefined; ) {
+      const s = this.model.byName.get(up)!;
+      if (s.kind === "gate") return true;
+      up = primaryOf(s);
+    }
+    return false;
+  }
+
+  /** the inputs a stream depends on, through primary and named arguments, in declaration order */
+  inputsBehind(name: string): InputStream[] {
+    this.cache.inputs ??= inputsBehind(this.model);
+    return this.cache.inputs.get(name) ?? [];
+  }
+
+  /** the most items that can enter a node from its primary source */
+  maxEntering(node: NodeStream): number {
+    this.cache.maxCounts ??= maxCounts(this.model);
+    return node.source ? (this.cache.maxCounts.get(node.source.name) ?? 1) : 1;
+  }
+
+  sites(): RefSite[] {
+    this.cache.sites ??= refSites(this.flow);
+    return this.cache.sites;
+  }
+
+  /** every model in scope: imported, at the file's top level and in the flow */
+  models(): ModelInfo[] {
+    if (!this.cache.models) {
+      const decls = [...this.imports.flatMap((f) => f.decls), ...this.ast.decls, ...this.flow.decls].filter((d): d is ModelDecl => d.kind === "model");
+      // The flow has no errors here, so the catalog reports nothing and its sink can be dropped.
+      this.cache.models = [...buildCatalog([{ decls }], []).models.values()];
+    }
+    return this.cache.models;
+  }
+
+  nodeDecl(node: NodeStream): NodeDecl {
+    return node.decl as NodeDecl;
+  }
+
+  /** a stream name that is not taken yet, from `base` */
+  freshName(base: string): string {
+    let name = base;
+    for (let i = 2; this.model.byName.has(name); i++) name = `${base}${i}`;
+    return name;
+  }
+}
+
+function inputsBehind(model: FlowModel): Map<string, InputStream[]> {
+  const behind = new Map<string, InputStream[]>();
+  const order = new Map(model.streams.map((s, i) => [s.name, i]));
+  for (const s of model.streams) {
+    if (s.kind === "input") {
+      behind.set(s.name, [s]);
+      continue;
+    }
+    const reads = s.kind === "node" ? [s.source?.name, ...s.named.map((n) => n.ref.name)] : [s.kind === "gate" ? s.source.name : s.source];
+    const lists = reads.filter((r): r is string => r !== undefined).map((r) => behind.get(r) ?? []);
+    // One read (the usual case) shares its list; several are merged without repeats.
+    behind.set(s.name, lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort((a, b) => order.get(a.name)! - order.get(b.name)!));
+  }
+  return behind;
+}
+
+/** Worst-case figures are exact; expected ones may carry many digits. */
+export const exact = (value: Decimal): string => formatExact(value);
+export const rounded = (value: Decimal): string => formatRounded(value);
+
+/** "1 credit", "2.5 credits": worst-case figures exact, expected ones rounded to 12 places */
+export function credits(value: Decimal, kind: "exact" | "rounded" = "exact"): string {
+  const text = kind === "exact" ? exact(value) : rounded(value);
+  return `${text} credit${text === "1" ? "" : "s"}`;
+}
+
+/** `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'` */
+export function quotedList(names: readonly string[]): string {
+  const quoted = names.map((n) => `'${n}'`);
+  return quoted.length <= 1 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+}
+
+/** A fraction as a percent with at most one decimal: 0.465 → "46.5%". */
+export function percent(fraction: Decimal): string {
+  return `${fraction.times(100).toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed()}%`;
+}

@@ -1,0 +1,13 @@
+// Formatting: the formatter of compiler/format, as one edit replacing the whole document. A text
+// with syntax errors is left alone (no edits), as `flowc fmt` leaves it.
+import type { DocumentFormattingParams, TextEdit } from "vscode-languageserver";
+import { formatFlow } from "../compiler/format/index";
+import type { DocumentStore } from "./documents";
+import { lspRangeOf } from "./positions";
+
+export function formatting(store: DocumentStore, params: DocumentFormattingParams): TextEdit[] {
+  const doc = store.analyzed(params.textDocument.uri);
+  const result = formatFlow(doc.text);
+  if (result.diagnostics.length > 0 || result.text === doc.text) return [];
+  return [{ range: lspRangeOf(doc.document, 0, doc.text.length), newText: result.text }];
+}

@@ -1,0 +1,152 @@
+// The language server: wires one handler per LSP method (one file each in lsp/) to a connection,
+// and keeps it alive whatever a request does — an exception in a handler is logged and answered
+// with an error, and the next request is served as usual. `flowc lsp` starts it over stdio.
+import { format } from "node:util";
+import {
+  CodeActionKind,
+  createConnection,
+  ErrorCodes,
+  ProposedFeatures,
+  ResponseError,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+} from "vscode-languageserver/node";
+import { codeActions } from "./code-actions";
+import { completion } from "./completion";
+import { definition } from "./definition";
+import { diagnosticsParams } from "./diagnostics";
+import { DocumentStore, type StoreOptions } from "./documents";
+import { formatting } from "./formatting";
+import { hover } from "./hover";
+import { inlayHints } from "./inlay-hints";
+import { PositionOutsideDocument } from "./positions";
+import { references } from "./references";
+import { prepareRename, rename } from "./rename";
+import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from "./semantic-tokens";
+import { STATUS_METHOD, status } from "./status";
+import { documentSymbols } from "./symbols";
+
+export interface ServerOptions extends StoreOptions {
+  /** reported to the client as the server's version */
+  version?: string;
+}
+
+/** Serve LSP over the process's stdin and stdout until the client says `exit` or closes stdin. */
+export function startServer(options: ServerOptions = {}): Connection {
+  const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  // stdout carries the protocol: anything printed must go to the client's log instead
+  const log = (write: (message: string) => void) => (...args: unknown[]) => write(format(...args));
+  console.log = console.info = log((m) => connection.console.log(m));
+  console.warn = log((m) => connection.console.warn(m));
+  console.error = log((m) => connection.console.error(m));
+  createServer(connection, options);
+  connection.listen();
+  return connection;
+}
+
+export function createServer(connection: Connection, options: ServerOptions = {}): DocumentStore {
+  const store = new DocumentStore(options);
+  const publisher = new Publisher(connection, store);
+  connection.onInitialize((): InitializeResult => ({ capabilities: CAPABILITIES, serverInfo: { name: "flowc", ...(options.version ? { version: options.version } : {}) } }));
+
+  const notify = <P>(method: string, handler: (params: P) => void) => (params: P) => {
+    try {
+      handler(params);
+    } catch (error) {
+      connection.console.error(`flowc: ${method} failed: ${describe(error)}`);
+    }
+  };
+  connection.onDidOpenTextDocument(notify("didOpen", ({ textDocument: d }) => publisher.schedule(store.open(d.uri, d.version, d.text))));
+  connection.onDidChangeTextDocument(notify("didChange", ({ textDocument: d, contentChanges }) => publisher.schedule(store.change(d.uri, d.version, contentChanges))));
+  connection.onDidCloseTextDocument(
+    notify("didClose", ({ textDocument: d }) => {
+      publisher.schedule(store.close(d.uri));
+      void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
+    }),
+  );
+  connection.onDidChangeWatchedFiles(notify("didChangeWatchedFiles", ({ changes }) => publisher.schedule(changes.flatMap((c) => store.changedOnDisk(c.uri)))));
+
+  const request = <P, R>(method: string, handler: (store: DocumentStore, params: P) => R) => (params: P): R | ResponseError => {
+    try {
+      return handler(store, params);
+    } catch (error) {
+      return failure(connection, method, error);
+    }
+  };
+  connection.onHover(request("hover", hover));
+  connection.onCompletion(request("completion", completion));
+  connection.onDefinition(request("definition", definition));
+  connection.onReferences(request("references", references));
+  connection.onPrepareRename(request("prepareRename", prepareRename));
+  connection.onRenameRequest(request("rename", rename));
+  connection.onDocumentSymbol(request("documentSymbol", documentSymbols));
+  connection.onCodeAction(request("codeAction", codeActions));
+  connection.onDocumentFormatting(request("formatting", formatting));
+  connection.languages.semanticTokens.on(request("semanticTokens", semanticTokens));
+  connection.languages.inlayHint.on(request("inlayHint", inlayHints));
+  connection.onRequest(STATUS_METHOD, request("status", status));
+  return store;
+}
+
+const CAPABILITIES: InitializeResult["capabilities"] = {
+  textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+  hoverProvider: true,
+  completionProvider: { triggerCharacters: ["."] },
+  definitionProvider: true,
+  referencesProvider: true,
+  renameProvider: { prepareProvider: true },
+  documentSymbolProvider: true,
+  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  documentFormattingProvider: true,
+  semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+  inlayHintProvider: true,
+};
+
+/**
+ * Publishes diagnostics after changes, once per document however many changes arrived before it
+ * ran: the analysis happens in the next turn of the event loop, when the changes already received
+ * have all been applied. A request in between analyses on demand (DocumentStore.analyzed).
+ */
+class Publisher {
+  private readonly pending = new Set<string>();
+  private scheduled = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly store: DocumentStore,
+  ) {}
+
+  schedule(uris: string[]): void {
+    for (const uri of uris) this.pending.add(uri);
+    if (this.scheduled || this.pending.size === 0) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const uris = [...this.pending];
+    this.pending.clear();
+    for (const uri of uris) {
+      if (!this.store.isOpen(uri)) continue;
+      try {
+        void this.connection.sendDiagnostics(diagnosticsParams(this.store.analyzed(uri)));
+      } catch (error) {
+        this.connection.console.error(`flowc: diagnostics of ${uri} failed: ${describe(error)}`);
+      }
+    }
+  }
+}
+
+/** An intended refusal goes back as it is; anything else is a bug, logged and answered with an error. */
+function failure(connection: Connection, method: string, error: unknown): ResponseError {
+  if (error instanceof ResponseError) return error;
+  connection.console.error(`flowc: ${method} failed: ${describe(error)}`);
+  const code = error instanceof PositionOutsideDocument ? ErrorCodes.InvalidParams : ErrorCodes.InternalError;
+  return new ResponseError(code, `flowc: ${method} failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

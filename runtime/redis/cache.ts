@@ -1,0 +1,78 @@
+// The shared cache in Redis: one hash per content-addressed key (flow, node, createdAt, outputs)
+// whose lifetime Redis enforces (PEXPIRE, set with the entry in one MULTI): an expired entry is
+// gone for every machine at once. `flowc cache ls/clear --redis` walk the keys with SCAN.
+import type { Redis } from "ioredis";
+import type { CacheEntry, CacheEntryInfo, CacheFilter, CacheStore } from "../cache";
+import type { JournalOutput } from "../journal";
+import type { Keys } from "./connection";
+
+const SCAN_COUNT = 500;
+
+export class RedisCacheStore implements CacheStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  async get(key: string, maxAgeMs: number, now: number): Promise<CacheEntry | undefined> {
+    const [flow, node, createdAt, outputs] = await this.redis.hmget(this.keys.cache(key), "flow", "node", "createdAt", "outputs");
+    if (flow === null || node === null || createdAt === null || outputs === null) return undefined;
+    // a node with a shorter TTL than the writer's sees the entry expire sooner
+    if (now - Number(createdAt) > maxAgeMs) return undefined;
+    try {
+      return { key, flow, node, createdAt: Number(createdAt), outputs: JSON.parse(outputs) as JournalOutput[] };
+    } catch {
+      return undefined; // unreadable: a miss, rewritten by the call
+    }
+  }
+
+  async put(entry: CacheEntry): Promise<void> {
+    const key = this.keys.cache(entry.key);
+    const transaction = this.redis.multi().hset(key, { flow: entry.flow, node: entry.node, createdAt: String(entry.createdAt), outputs: JSON.stringify(entry.outputs) });
+    if (entry.ttlMs !== undefined) transaction.pexpire(key, Math.max(1, Math.round(entry.ttlMs)));
+    await transaction.exec();
+  }
+
+  async list(): Promise<CacheEntryInfo[]> {
+    const infos: CacheEntryInfo[] = [];
+    await this.scan(async (keys) => {
+      const pipeline = this.redis.pipeline();
+      for (const key of keys) pipeline.hmget(key, "flow", "node", "createdAt").memory("USAGE", key);
+      const replies = (await pipeline.exec()) ?? [];
+      keys.forEach((key, i) => {
+        const fields = replies[2 * i]?.[1] as (string | null)[] | undefined;
+        const size = replies[2 * i + 1]?.[1] as number | null | undefined;
+        if (!fields || fields.some((f) => f === null) || size == null) return; // expired meanwhile
+        infos.push({ key: key.slice(this.keys.cache("").length), flow: fields[0]!, node: fields[1]!, createdAt: Number(fields[2]), size });
+      });
+    });
+    return infos.sort((a, b) => a.flow.localeCompare(b.flow) || a.node.localeCompare(b.node) || a.createdAt - b.createdAt || a.key.localeCompare(b.key));
+  }
+
+  async clear(filter: CacheFilter = {}): Promise<number> {
+    let removed = 0;
+    await this.scan(async (keys) => {
+      let doomed = keys;
+      if (filter.flow !== undefined || filter.node !== undefined) {
+        const pipeline = this.redis.pipeline();
+        for (const key of keys) pipeline.hmget(key, "flow", "node");
+        const replies = (await pipeline.exec()) ?? [];
+        doomed = keys.filter((_, i) => {
+          const [flow, node] = (replies[i]?.[1] as (string | null)[] | undefined) ?? [];
+          return flow != null && (filter.flow === undefined || flow === filter.flow) && (filter.node === undefined || node === filter.node);
+        });
+      }
+      if (doomed.length > 0) removed += await this.redis.unlink(...doomed);
+    });
+    return removed;
+  }
+
+  private async scan(each: (keys: string[]) => Promise<void>): Promise<void> {
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", this.keys.cachePattern(), "COUNT", SCAN_COUNT);
+      cursor = next;
+      if (keys.length > 0) await each(keys);
+    } while (cursor !== "0");
+  }
+}

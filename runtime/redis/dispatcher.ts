@@ -1,0 +1,138 @@
+// Calls through BullMQ: the coordinator enqueues each attempt as a job whose id is the attempt's
+// idempotency key (run/node/round/call/attempt), and a worker on any machine runs it. The worker
+// keeps the first outcome of a job in the run's results hash and announces it on the run's results
+// list, which the coordinator drains on a connection of its own. Enqueuing an attempt that exists
+// already (a resumed coordinator) adds nothing, and an outcome stored before is taken as is, so an
+// attempt is carried out once and charged once. At most `maxInFlight` jobs of a run are
+// outstanding at a time (back-pressure), whatever the nodes' concurrency.
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { CallDispatcher } from "../provider";
+import type { CallOutcome, CallRequest } from "../types";
+import type { Keys } from "./connection";
+
+export const DEFAULT_MAX_IN_FLIGHT = 64;
+
+/** What a job carries. */
+export interface CallJob {
+  request: CallRequest;
+  timeoutMs?: number;
+}
+
+/** An entry of a run's results list: the stored outcome, or why the job failed for good. */
+export interface ResultNote {
+  jobId: string;
+  outcome?: CallOutcome;
+  error?: string;
+}
+
+/** BullMQ's retries cover a worker's infrastructure errors only: a provider's failure is an outcome. */
+export const JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: "exponential", delay: 500 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 86_400 },
+} as const;
+
+interface Waiter {
+  resolve: (outcome: CallOutcome) => void;
+  reject: (error: Error) => void;
+}
+
+export class BullMqDispatcher implements CallDispatcher {
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly listening = new Set<string>();
+  private readonly queued: (() => void)[] = [];
+  private inFlight = 0;
+  private closed = false;
+
+  constructor(
+    private readonly queue: Queue<CallJob>,
+    /** commands */
+    private readonly redis: Redis,
+    /** blocked on the results lists: a connection of its own */
+    private readonly listener: Redis,
+    private readonly keys: Keys,
+    readonly maxInFlight = DEFAULT_MAX_IN_FLIGHT,
+  ) {}
+
+  /** jobs of this coordinator not yet answered */
+  get outstanding(): number {
+    return this.inFlight;
+  }
+
+  async dispatch(request: CallRequest, timeoutMs: number | undefined): Promise<CallOutcome> {
+    await this.slot();
+    try {
+      return await this.submit(request, timeoutMs);
+    } finally {
+      this.inFlight--;
+      this.queued.shift()?.();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiter of this.waiters.values()) waiter.reject(new Error("the dispatcher was closed"));
+    this.waiters.clear();
+    this.listener.disconnect();
+  }
+
+  private slot(): Promise<void> {
+    if (this.inFlight < this.maxInFlight) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) =>
+      this.queued.push(() => {
+        this.inFlight++;
+        resolve();
+      }),
+    );
+  }
+
+  private async submit(request: CallRequest, timeoutMs: number | undefined): Promise<CallOutcome> {
+    const jobId = request.idempotencyKey;
+    const answer = new Promise<CallOutcome>((resolve, reject) => this.waiters.set(jobId, { resolve, reject }));
+    this.listen(request.runId);
+    try {
+      await this.queue.add("call", { request, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }, { ...JOB_OPTIONS, jobId });
+      // an attempt made before (by a coordinator since killed) answers at once
+      const stored = await this.redis.hget(this.keys.run(request.runId, "results"), jobId);
+      if (stored) this.settle({ jobId, outcome: JSON.parse(stored) as CallOutcome });
+    } catch (error) {
+      this.waiters.delete(jobId);
+      throw error;
+    }
+    return answer;
+  }
+
+  private settle(note: ResultNote): void {
+    const waiter = this.waiters.get(note.jobId);
+    if (!waiter) return; // a job nobody here waits for (answered already, or sent by an earlier coordinator)
+    this.waiters.delete(note.jobId);
+    if (note.outcome) waiter.resolve(note.outcome);
+    else waiter.reject(new Error(`call ${note.jobId} failed on the workers: ${note.error ?? "unknown error"}`));
+  }
+
+  /** Drains the run's results list, one blocking pop then what else is there. */
+  private listen(runId: string): void {
+    if (this.listening.has(runId)) return;
+    this.listening.add(runId);
+    const key = this.keys.run(runId, "done");
+    const loop = async () => {
+      while (!this.closed) {
+        const first = await this.listener.blpop(key, 1);
+        if (!first) continue;
+        const rest = (await this.listener.lpop(key, 256)) ?? [];
+        for (const text of [first[1], ...rest]) this.settle(JSON.parse(text) as ResultNote);
+      }
+    };
+    loop().catch((error: unknown) => {
+      if (this.closed) return;
+      this.listening.delete(runId); // the next dispatch listens again
+      for (const waiter of this.waiters.values()) waiter.reject(error instanceof Error ? error : new Error(String(error)));
+      this.waiters.clear();
+    });
+  }
+}

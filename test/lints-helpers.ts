@@ -1,0 +1,40 @@
+// Shared by the lints tests: analyse a flow text as `flowc check` does (imports read from disk),
+// print diagnostics one per line, and read the figures out of lint messages.
+import { readFileSync } from "node:fs";
+import { analyzeFile, type AnalyzeOptions, type FileAnalysis } from "../compiler/index";
+import type { Diagnostic } from "../compiler/diagnostics";
+import { Decimal } from "../compiler/credits";
+
+export const diskHost = {
+  readFile(file: string): string | undefined {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export function analyse(file: string, text: string, options: AnalyzeOptions = {}): FileAnalysis {
+  return analyzeFile(file, text, diskHost, options);
+}
+
+/** `CODE severity 3:5-3:9 message`, then `  fix: title` when there is one */
+export function formatLint(d: Diagnostic): string[] {
+  const { start, end } = d.range;
+  const line = `${d.code} ${d.severity} ${start.line}:${start.column}-${end.line}:${end.column} ${d.message}`;
+  return d.fix ? [line, `  fix: ${d.fix.title}`] : [line];
+}
+
+/** The name a diagnostic is about: the first quoted name in its message. */
+export function subject(d: Diagnostic): string | undefined {
+  return /'([^']+)'/.exec(d.message)?.[1];
+}
+
+/** The credits a lint message says a change saves ("saves 40 credits", "falls by 1.5 credits", "pays its 2 credits"). */
+export function statedFigure(d: Diagnostic): Decimal {
+  if (d.message.includes("--warm worst case stays the same")) return new Decimal(0);
+  const match = /falls by ([\d.]+) credits?/.exec(d.message) ?? /(?:saves?|pays (?:up to )?its) ([\d.]+) credits?/.exec(d.message);
+  if (!match) throw new Error(`no figure in: ${d.message}`);
+  return new Decimal(match[1]!);
+}

@@ -1,0 +1,125 @@
+// An editor's side of the protocol for the end-to-end tests and the benchmark: spawns
+// `node bin/flowc.js lsp` and speaks JSON-RPC over its stdio, collecting published diagnostics
+// and what the server logs.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import path from "node:path";
+import {
+  createMessageConnection,
+  InitializeRequest,
+  InitializedNotification,
+  LogMessageNotification,
+  PublishDiagnosticsNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type InitializeResult,
+  type MessageConnection,
+  type PublishDiagnosticsParams,
+  type Range,
+} from "vscode-languageserver-protocol/node";
+
+export const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+export function sampleUri(name: string): string {
+  return pathToFileURL(path.join(ROOT, "samples", name)).href;
+}
+
+export function sampleText(name: string): string {
+  return readFileSync(path.join(ROOT, "samples", name), "utf8");
+}
+
+/** The editor: one spawned server and its connection. */
+export class LspClient {
+  readonly logs: string[] = [];
+  private readonly published: PublishDiagnosticsParams[] = [];
+  private waiters: { test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private readonly versions = new Map<string, number>();
+  private exited: Promise<number | null>;
+  /** what the server answered to `initialize` */
+  initialized: InitializeResult | undefined;
+
+  private constructor(
+    readonly process: ChildProcess,
+    readonly connection: MessageConnection,
+  ) {
+    this.exited = new Promise((resolve) => process.once("exit", (code) => resolve(code)));
+    connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.published.push(params);
+      const ready = this.waiters.filter((w) => w.test(params));
+      this.waiters = this.waiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve(params);
+    });
+    connection.onNotification(LogMessageNotification.type, (params) => this.logs.push(params.message));
+    connection.listen();
+  }
+
+  /** Spawn `node bin/flowc.js lsp` from `root` and initialize it. */
+  static async start(options: { root?: string; nodeArgs?: string[] } = {}): Promise<LspClient> {
+    const root = options.root ?? ROOT;
+    const args = [...(options.nodeArgs ?? []), path.join(root, "bin/flowc.js"), "lsp"];
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+    child.stderr!.on("data", () => {}); // drained: a full pipe would stall the server
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const client = new LspClient(child, connection);
+    client.initialized = await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(root).href,
+      capabilities: { textDocument: { hover: { contentFormat: ["markdown"] } } },
+      workspaceFolders: null,
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    return client;
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  /** The next diagnostics published for `uri` (optionally for a version), from now on. */
+  nextDiagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
+    return new Promise((resolve) =>
+      this.waiters.push({ test: (p) => p.uri === uri && (version === undefined || p.version === version), resolve }),
+    );
+  }
+
+  async open(uri: string, text: string): Promise<PublishDiagnosticsParams> {
+    this.versions.set(uri, 1);
+    const published = this.nextDiagnostics(uri, 1);
+    await this.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "flowc", version: 1, text } });
+    return published;
+  }
+
+  /** Replace `range` (or the whole text) and wait for the diagnostics of the new version. */
+  async change(uri: string, text: string, range?: Range): Promise<PublishDiagnosticsParams> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    const published = this.nextDiagnostics(uri, version);
+    await this.connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version },
+      contentChanges: [range ? { range, text } : { text }],
+    });
+    return published;
+  }
+
+  async stop(): Promise<number | null> {
+    await this.connection.sendRequest("shutdown");
+    await this.connection.sendNotification("exit");
+    const code = await this.exited;
+    this.connection.dispose();
+    return code;
+  }
+
+  kill(): void {
+    this.connection.dispose();
+    this.process.kill();
+  }
+}
+
+/** The LSP position of the first occurrence of `needle` in `text` (plus `shift` characters). */
+export function positionOf(text: string, needle: string, shift = 0): { line: number; character: number } {
+  const at = text.indexOf(needle);
+  if (at < 0) throw new Error(`'${needle}' is not in the text`);
+  const before = text.slice(0, at + shift).split("\n");
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
