@@ -4,18 +4,44 @@
 // `publishDiagnostics` of that version; from sending a completion or hover request to its answer.
 import { pathToFileURL } from "node:url";
 import path from "node:path";
-import type { CompletionItem, Hover } from "vscode-languageserver-protocol";
+import type { CompletionItem, Hover, Position } from "vscode-languageserver-protocol";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { LspClient } from "../test/lsp-client";
 import { STATUS_METHOD, type ServerStatus } from "../lsp/status";
+import { LINT_DELAY_MS } from "../lsp/server";
 import { benchDecls, toFlowText } from "./generate";
 
-const LINES = 5_000;
-const MEASURED_EDITS = 100;
-const MEMORY_EDITS = 1_000;
-const REQUESTS = 100;
+export interface LspBenchSizes {
+  lines: number;
+  /** edits timed for the diagnostics figures */
+  edits: number;
+  /** edits in all when the second heap figure is taken */
+  memoryEdits: number;
+  /** completion and hover requests timed */
+  requests: number;
+}
 
-/** A deterministic sequence (the same edits on every run). */
+export const LSP_BENCH_SIZES: LspBenchSizes = { lines: 5_000, edits: 100, memoryEdits: 1_000, requests: 100 };
+
+const WARM_UP_EDITS = 10;
+
+export interface LspFigures {
+  lines: number;
+  kb: number;
+  openMs: number;
+  /** didChange → publishDiagnostics, per edit */
+  diagnostics: number[];
+  /** didChange → the complete diagnostics (lints included), the text resting after the edit */
+  complete: number[];
+  completion: number[];
+  hover: number[];
+  /** completion sent right behind an edit, so it waits for the new text's analysis */
+  completionAfterEdit: number[];
+  heapAfterEdits: number;
+  heapAfterMemoryEdits: number;
+}
+
+/** A deterministic sequence: the same edits on every run. */
 function sequence(seed: number): () => number {
   let state = seed;
   return () => {
@@ -24,115 +50,130 @@ function sequence(seed: number): () => number {
   };
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-const ms = (v: number) => v.toFixed(1);
-
-/** The flow of bench/generate.ts with `LINES` lines. */
-export function benchFlow(): string {
-  return toFlowText(benchDecls(LINES - 4));
+/** The flow of bench/generate.ts with about `lines` lines. */
+export function benchFlow(lines: number): string {
+  return toFlowText(benchDecls(lines - 4));
 }
 
-interface Editor {
-  client: LspClient;
-  uri: string;
-  document: TextDocument;
+class Editor {
+  private readonly random = sequence(5);
+
+  constructor(
+    readonly client: LspClient,
+    readonly uri: string,
+    public document: TextDocument,
+  ) {}
+
+  /**
+   * One keystroke that changes the figures: a digit typed at the end of a draft node's resolution
+   * height (512x512 → 512x5127), or deleted again, so every edit re-prices the flow and moves the
+   * text after it. Resolves, when the `nth` publication of the new version arrives, to the time
+   * from sending the change.
+   */
+  async edit(nth = 1): Promise<number> {
+    const text = this.document.getText();
+    const drafts = [...text.matchAll(/resolution 512x(\d+)/g)];
+    const target = drafts[this.pick(drafts.length)]!;
+    const end = target.index! + target[0].length;
+    const typed = target[1]!.length > 3;
+    const change = typed
+      ? { range: { start: this.document.positionAt(end - 1), end: this.document.positionAt(end) }, text: "" }
+      : { range: { start: this.document.positionAt(end), end: this.document.positionAt(end) }, text: String(1 + this.pick(9)) };
+    const version = this.document.version + 1;
+    this.document = TextDocument.update(this.document, [change], version);
+    const published = this.client.nextDiagnostics(this.uri, version, nth);
+    const sent = performance.now();
+    await this.client.connection.sendNotification("textDocument/didChange", { textDocument: { uri: this.uri, version }, contentChanges: [change] });
+    const result = await published;
+    const error = result.diagnostics.find((d) => d.severity === 1);
+    if (error) throw new Error(`the benchmark flow has errors: ${error.message}`);
+    return performance.now() - sent;
+  }
+
+  /** Where an editor asks for completion: a model after `model `, metrics after `qcN.`, streams after `tag(`. */
+  completionSpot(i: number): Position {
+    const text = this.document.getText();
+    const after = (pattern: RegExp) => [...text.matchAll(pattern)].map((m) => m.index! + m[0].length);
+    const spots = [after(/\{ model /g), after(/= qc\d+\./g), after(/= tag\(/g)][i % 3]!;
+    return this.document.positionAt(spots[this.pick(spots.length)]!);
+  }
+
+  nodeName(): Position {
+    const names = [...this.document.getText().matchAll(/node (draft\d+)/g)];
+    return this.document.positionAt(names[this.pick(names.length)]!.index! + "node ".length);
+  }
+
+  pick(n: number): number {
+    return Math.floor(this.random() * n);
+  }
 }
 
-/**
- * One keystroke-sized edit that changes the figures: a draft node's resolution height goes to a
- * new value (512x512 → 512x517 …), so every edit re-prices the flow.
- */
-async function edit(editor: Editor, random: () => number): Promise<number> {
-  const text = editor.document.getText();
-  const drafts = [...text.matchAll(/resolution 512x(\d+)/g)];
-  const target = drafts[Math.floor(random() * drafts.length)]!;
-  const start = target.index! + "resolution 512x".length;
-  const range = { start: editor.document.positionAt(start), end: editor.document.positionAt(start + target[1]!.length) };
-  const height = String(500 + Math.floor(random() * 100));
-  const version = editor.document.version + 1;
-  editor.document = TextDocument.update(editor.document, [{ range, text: height }], version);
-  const published = editor.client.nextDiagnostics(editor.uri, version);
-  const sent = performance.now();
-  await editor.client.connection.sendNotification("textDocument/didChange", { textDocument: { uri: editor.uri, version }, contentChanges: [{ range, text: height }] });
-  const result = await published;
-  if (result.diagnostics.some((d) => d.severity === 1)) throw new Error(`the benchmark flow has errors: ${result.diagnostics[0]?.message}`);
-  return performance.now() - sent;
-}
-
-async function timed<R>(work: () => Promise<R>): Promise<number> {
+async function timed(work: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await work();
   return performance.now() - start;
 }
 
-/** Completion where an editor asks for it: a model after `model `, metrics after `qcN.`, streams in `(`. */
-function completionSpots(document: TextDocument, random: () => number): { line: number; character: number }[] {
-  const text = document.getText();
-  const spots = [...text.matchAll(/\{ model /g)].map((m) => m.index! + "{ model ".length);
-  const metrics = [...text.matchAll(/= qc\d+\./g)].map((m) => m.index! + m[0].length);
-  const args = [...text.matchAll(/= tag\(/g)].map((m) => m.index! + "= tag(".length);
-  const pick = (list: number[]) => list[Math.floor(random() * list.length)]!;
-  return Array.from({ length: REQUESTS }, (_, i) => document.positionAt(pick([spots, metrics, args][i % 3]!)));
-}
-
-export async function reportLsp(root: string): Promise<string[]> {
+export async function measureLsp(root: string, sizes: LspBenchSizes = LSP_BENCH_SIZES): Promise<LspFigures> {
   const client = await LspClient.start({ root, nodeArgs: ["--expose-gc"] });
   try {
-    return await measure(client, root);
+    return await drive(client, root, sizes);
   } finally {
     client.kill();
   }
 }
 
-async function measure(client: LspClient, root: string): Promise<string[]> {
-  const text = benchFlow();
-  const uri = pathToFileURL(path.join(root, "bench-5000-lines.flow")).href;
-  const editor: Editor = { client, uri, document: TextDocument.create(uri, "flowc", 1, text) };
+async function drive(client: LspClient, root: string, sizes: LspBenchSizes): Promise<LspFigures> {
+  const text = benchFlow(sizes.lines);
+  const uri = pathToFileURL(path.join(root, `bench-${sizes.lines}-lines.flow`)).href;
+  const editor = new Editor(client, uri, TextDocument.create(uri, "flowc", 1, text));
   const openMs = await timed(() => client.open(uri, text));
-  const random = sequence(5);
-  for (let i = 0; i < 10; i++) await edit(editor, random); // warm-up: JIT and caches
+  for (let i = 0; i < WARM_UP_EDITS; i++) await editor.edit();
   const diagnostics: number[] = [];
-  for (let i = 0; i < MEASURED_EDITS; i++) diagnostics.push(await edit(editor, random));
-  const heapAt100 = (await client.request<ServerStatus>(STATUS_METHOD, {})).heapUsedBytes;
-
+  for (let i = 0; i < sizes.edits; i++) diagnostics.push(await editor.edit());
+  const heapAfterEdits = (await client.request<ServerStatus>(STATUS_METHOD, {})).heapUsedBytes;
+  const request = (method: string, position: Position) => timed(() => client.request<CompletionItem[] | Hover>(method, { textDocument: { uri }, position }));
   const completion: number[] = [];
-  for (const position of completionSpots(editor.document, random)) {
-    completion.push(await timed(() => client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri }, position })));
-  }
-  const names = [...editor.document.getText().matchAll(/node (draft\d+)/g)].map((m) => m.index! + "node ".length);
   const hover: number[] = [];
-  for (let i = 0; i < REQUESTS; i++) {
-    const position = editor.document.positionAt(names[Math.floor(random() * names.length)]!);
-    hover.push(await timed(() => client.request<Hover>("textDocument/hover", { textDocument: { uri }, position })));
+  for (let i = 0; i < sizes.requests; i++) completion.push(await request("textDocument/completion", editor.completionSpot(i)));
+  for (let i = 0; i < sizes.requests; i++) hover.push(await request("textDocument/hover", editor.nodeName()));
+  const completionAfterEdit: number[] = [];
+  for (let i = 0; i < Math.min(20, sizes.requests); i++) {
+    const position = editor.completionSpot(i);
+    const edited = editor.edit();
+    completionAfterEdit.push(await request("textDocument/completion", position));
+    await edited;
   }
-  // Completion typed right after an edit: the request waits for the analysis of the new text.
-  const afterEdit: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const [position] = completionSpots(editor.document, random);
-    void edit(editor, random);
-    afterEdit.push(await timed(() => client.request("textDocument/completion", { textDocument: { uri }, position })));
-    await client.nextDiagnostics(uri, editor.document.version);
-  }
+  const complete: number[] = [];
+  for (let i = 0; i < Math.min(20, sizes.requests); i++) complete.push(await editor.edit(2));
+  for (let done = WARM_UP_EDITS + sizes.edits + completionAfterEdit.length + complete.length; done < sizes.memoryEdits; done++) await editor.edit();
+  const heapAfterMemoryEdits = (await client.request<ServerStatus>(STATUS_METHOD, {})).heapUsedBytes;
+  return { lines: text.split("\n").length - 1, kb: text.length / 1024, openMs, diagnostics, complete, completion, hover, completionAfterEdit, heapAfterEdits, heapAfterMemoryEdits };
+}
 
-  for (let i = MEASURED_EDITS + 20; i < MEMORY_EDITS; i++) await edit(editor, random);
-  const heapAt1000 = (await client.request<ServerStatus>(STATUS_METHOD, {})).heapUsedBytes;
+export async function reportLsp(root: string, sizes: LspBenchSizes = LSP_BENCH_SIZES): Promise<string[]> {
+  const f = await measureLsp(root, sizes);
+  const ms = (v: number) => v.toFixed(1);
+  const row = (label: string, values: number[], target = "") => `| ${label} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 95))} | ${target} |`;
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
   return [
-    "## Language server (`flowc lsp`, spawned, over stdio)",
+    "## Language server: `flowc lsp` spawned, driven over stdio",
     "",
-    `A generated flow of ${text.split("\n").length - 1} lines (${(text.length / 1024).toFixed(0)} KB); each edit changes one draft's resolution, so every edit re-prices the flow. Open: ${ms(openMs)} ms.`,
+    `A generated flow of ${f.lines} lines (${f.kb.toFixed(0)} KB). Each edit is one keystroke in a draft's resolution (a digit typed or deleted), so every edit re-prices the flow; the first diagnostics of an edit hold everything but the lints (the previous lints, moved), the complete list follows when the text has rested ${LINT_DELAY_MS} ms. didOpen → complete diagnostics: ${ms(f.openMs)} ms.`,
     "",
     "| measure | p50 ms | p95 ms | target |",
     "|---|---:|---:|---|",
-    `| didChange → publishDiagnostics (${MEASURED_EDITS} edits) | ${ms(percentile(diagnostics, 50))} | ${ms(percentile(diagnostics, 95))} | p95 < 50 |`,
-    `| completion (${REQUESTS}: models, metrics, streams) | ${ms(percentile(completion, 50))} | ${ms(percentile(completion, 95))} | p95 < 30 |`,
-    `| hover on a node (${REQUESTS}) | ${ms(percentile(hover, 50))} | ${ms(percentile(hover, 95))} | |`,
-    `| completion sent right after an edit (20) | ${ms(percentile(afterEdit, 50))} | ${ms(percentile(afterEdit, 95))} | |`,
+    row(`didChange → publishDiagnostics (${f.diagnostics.length} edits)`, f.diagnostics, "p95 < 50"),
+    row(`didChange → complete diagnostics with the lints, the text resting (${f.complete.length}; includes the ${LINT_DELAY_MS} ms rest)`, f.complete),
+    row(`completion (${f.completion.length}: models, metrics, streams)`, f.completion, "p95 < 30"),
+    row(`hover on a node (${f.hover.length})`, f.hover),
+    row(`completion sent right behind an edit (${f.completionAfterEdit.length})`, f.completionAfterEdit),
     "",
-    `server heap after a collection: ${mb(heapAt100)} MB after ${MEASURED_EDITS} edits, ${mb(heapAt1000)} MB after ${MEMORY_EDITS} (×${(heapAt1000 / heapAt100).toFixed(2)})`,
+    `server heap after a collection: ${mb(f.heapAfterEdits)} MB after ${WARM_UP_EDITS + sizes.edits} edits, ${mb(f.heapAfterMemoryEdits)} MB after ${sizes.memoryEdits} (×${(f.heapAfterMemoryEdits / f.heapAfterEdits).toFixed(2)})`,
   ];
 }

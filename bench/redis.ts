@@ -120,7 +120,7 @@ export async function reportRedis(root: string): Promise<string[]> {
       "",
       `A flow of ${THROUGHPUT_CALLS} independent calls on the simulated provider with no latency; the coordinator in the benchmark's process (64 calls in flight), redis-server and the workers on this machine (${availableParallelism()} cores).`,
       "",
-      "| | calls/s | vs local | coordinator µs CPU/call | workers µs CPU/call | redis-server µs CPU/call | Redis commands/call |",
+      "| | calls/s | vs local | coordinator µs CPU/call | workers µs CPU/call | redis-server µs CPU/call | Redis commands/call (with those inside Lua scripts) |",
       "|---|---:|---:|---:|---:|---:|---:|",
       ...rows,
       "",

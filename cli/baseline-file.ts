@@ -5,7 +5,6 @@ import path from "node:path";
 import baselineSchema from "../schemas/flowc-baseline.schema.json";
 import type { BaselineDoc } from "../compiler/baseline";
 import { problems } from "../runtime/validate";
-import { writeFileAtomic } from "../runtime/fsutil";
 import type { FileHost } from "./host";
 
 export type BaselineRead = { ok: true; doc: BaselineDoc } | { ok: false; errors: string[] };
@@ -25,6 +24,7 @@ export function readBaseline(file: string, cwd: string, host: FileHost): Baselin
 }
 
 export async function writeBaseline(file: string, cwd: string, doc: BaselineDoc): Promise<void> {
+  const { writeFileAtomic } = await import("../runtime/fsutil");
   await writeFileAtomic(path.resolve(cwd, file), JSON.stringify(doc, null, 2) + "\n");
 }
 

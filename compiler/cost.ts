@@ -25,7 +25,7 @@ export function analyzeCost(model: FlowModel, options: CostOptions): CostReport 
     warm: options.warm,
     worstCase: shape.units.credits(worstTotal),
     expected: sum(rows.map((r) => r.cost.expected)),
-    nodes: rows.map((r) => ({ ...r.cost, worstCase: shape.units.credits(r.worstUnits), share: Units.ratio(r.worstUnits, worstTotal) })),
+    nodes: rows.map((r) => Object.assign(r.cost, { worstCase: shape.units.credits(r.worstUnits), share: Units.ratio(r.worstUnits, worstTotal) })),
     topTwoShare: Units.ratio(topTwo, worstTotal),
     cap: model.budget?.cap,
     alert: model.budget?.alert,
@@ -43,6 +43,8 @@ class FlowShape {
   readonly units: Units;
   /** per node: credits per output (× variants) and per call, in units */
   private readonly prices = new Map<string, { perItem: bigint; perCall: bigint }>();
+  private readonly readers = new Map<string, { pass: Stream[]; rejected: Stream[] }>();
+  private readonly entering = new Map<string, number>();
 
   constructor(
     readonly model: FlowModel,
@@ -75,13 +77,27 @@ class FlowShape {
   }
 
   consumers(name: string): { pass: Stream[]; rejected: Stream[] } {
-    const c = this.model.consumers.get(name);
-    const lookup = (n: string) => this.model.byName.get(n)!;
-    return { pass: (c?.pass ?? []).map(lookup), rejected: (c?.rejected ?? []).map(lookup) };
+    let found = this.readers.get(name);
+    if (!found) {
+      const c = this.model.consumers.get(name);
+      const lookup = (n: string) => this.model.byName.get(n)!;
+      found = { pass: (c?.pass ?? []).map(lookup), rejected: (c?.rejected ?? []).map(lookup) };
+      this.readers.set(name, found);
+    }
+    return found;
   }
 
   /** items entering a stream from its primary source, at most */
   maxIn(s: Stream): number {
+    let count = this.entering.get(s.name);
+    if (count === undefined) {
+      count = this.maxInOf(s);
+      this.entering.set(s.name, count);
+    }
+    return count;
+  }
+
+  private maxInOf(s: Stream): number {
     if (s.kind === "input") return s.max;
     if (s.kind === "node") return s.source ? this.maxCount.get(s.source.name)! : 1;
     if (s.kind === "gate") return this.maxCount.get(s.source.name)!;
@@ -374,8 +390,8 @@ function survival(n: NodeStream): Decimal {
 
 interface NodeRow {
   worstUnits: bigint;
-  /** the row without its worst-case figures, which are filled in from `worstUnits` */
-  cost: Omit<NodeCost, "worstCase" | "share">;
+  /** worstCase and share are filled in from `worstUnits` once the total is known */
+  cost: NodeCost;
 }
 
 /** one row per node, sorted by worst case, highest first */
@@ -398,6 +414,8 @@ function nodeRows(shape: FlowShape, witness: WitnessRun, expected: Map<string, E
         expectedItems: e.items,
         expected: e.credits,
         cacheHit: shape.free(s),
+        worstCase: ZERO,
+        share: ZERO,
       },
     });
   }

@@ -45,9 +45,11 @@ export class Units {
   /** a/b as a decimal fraction with 12 places (shares) */
   static ratio(a: bigint, b: bigint): Decimal {
     if (b === 0n) return new Decimal(0);
-    return new Units(12).credits((a * 10n ** 12n) / b);
+    return SHARE_UNITS.credits((a * 10n ** 12n) / b);
   }
 }
+
+const SHARE_UNITS = new Units(12);
 
 export function linear(slope: bigint): CountFn {
   return { kind: "linear", slope };

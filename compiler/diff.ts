@@ -86,7 +86,7 @@ function diffFlow(path: string, before: DiffSide | undefined, after: DiffSide | 
   const a = after?.cost;
   const figure = (pick: (c: CostReport) => Decimal) => change(b && pick(b), a && pick(a), present);
   const { fresh, fixed, changed } = diagnosticChanges(before, after);
-  const change_: FlowChange = {
+  const flowChange: FlowChange = {
     path,
     flow: after?.ast.flow?.name.text ?? before?.ast.flow?.name.text ?? path,
     status: "unchanged",
@@ -95,13 +95,14 @@ function diffFlow(path: string, before: DiffSide | undefined, after: DiffSide | 
     cap: { before: b?.cap, after: a?.cap },
     alert: { before: b?.alert, after: a?.alert },
     priced: { before: b !== undefined, after: a !== undefined },
-    nodes: b || a ? nodeChanges(b, a) : [],
+    // a side with errors has no node figures: its nodes are unknown, not removed
+    nodes: (b || !before) && (a || !after) ? nodeChanges(b, a) : [],
     newDiagnostics: fresh,
     fixedDiagnostics: fixed,
     changedDiagnostics: changed,
   };
-  change_.status = !before ? "added" : !after ? "removed" : isChanged(change_) ? "changed" : "unchanged";
-  return change_;
+  flowChange.status = !before ? "added" : !after ? "removed" : isChanged(flowChange) ? "changed" : "unchanged";
+  return flowChange;
 }
 
 /** A missing side counts 0 only when the file is missing; a side with errors has no figure to compare. */

@@ -5,9 +5,9 @@ import type { FlowFile } from "./ast";
 import type { FlowModel } from "./model";
 import type { CostReport } from "./cost-report";
 import { type Diagnostic, diag, hasErrors, sortDiagnostics } from "./diagnostics";
-import { parse } from "../grammar/index";
+import { parse, type ParseResult } from "../grammar/index";
 import { resolveFlow } from "./resolve";
-import { analyzeCost } from "./cost";
+import { analyzeCost, type CostOptions } from "./cost";
 import { budgetDiagnostics, limitDiagnostics, type Limits } from "./budget-checks";
 import type { FlowcConfig } from "./config";
 import { expectRateFixes, runLints } from "./lints/index";
@@ -30,6 +30,10 @@ export interface AnalyzeOptions {
   lints?: boolean;
   /** the flowc.json policy that applies to this file (FLOW501–FLOW506), picked by the caller with `policyFor` */
   policy?: AppliedPolicy;
+  /** the parse of `text` when the caller has one already (the language server reuses it between edits) */
+  parsed?: ParseResult;
+  /** the cost analysis, if not `analyzeCost` itself: the language server's reuses unchanged branches */
+  costAnalysis?: (model: FlowModel, options: CostOptions) => CostReport;
 }
 
 export interface FileAnalysis {
@@ -44,7 +48,8 @@ export interface FileAnalysis {
 }
 
 export function analyzeFile(file: string, text: string, host: SourceHost, options: AnalyzeOptions = {}): FileAnalysis {
-  const parsed = parse(text);
+  const parsed = options.parsed ?? parse(text);
+  const priceOf = options.costAnalysis ?? analyzeCost;
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const imports = readImports(file, parsed.ast, host, diagnostics);
   const resolved = resolveFlow(parsed.ast, imports);
@@ -52,12 +57,12 @@ export function analyzeFile(file: string, text: string, host: SourceHost, option
   const model = resolved.model;
   let cost: CostReport | undefined;
   if (model && !hasErrors(diagnostics)) {
-    cost = analyzeCost(model, { warm: options.warm ?? false });
+    cost = priceOf(model, { warm: options.warm ?? false });
     diagnostics.push(...budgetDiagnostics(model, cost));
     if (options.limits) diagnostics.push(...limitDiagnostics(cost, options.limits, model.decl.name.range));
     // Lints run on every flow that was priced, budget errors or not: that is when savings matter most.
     if (options.lints !== false) {
-      const cold = cost.warm ? analyzeCost(model, { warm: false }) : cost;
+      const cold = cost.warm ? priceOf(model, { warm: false }) : cost;
       diagnostics.push(...runLints(model, cold, parsed.ast, text, imports.map((i) => i.ast)));
     }
   }

@@ -184,22 +184,48 @@ function pricing(
   }
   const unitFigure = (unit: ModelInfo["units"][number]): Decimal | undefined => {
     if (unit === "item") return ONE;
-    if (unit === "megapixel") return resolution && dec(resolution.width).times(resolution.height).div(1_000_000);
+    if (unit === "megapixel") return resolution && megapixels(resolution);
     return durationSeconds;
   };
   let price = perOutput ? dec(perOutput.amount.value) : undefined;
   if (!price && model && modelProp) {
-    price = model.rate;
-    for (const unit of model.units) {
-      const figure = unitFigure(unit);
-      if (figure) price = price.times(figure);
-      else sink.push(diag("FLOW206", `model '${model.name}' is priced per ${unit}: node '${decl.name.text}' needs a ${unit === "megapixel" ? "resolution" : "duration"}`, modelProp.model.range));
-    }
+    const key = `${resolution ? `${resolution.width}x${resolution.height}` : "-"}|${durationSeconds?.toString() ?? "-"}`;
+    price = modelPrice(model, key, () => model.units.map(unitFigure));
+    model.units.forEach((unit) => {
+      if (unitFigure(unit) === undefined) {
+        sink.push(diag("FLOW206", `model '${model.name}' is priced per ${unit}: node '${decl.name.text}' needs a ${unit === "megapixel" ? "resolution" : "duration"}`, modelProp.model.range));
+      }
+    });
   }
   return {
     pricePerOutput: price ?? ZERO,
     overheadPerCall: perCall ? dec(perCall.amount.value) : (model?.overhead ?? ZERO),
   };
+}
+
+// Many nodes share a model and a resolution: their prices are worked out once (decimal
+// arithmetic is the resolver's hot path on large flows).
+const MEGAPIXELS = new Map<string, Decimal>();
+const PRICES = new WeakMap<ModelInfo, Map<string, Decimal>>();
+
+function megapixels(r: { width: number; height: number }): Decimal {
+  const key = `${r.width}x${r.height}`;
+  let mp = MEGAPIXELS.get(key);
+  if (!mp) MEGAPIXELS.set(key, (mp = dec(r.width).times(r.height).div(1_000_000)));
+  return mp;
+}
+
+/** rate × each unit's figure (a missing figure counts as 1; the caller reports it), by resolution and duration */
+function modelPrice(model: ModelInfo, key: string, figures: () => (Decimal | undefined)[]): Decimal {
+  let known = PRICES.get(model);
+  if (!known) PRICES.set(model, (known = new Map()));
+  let price = known.get(key);
+  if (!price) {
+    price = model.rate;
+    for (const f of figures()) if (f) price = price.times(f);
+    known.set(key, price);
+  }
+  return price;
 }
 
 /** What gates and reviews share: the expected rate and the `else` clause. */

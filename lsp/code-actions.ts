@@ -9,7 +9,7 @@ import { offsetsOf, toLspRange } from "./positions";
 export function codeActions(store: DocumentStore, params: CodeActionParams): CodeAction[] {
   const only = params.context.only;
   if (only && !only.some((kind) => kind === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${kind}.`))) return [];
-  const doc = store.analyzed(params.textDocument.uri);
+  const doc = store.get(params.textDocument.uri, "full");
   const { from, to } = offsetsOf(doc.document, params.range);
   return doc.analysis.diagnostics
     .filter((d) => d.fix && (d.file ?? doc.path) === doc.path && d.range.start.offset <= to && d.range.end.offset >= from)

@@ -50,7 +50,7 @@ export interface CursorContext {
 }
 
 export function completion(store: DocumentStore, params: CompletionParams): CompletionItem[] {
-  const doc = store.analyzed(params.textDocument.uri);
+  const doc = store.get(params.textDocument.uri, "syntax");
   const offset = offsetOf(doc.document, params.position);
   return itemsFor(doc, cursorContext(doc, offset));
 }

@@ -8,7 +8,7 @@ import { occurrenceAt } from "./names";
 import { offsetOf, toLspRange } from "./positions";
 
 export function definition(store: DocumentStore, params: DefinitionParams): Location | null {
-  const doc = store.analyzed(params.textDocument.uri);
+  const doc = store.get(params.textDocument.uri, "syntax");
   const occurrence = occurrenceAt(doc.occurrences, offsetOf(doc.document, params.position));
   const target = occurrence && declarationOf(doc, occurrence);
   return target ? { uri: target.uri, range: toLspRange(target.range) } : null;

@@ -9,10 +9,11 @@ import {
   type DiagnosticRelatedInformation,
   type PublishDiagnosticsParams,
 } from "vscode-languageserver";
-import type { Range } from "../compiler/ast";
+import type { Position, Range } from "../compiler/ast";
 import type { Diagnostic, DiagnosticCode, Severity } from "../compiler/diagnostics";
 import { importPath, pathToUri, type AnalyzedDocument } from "./documents";
 import { toLspRange } from "./positions";
+import { changedStretch } from "./reparse";
 
 export const SOURCE = "flowc";
 
@@ -29,8 +30,9 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 /** Codes whose range holds code that does nothing useful: editors fade it out. */
 const UNNECESSARY: ReadonlySet<DiagnosticCode> = new Set(["FLOW407"]);
 
-export function diagnosticsParams(doc: AnalyzedDocument): PublishDiagnosticsParams {
-  const diagnostics = doc.analysis.diagnostics.map((d) => toLspDiagnostic(d, doc));
+/** The diagnostics of an analysis, and any carried over from an earlier one. */
+export function diagnosticsParams(doc: AnalyzedDocument, carried: LspDiagnostic[] = []): PublishDiagnosticsParams {
+  const diagnostics = [...doc.analysis.diagnostics.map((d) => toLspDiagnostic(d, doc)), ...carried];
   const { failure, config } = doc.problems;
   if (config !== undefined) diagnostics.unshift(atStart("flowc.json", DiagnosticSeverity.Warning, `${config} (the file is checked without it)`));
   if (failure !== undefined) diagnostics.push(atStart("internal", DiagnosticSeverity.Error, `flowc could not finish analysing this file (a bug in flowc, please report it): ${failure.split("\n")[0]}`));
@@ -55,6 +57,32 @@ export function toLspDiagnostic(d: Diagnostic, doc: AnalyzedDocument): LspDiagno
     ...(related.length > 0 ? { relatedInformation: related } : {}),
     ...(UNNECESSARY.has(d.code) ? { tags: [DiagnosticTag.Unnecessary] } : {}),
   };
+}
+
+/** The credit-saving lints (compiler/lints), which the complete analysis adds. */
+const LINTS: ReadonlySet<DiagnosticCode> = new Set(["FLOW401", "FLOW402", "FLOW403", "FLOW404", "FLOW405", "FLOW406"]);
+
+/**
+ * The lints of an earlier complete analysis, moved to where their code is in the current text
+ * (those the edit touched are dropped): shown with the first diagnostics after an edit until the
+ * complete analysis of the new text replaces them, so that they do not blink at every keystroke.
+ */
+export function carriedLints(now: AnalyzedDocument, earlier: AnalyzedDocument | undefined): LspDiagnostic[] {
+  if (!earlier || earlier.path !== now.path) return [];
+  const edit = changedStretch(earlier.text, now.text);
+  const at = (offset: number): Position => {
+    const p = now.document.positionAt(offset);
+    return { line: p.line + 1, column: p.character + 1, offset };
+  };
+  const moved = (range: Range): Range | undefined => {
+    if (range.end.offset <= edit.start) return { start: at(range.start.offset), end: at(range.end.offset) };
+    if (range.start.offset >= edit.oldEnd) return { start: at(range.start.offset + edit.shift), end: at(range.end.offset + edit.shift) };
+    return undefined;
+  };
+  return earlier.analysis.diagnostics.flatMap((d) => {
+    const range = LINTS.has(d.code) && (d.file ?? earlier.path) === earlier.path ? moved(d.range) : undefined;
+    return range ? [toLspDiagnostic({ ...d, range, fix: undefined }, now)] : [];
+  });
 }
 
 /** The import statement of the document that reads `file`. */

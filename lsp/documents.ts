@@ -1,7 +1,9 @@
-// The open documents: each one's text and its latest analysis, recomputed on demand after a change
-// (so a burst of edits costs one analysis, not one per keystroke). Imports are read from the open
-// documents first, then from disk, relative to the importing file; a change to a file marks the
-// open documents importing it as stale too. Knows nothing of the LSP connection.
+// The open documents: each one's text and its latest analyses, computed on demand after a change
+// (so a burst of edits costs one analysis, not one per keystroke) and only as deep as asked (see
+// `Depth`). Between edits it keeps the last parse and the figures of each branch of the flow, so an
+// edit re-parses the declarations it touched and re-prices the branch it changed. Imports are read
+// from the open documents first, then from disk, relative to the importing file; a change to a file
+// marks the open documents importing it as stale too. Knows nothing of the LSP connection.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -9,8 +11,10 @@ import { TextDocument, type TextDocumentContentChangeEvent } from "vscode-langua
 import type { FlowFile } from "../compiler/ast";
 import { analyzeFile, type AnalyzeOptions, type FileAnalysis, type SourceHost } from "../compiler/index";
 import { parse } from "../grammar/index";
+import { BranchCostCache } from "./branch-cost";
 import { CONFIG_FILE, configFor } from "./config";
 import { occurrencesOf, type Occurrence } from "./names";
+import { reparse, type Parsed } from "./reparse";
 
 export const LANGUAGE_ID = "flowc";
 
@@ -69,10 +73,29 @@ export class AnalyzedDocument {
   }
 }
 
+/**
+ * How much of the analysis a feature needs: the parse (completion, navigation, symbols, tokens),
+ * everything but the lints (hover, inlay hints, the first diagnostics after an edit), or all of it
+ * (code actions, the complete diagnostics). A deeper analysis serves a shallower need.
+ */
+export type Depth = "syntax" | "checks" | "full";
+
+const DEPTHS: readonly Depth[] = ["syntax", "checks", "full"];
+
 interface Entry {
   document: TextDocument;
   path: string;
-  analyzed?: AnalyzedDocument;
+  /** bumped when something the analysis read changed (an import, flowc.json) */
+  generation: number;
+  /** the analyses of the current version and generation, by depth */
+  results: Partial<Record<Depth, AnalyzedDocument>>;
+  stamp: string;
+  /** the latest parse, the start of the next one */
+  parsed?: Parsed;
+  /** the latest complete analysis, of whatever version */
+  lastFull?: AnalyzedDocument;
+  /** figures of unchanged branches, kept between edits */
+  costs: BranchCostCache;
   /** the files the latest analysis imported */
   importPaths: string[];
 }
@@ -99,14 +122,14 @@ export class DocumentStore {
 
   /** Open a document; returns the open documents whose analysis it may change (itself included). */
   open(uri: string, version: number, text: string): string[] {
-    this.entries.set(uri, { document: TextDocument.create(uri, LANGUAGE_ID, version, text), path: uriToPath(uri), importPaths: [] });
+    const document = TextDocument.create(uri, LANGUAGE_ID, version, text);
+    this.entries.set(uri, { document, path: uriToPath(uri), generation: 0, results: {}, stamp: "", costs: new BranchCostCache(), importPaths: [] });
     return this.affectedBy(uri);
   }
 
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): string[] {
     const entry = this.entry(uri);
     entry.document = TextDocument.update(entry.document, changes, version);
-    entry.analyzed = undefined;
     return this.affectedBy(uri);
   }
 
@@ -120,7 +143,7 @@ export class DocumentStore {
   changedOnDisk(uri: string): string[] {
     const file = uriToPath(uri);
     if (path.basename(file) !== CONFIG_FILE) return this.invalidateImporters(file, uri);
-    for (const entry of this.entries.values()) entry.analyzed = undefined;
+    for (const entry of this.entries.values()) entry.generation++;
     return this.uris();
   }
 
@@ -132,25 +155,53 @@ export class DocumentStore {
     return [...this.entries.keys()];
   }
 
-  /** The latest analysis of an open document, computed now if the text changed since. */
-  analyzed(uri: string): AnalyzedDocument {
-    const entry = this.entry(uri);
-    if (entry.analyzed === undefined || entry.analyzed.document.version !== entry.document.version) {
-      entry.analyzed = this.analyzeEntry(uri, entry);
-      entry.importPaths = entry.analyzed.analysis.ast.imports.map((imp) => importPath(entry.path, imp.path.value));
-    }
-    return entry.analyzed;
+  version(uri: string): number {
+    return this.entry(uri).document.version;
   }
 
-  private analyzeEntry(uri: string, entry: Entry): AnalyzedDocument {
+  /** The analysis of the current text, at least `depth` deep: computed now if there is none yet. */
+  get(uri: string, depth: Depth = "full"): AnalyzedDocument {
+    const entry = this.entry(uri);
+    const stamp = `${entry.document.version}:${entry.generation}`;
+    if (entry.stamp !== stamp) {
+      entry.results = {};
+      entry.stamp = stamp;
+    }
+    const ready = DEPTHS.slice(DEPTHS.indexOf(depth)).map((d) => entry.results[d]).find((r) => r !== undefined);
+    if (ready) return ready;
+    const result = this.analyzeEntry(uri, entry, depth);
+    entry.results[depth] = result;
+    if (depth === "full") entry.lastFull = result;
+    if (depth !== "syntax") entry.importPaths = result.analysis.ast.imports.map((imp) => importPath(entry.path, imp.path.value));
+    return result;
+  }
+
+  /** Whether the current text has an analysis at least `depth` deep already. */
+  has(uri: string, depth: Depth): boolean {
+    const entry = this.entry(uri);
+    return entry.stamp === `${entry.document.version}:${entry.generation}` && DEPTHS.slice(DEPTHS.indexOf(depth)).some((d) => entry.results[d]);
+  }
+
+  /** The latest complete analysis, possibly of an earlier version (its lints are carried over until the next). */
+  lastFull(uri: string): AnalyzedDocument | undefined {
+    return this.entry(uri).lastFull;
+  }
+
+  private analyzeEntry(uri: string, entry: Entry, depth: Depth): AnalyzedDocument {
     const text = entry.document.getText();
+    const parsed = reparse(entry.parsed, text);
+    entry.parsed = { text, result: parsed };
+    if (depth === "syntax") {
+      const analysis: FileAnalysis = { file: entry.path, text, ast: parsed.ast, diagnostics: parsed.diagnostics };
+      return new AnalyzedDocument(uri, entry.path, entry.document, analysis, this.host);
+    }
     const { config, problem } = configFor(entry.path, this.readDisk);
     const problems: DocumentProblems = problem === undefined ? {} : { config: problem };
+    const options: AnalyzeOptions = { config, parsed, costAnalysis: entry.costs.analyze, lints: depth === "full" };
     try {
-      return new AnalyzedDocument(uri, entry.path, entry.document, this.analyze(entry.path, text, this.host, { config }), this.host, problems);
+      return new AnalyzedDocument(uri, entry.path, entry.document, this.analyze(entry.path, text, this.host, options), this.host, problems);
     } catch (error) {
       // A bug in the compiler: keep what the parser found, and say that the rest is missing.
-      const parsed = parse(text);
       const analysis: FileAnalysis = { file: entry.path, text, ast: parsed.ast, diagnostics: parsed.diagnostics };
       const failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
       return new AnalyzedDocument(uri, entry.path, entry.document, analysis, this.host, { ...problems, failure });
@@ -159,7 +210,7 @@ export class DocumentStore {
 
   private entry(uri: string): Entry {
     const entry = this.entries.get(uri);
-    if (!entry) throw new Error(`document ${uri} is not open`);
+    if (!entry) throw new DocumentNotOpen(uri);
     return entry;
   }
 
@@ -177,8 +228,15 @@ export class DocumentStore {
   /** the open documents (other than `except`) whose latest analysis read `file`, marked stale */
   private invalidateImporters(file: string, except: string): string[] {
     const importers = [...this.entries].filter(([u, e]) => u !== except && e.importPaths.includes(file));
-    for (const [, entry] of importers) entry.analyzed = undefined;
+    for (const [, entry] of importers) entry.generation++;
     return importers.map(([u]) => u);
+  }
+}
+
+/** A request about a document the client has not opened (or has closed). */
+export class DocumentNotOpen extends Error {
+  constructor(uri: string) {
+    super(`document ${uri} is not open`);
   }
 }
 

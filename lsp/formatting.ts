@@ -6,7 +6,7 @@ import type { DocumentStore } from "./documents";
 import { lspRangeOf } from "./positions";
 
 export function formatting(store: DocumentStore, params: DocumentFormattingParams): TextEdit[] {
-  const doc = store.analyzed(params.textDocument.uri);
+  const doc = store.get(params.textDocument.uri, "syntax");
   const result = formatFlow(doc.text);
   if (result.diagnostics.length > 0 || result.text === doc.text) return [];
   return [{ range: lspRangeOf(doc.document, 0, doc.text.length), newText: result.text }];

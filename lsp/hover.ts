@@ -16,7 +16,7 @@ import { expectedText, percent, rateText } from "./figures";
 import { offsetOf, toLspRange } from "./positions";
 
 export function hover(store: DocumentStore, params: HoverParams): Hover | null {
-  const doc = store.analyzed(params.textDocument.uri);
+  const doc = store.get(params.textDocument.uri, "checks");
   const offset = offsetOf(doc.document, params.position);
   const occurrence = occurrenceAt(doc.occurrences, offset);
   if (occurrence) return answer(describeName(doc, occurrence), occurrence.range);

@@ -10,7 +10,7 @@ import { expectedText, HINT_PLACES, percent } from "./figures";
 import { offsetsOf } from "./positions";
 
 export function inlayHints(store: DocumentStore, params: InlayHintParams): InlayHint[] {
-  const doc = store.analyzed(params.textDocument.uri);
+  const doc = store.get(params.textDocument.uri, "checks");
   const cost = doc.analysis.cost;
   const flow = doc.analysis.ast.flow;
   if (!cost || !flow) return [];

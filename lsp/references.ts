@@ -7,7 +7,7 @@ import { occurrenceAt, type Occurrence } from "./names";
 import { offsetOf, toLspRange } from "./positions";
 
 export function references(store: DocumentStore, params: ReferenceParams): Location[] {
-  const doc = store.analyzed(params.textDocument.uri);
+  const doc = store.get(params.textDocument.uri, "syntax");
   const occurrence = occurrenceAt(doc.occurrences, offsetOf(doc.document, params.position));
   if (!occurrence) return [];
   return symbolPlaces(doc, occurrence, params.context.includeDeclaration).map((p) => ({ uri: p.uri, range: toLspRange(p.range) }));

@@ -38,7 +38,7 @@ export function rename(store: DocumentStore, params: RenameParams): WorkspaceEdi
 }
 
 function renameable(store: DocumentStore, params: PrepareRenameParams): { doc: AnalyzedDocument; occurrence: Occurrence } {
-  const doc = store.analyzed(params.textDocument.uri);
+  const doc = store.get(params.textDocument.uri, "syntax");
   const occurrence = occurrenceAt(doc.occurrences, offsetOf(doc.document, params.position));
   if (!occurrence || !RENAMEABLE.has(occurrence.kind)) {
     throw new ResponseError(LSPErrorCodes.RequestFailed, "only streams, models and ops can be renamed");

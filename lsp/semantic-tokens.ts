@@ -33,7 +33,7 @@ interface Span {
 }
 
 export function semanticTokens(store: DocumentStore, params: SemanticTokensParams): SemanticTokens {
-  const doc = store.analyzed(params.textDocument.uri);
+  const doc = store.get(params.textDocument.uri, "syntax");
   return { data: encode(doc, spansOf(doc)) };
 }
 

@@ -19,7 +19,7 @@ const KINDS: Record<Decl["kind"], SymbolKind> = {
 };
 
 export function documentSymbols(store: DocumentStore, params: DocumentSymbolParams): DocumentSymbol[] {
-  const ast = store.analyzed(params.textDocument.uri).analysis.ast;
+  const ast = store.get(params.textDocument.uri, "syntax").analysis.ast;
   const symbols = ast.decls.map(symbolOf);
   const flow = ast.flow;
   if (flow) {

@@ -107,6 +107,7 @@ describe("flows added, removed, and with errors", () => {
     expect(flow.status).toBe("changed");
     expect(flow.priced).toEqual({ before: true, after: false });
     expect(flow.worstCase.delta).toBeUndefined();
+    expect(flow.nodes).toEqual([]);
     expect(flow.newDiagnostics.map((c) => c.diagnostic.code)).toContain("FLOW201");
     expect(report.totals.worstCase.before!.toFixed()).toBe("254.65824");
   });

@@ -32,7 +32,6 @@ export function sampleText(name: string): string {
 /** The editor: one spawned server and its connection. */
 export class LspClient {
   readonly logs: string[] = [];
-  private readonly published: PublishDiagnosticsParams[] = [];
   private waiters: { test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   private readonly versions = new Map<string, number>();
   private exited: Promise<number | null>;
@@ -45,7 +44,6 @@ export class LspClient {
   ) {
     this.exited = new Promise((resolve) => process.once("exit", (code) => resolve(code)));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
-      this.published.push(params);
       const ready = this.waiters.filter((w) => w.test(params));
       this.waiters = this.waiters.filter((w) => !ready.includes(w));
       for (const w of ready) w.resolve(params);
@@ -76,10 +74,14 @@ export class LspClient {
     return this.connection.sendRequest(method, params) as Promise<R>;
   }
 
-  /** The next diagnostics published for `uri` (optionally for a version), from now on. */
-  nextDiagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
+  /**
+   * The next diagnostics published for `uri` (optionally for a version), from now on; with `nth`,
+   * the nth publication (a large document gets its lints in a second one).
+   */
+  nextDiagnostics(uri: string, version?: number, nth = 1): Promise<PublishDiagnosticsParams> {
+    let seen = 0;
     return new Promise((resolve) =>
-      this.waiters.push({ test: (p) => p.uri === uri && (version === undefined || p.version === version), resolve }),
+      this.waiters.push({ test: (p) => p.uri === uri && (version === undefined || p.version === version) && ++seen === nth, resolve }),
     );
   }
 

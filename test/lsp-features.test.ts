@@ -179,7 +179,7 @@ describe("navigation and rename", () => {
     disk.open(catalogue, 1, text);
     const target = definition(disk, { textDocument: { uri: catalogue }, position: positionOf(text, "remove_background(", 3) });
     expect(target).toEqual({ uri: sampleUri("models/studio.flow"), range: { start: { line: 18, character: 3 }, end: { line: 18, character: 20 } } });
-    expect(diagnosticsParams(disk.analyzed(catalogue)).diagnostics.filter((d) => d.severity === 1)).toEqual([]);
+    expect(diagnosticsParams(disk.get(catalogue)).diagnostics.filter((d) => d.severity === 1)).toEqual([]);
   });
 
   test("references, with and without the declaration", () => {
@@ -262,15 +262,15 @@ describe("imports and open documents", () => {
     store.open(pathToUri(studio), 1, "model m { rate 1 credit per item }\n");
     const affected = store.open(main, 1, 'import "models/studio.flow"\nflow f {\n  input p: text[2]\n  node n = caption(p) { model m }\n  output n\n}\n');
     expect(affected).toEqual([main]);
-    expect(store.analyzed(main).analysis.cost?.worstCase.toFixed()).toBe("2");
+    expect(store.get(main).analysis.cost?.worstCase.toFixed()).toBe("2");
     expect(store.change(pathToUri(studio), 2, [{ text: "model m { rate 3 credits per item }\n" }])).toEqual([pathToUri(studio), main]);
-    expect(store.analyzed(main).analysis.cost?.worstCase.toFixed()).toBe("6");
+    expect(store.get(main).analysis.cost?.worstCase.toFixed()).toBe("6");
   });
 
   test("a diagnostic in an imported file is shown at the import, pointing to the file", () => {
     const files = { "/virtual/flows/lib.flow": "model m { rate 1 credit per }\n" };
     const { store, uri } = storeWith('import "lib.flow"\nflow f {\n  input p: text\n}\n', files);
-    const [first] = diagnosticsParams(store.analyzed(uri)).diagnostics;
+    const [first] = diagnosticsParams(store.get(uri)).diagnostics;
     expect(first!.range).toEqual({ start: { line: 0, character: 0 }, end: { line: 0, character: 17 } });
     expect(first!.message).toMatch(/^lib\.flow:1:\d+: /);
     expect(first!.relatedInformation![0]!.location.uri).toBe(pathToUri("/virtual/flows/lib.flow"));
@@ -279,7 +279,7 @@ describe("imports and open documents", () => {
   test("an exception in the compiler keeps the parse's diagnostics and says what happened", () => {
     const store = new DocumentStore({ analyze: () => { throw new Error("boom"); } });
     store.open("file:///x.flow", 1, "flow f {\n  input\n}\n");
-    const published = diagnosticsParams(store.analyzed("file:///x.flow")).diagnostics;
+    const published = diagnosticsParams(store.get("file:///x.flow")).diagnostics;
     expect(published.map((d) => d.code)).toEqual(["FLOW101", "internal"]);
     expect(published[1]!.message).toContain("boom");
   });
@@ -291,7 +291,7 @@ describe("flowc.json", () => {
     const store = new DocumentStore();
     const uri = pathToUri(path.join(dir, "sub", "f.flow"));
     store.open(uri, 1, flow);
-    return diagnosticsParams(store.analyzed(uri)).diagnostics.map((d) => `${d.code} ${d.severity}`);
+    return diagnosticsParams(store.get(uri)).diagnostics.map((d) => `${d.code} ${d.severity}`);
   };
 
   test("the nearest flowc.json upwards applies its rules; an invalid one is reported and ignored", () => {

@@ -163,7 +163,8 @@ describe("flowc lsp over stdio", () => {
   test("a request that fails inside the server is answered with an error, and the server lives on", async () => {
     await expect(client.request("textDocument/hover", { ...doc, position: { line: 10_000, character: 0 } })).rejects.toMatchObject({ code: ErrorCodes.InvalidParams });
     await expect(client.request("textDocument/hover", { textDocument: { uri: "file:///nowhere.flow" }, position: { line: 0, character: 0 } })).rejects.toMatchObject({
-      code: ErrorCodes.InternalError,
+      code: ErrorCodes.InvalidParams,
+      message: "flowc: hover failed: document file:///nowhere.flow is not open",
     });
     expect(client.logs.join("\n")).toMatch(/hover failed: .*outside the document/);
     const hover = await client.request<Hover>("textDocument/hover", at("node full", 6));

@@ -3,13 +3,12 @@
 // errors; local commands never loading bullmq or ioredis; the compose file in docs/scale-out.md;
 // and .ci/run installing redis-server.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowGraph } from "../runtime/graph";
-import { startRun } from "../runtime/index";
+import { redisStatus, startRun } from "../runtime/index";
 import { BIN, ROOT, flowc, type FlowcRun } from "./cli-spawn";
 import { input, node, ref } from "./helpers/runtime-graphs";
 import { quiet, tempHome } from "./helpers/redis-flows";
@@ -39,12 +38,33 @@ function flowcAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<FlowcR
   });
 }
 
+describe("back-pressure", () => {
+  it("a run never has more than --max-in-flight jobs outstanding, whatever its nodes' concurrency", async () => {
+    const worker = await spawnWorker(server.url, ["--concurrency", "8", "--latency", "40"]);
+    try {
+      const graph: FlowGraph = { flow: "pressed", streams: [input("docs", "text", 24), node("check", "quality_check", ref("docs"), { pricePerOutput: "1" })], outputs: [ref("check")], budget: { strict: false }, worstCase: "24", expected: "24" };
+      let finished = false;
+      const run = startRun(graph, { ...quiet, home: tempHome(), redis: server.url, concurrency: 16, maxInFlight: 3 }).finally(() => (finished = true));
+      let most = 0;
+      while (!finished) {
+        const { jobs } = await redisStatus(server.url);
+        most = Math.max(most, jobs.waiting + jobs.active);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect((await run).status).toBe("completed");
+      expect(most).toBe(3);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
+
 describe("a worker stopped with SIGTERM", () => {
   it("finishes its calls in flight, takes no more, and exits 0", async () => {
     const worker = await spawnWorker(server.url, ["--concurrency", "2", "--latency", "400", "--verbose"]);
     const graph: FlowGraph = { flow: "slow", streams: [input("docs", "text", 4), node("check", "quality_check", ref("docs"), { pricePerOutput: "1" })], outputs: [ref("check")], budget: { strict: false }, worstCase: "4", expected: "4" };
     const run = startRun(graph, { ...quiet, home: tempHome(), redis: server.url });
-    await new Promise((resolve) => setTimeout(resolve, 250)); // two calls in flight on the worker
+    while ((await redisStatus(server.url)).jobs.active < 2) await new Promise((resolve) => setTimeout(resolve, 20)); // two calls in flight on the worker
     const exited = new Promise<number | null>((resolve) => worker.proc.once("exit", resolve));
     worker.proc.kill("SIGTERM");
     expect(await exited).toBe(0);
@@ -128,7 +148,7 @@ describe("packaging", () => {
   it("local commands never load bullmq or ioredis", () => {
     const probe = path.join(ROOT, "test/cli-load-probe.mjs");
     for (const args of [["check", "samples/campaign.flow"], ["run", "samples/sharp_drafts.flow", "--json"]]) {
-      const log = path.join(mkdtempSync(path.join(tmpdir(), "flowc-load-")), "modules.log");
+      const log = path.join(tempHome(), "modules.log");
       const run = flowc(args, { nodeArgs: ["--import", probe], env: { FLOWC_LOAD_LOG: log, FLOWC_HOME: tempHome() } });
       expect(run.status).toBe(0);
       const modules = readFileSync(log, "utf8");
@@ -144,7 +164,7 @@ describe("packaging", () => {
     const compose = yaml.load(block![1]!) as { services: Record<string, { image?: string; command?: string | string[]; environment?: Record<string, string>; deploy?: { replicas?: number }; depends_on?: unknown }> };
     expect(compose.services.redis?.image).toMatch(/^redis:/);
     const worker = compose.services.worker!;
-    expect(String(worker.command)).toMatch(/flowc worker/);
+    expect(String(worker.command)).toMatch(/flowc(\.js)? worker/);
     expect(worker.environment?.FLOWC_REDIS).toBe("redis://redis:6379");
     expect(worker.deploy?.replicas).toBeGreaterThan(1);
   });

@@ -3,7 +3,6 @@
 // written into the flow (through the formatter, comments kept), with the new figures.
 import path from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { writeFileAtomic } from "../../runtime/fsutil";
 import { type Calibration, applyEdits, calibrateGate, calibrationEdits, lookupGate, parseLabels } from "../../compiler/calibrate";
 import { Decimal } from "../../compiler/credits";
 import { hasErrors } from "../../compiler/diagnostics";
@@ -97,6 +96,8 @@ async function writeBack(flow: CompilableFlow, gate: string, calibration: Calibr
     return EXIT_PROBLEMS;
   }
   try {
+    // loaded here: the file helpers bring proper-lockfile, which no other command of this path needs
+    const { writeFileAtomic } = await import("../../runtime/fsutil");
     await writeFileAtomic(file, text);
   } catch (error) {
     complain(io, `cannot write '${analysis.file}': ${error instanceof Error ? error.message : String(error)}`);

@@ -26,9 +26,8 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ba
   const stores = { runs: new RedisRunStore(redis, keys), cache: new RedisCacheStore(redis, keys), budget };
   if (!options.dispatch) return { stores, close: async () => redis.disconnect() };
 
-  const listener = await connect(config, true);
   const queue = new Queue<CallJob>(config.queue, { connection: redis, prefix: keys.bull() });
-  const dispatcher = new BullMqDispatcher(queue, redis, listener, keys, options.maxInFlight);
+  const dispatcher = new BullMqDispatcher(queue, redis, () => connect(config, true), keys, options.maxInFlight);
   return {
     stores,
     dispatcher,

@@ -41,7 +41,9 @@ interface Waiter {
 
 export class BullMqDispatcher implements CallDispatcher {
   private readonly waiters = new Map<string, Waiter>();
-  private readonly listening = new Set<string>();
+  /** runId → its listener, started (a blocked connection serves one results list) */
+  private readonly listening = new Map<string, Promise<void>>();
+  private readonly listeners = new Set<Redis>();
   private readonly queued: (() => void)[] = [];
   private inFlight = 0;
   private closed = false;
@@ -50,16 +52,11 @@ export class BullMqDispatcher implements CallDispatcher {
     private readonly queue: Queue<CallJob>,
     /** commands */
     private readonly redis: Redis,
-    /** blocked on the results lists: a connection of its own */
-    private readonly listener: Redis,
+    /** opens a connection for blocking reads */
+    private readonly blocking: () => Promise<Redis>,
     private readonly keys: Keys,
     readonly maxInFlight = DEFAULT_MAX_IN_FLIGHT,
   ) {}
-
-  /** jobs of this coordinator not yet answered */
-  get outstanding(): number {
-    return this.inFlight;
-  }
 
   async dispatch(request: CallRequest, timeoutMs: number | undefined): Promise<CallOutcome> {
     await this.slot();
@@ -75,7 +72,9 @@ export class BullMqDispatcher implements CallDispatcher {
     this.closed = true;
     for (const waiter of this.waiters.values()) waiter.reject(new Error("the dispatcher was closed"));
     this.waiters.clear();
-    this.listener.disconnect();
+    for (const listener of this.listeners) listener.disconnect();
+    this.listeners.clear();
+    this.listening.clear();
   }
 
   private slot(): Promise<void> {
@@ -94,8 +93,9 @@ export class BullMqDispatcher implements CallDispatcher {
   private async submit(request: CallRequest, timeoutMs: number | undefined): Promise<CallOutcome> {
     const jobId = request.idempotencyKey;
     const answer = new Promise<CallOutcome>((resolve, reject) => this.waiters.set(jobId, { resolve, reject }));
-    this.listen(request.runId);
+    answer.catch(() => undefined); // a failure before it is awaited is still seen by the caller
     try {
+      await this.listen(request.runId);
       await this.queue.add("call", { request, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }, { ...JOB_OPTIONS, jobId });
       // an attempt made before (by a coordinator since killed) answers at once
       const stored = await this.redis.hget(this.keys.run(request.runId, "results"), jobId);
@@ -115,21 +115,34 @@ export class BullMqDispatcher implements CallDispatcher {
     else waiter.reject(new Error(`call ${note.jobId} failed on the workers: ${note.error ?? "unknown error"}`));
   }
 
-  /** Drains the run's results list, one blocking pop then what else is there. */
-  private listen(runId: string): void {
-    if (this.listening.has(runId)) return;
-    this.listening.add(runId);
+  private listen(runId: string): Promise<void> {
+    let started = this.listening.get(runId);
+    if (!started) {
+      started = this.startListening(runId);
+      started.catch(() => this.listening.delete(runId));
+      this.listening.set(runId, started);
+    }
+    return started;
+  }
+
+  /** Drains the run's results list on a connection of its own: one blocking pop, then the rest. */
+  private async startListening(runId: string): Promise<void> {
+    const listener = await this.blocking();
+    this.listeners.add(listener);
     const key = this.keys.run(runId, "done");
     const loop = async () => {
       while (!this.closed) {
-        const first = await this.listener.blpop(key, 1);
+        const first = await listener.blpop(key, 1);
         if (!first) continue;
-        const rest = (await this.listener.lpop(key, 256)) ?? [];
-        for (const text of [first[1], ...rest]) this.settle(JSON.parse(text) as ResultNote);
+        this.settle(JSON.parse(first[1]) as ResultNote);
+        // what else arrived meanwhile, in one round trip rather than one blocking pop each
+        for (const text of (await listener.lpop(key, 256)) ?? []) this.settle(JSON.parse(text) as ResultNote);
       }
     };
     loop().catch((error: unknown) => {
       if (this.closed) return;
+      listener.disconnect();
+      this.listeners.delete(listener);
       this.listening.delete(runId); // the next dispatch listens again
       for (const waiter of this.waiters.values()) waiter.reject(error instanceof Error ? error : new Error(String(error)));
       this.waiters.clear();

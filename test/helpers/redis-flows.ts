@@ -1,6 +1,6 @@
 // Shared by the Redis run tests: the samples' graphs and witnesses (from their generated modules),
 // the figures a run must reproduce, and options for quiet in-process coordinators.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "vitest";
@@ -27,8 +27,14 @@ export async function samples(): Promise<Sample[]> {
 
 export const quiet = { notify: { stderr: false as const }, collectOutputs: false, simulateHumans: true };
 
+const homes: string[] = [];
+process.once("exit", () => homes.forEach((home) => rmSync(home, { recursive: true, force: true })));
+
+/** A fresh FLOWC_HOME, removed when the test process exits. */
 export function tempHome(): string {
-  return mkdtempSync(path.join(tmpdir(), "flowc-redis-home-"));
+  const home = mkdtempSync(path.join(tmpdir(), "flowc-redis-home-"));
+  homes.push(home);
+  return home;
 }
 
 /** What two runs of one flow with one seed must agree on, call for call. */

@@ -1,0 +1,162 @@
+// Parsing after an edit without parsing the whole file again: only the declarations of the flow
+// that the edit touched are parsed, and the declarations after them are moved by the edit's shift.
+// The result is the parse of the new text — test/lsp-reparse.test.ts checks it against `parse` on
+// random edits — and whenever that is not certain (the old or the new text has syntax errors, the
+// edit reaches outside the flow's declarations) this is simply `parse`.
+//
+// Why it is safe: a declaration of the flow begins with a declaration keyword, which no
+// declaration's trailing part (`stable`, `, ref`, `and …`, `{ … }`) can take; so the declarations
+// before the edited stretch parse the same, and the stretch, parsed on its own and free of errors,
+// parses the same as in the whole text — provided it ends with an untouched declaration (the one
+// after the edit), whose end no following token can move. The stretch is lexed and parsed on its
+// own; the declarations after it are copied with their positions moved.
+import type { FlowDecl, FlowFile, Position } from "../compiler/ast";
+import type { IToken } from "chevrotain";
+import { AstBuilder } from "../grammar/ast-builder";
+import { MAX_LIST_DEPTH, parse, type Comment, type ParseResult } from "../grammar/index";
+import { flowParser } from "../grammar/parser";
+import { BadString, LBracket, lex, RBracket, UnterminatedComment } from "../grammar/tokens";
+
+/** A text and its parse, as kept between edits. */
+export interface Parsed {
+  text: string;
+  result: ParseResult;
+}
+
+export function reparse(previous: Parsed | undefined, text: string): ParseResult {
+  if (previous === undefined || previous.text === text) return previous?.result ?? parse(text);
+  return incrementally(previous, text) ?? parse(text);
+}
+
+function incrementally(previous: Parsed, text: string): ParseResult | undefined {
+  const old = previous.result;
+  const flow = old.ast.flow;
+  if (old.diagnostics.length > 0 || !flow || flow.decls.length === 0) return undefined;
+  const edit = changedStretch(previous.text, text);
+  const decls = flow.decls;
+  // the first declaration to parse again: the last that starts at or before the edit
+  const first = lastIndex(decls, (d) => d.range.start.offset <= edit.start);
+  // the last: the first that ends at or after the edit's end, and one more, untouched
+  const touched = decls.findIndex((d) => d.range.end.offset >= edit.oldEnd);
+  if (first < 0 || touched < 0) return undefined;
+  const last = Math.min(decls.length - 1, touched + 1);
+  const from = decls[first]!.range.start.offset;
+  const oldTo = decls[last]!.range.end.offset;
+  const to = oldTo + edit.shift;
+  const stretch = parseStretch(previous.text, text, flow, from, to);
+  if (!stretch) return undefined;
+  const move = mover(decls[last]!.range.end, lineBreaks(previous.text.slice(from, oldTo)), text, from, to);
+  const after = decls.slice(last + 1).map(move.node);
+  const comments = [
+    ...old.comments.filter((c) => c.range.end.offset <= from),
+    ...stretch.comments,
+    ...old.comments.filter((c) => c.range.start.offset >= oldTo).map(move.node),
+  ];
+  const newFlow: FlowDecl = { ...flow, decls: [...decls.slice(0, first), ...stretch.decls, ...after], range: { start: flow.range.start, end: move.position(flow.range.end) } };
+  const file: FlowFile = { ...old.ast, flow: newFlow, range: { start: old.ast.range.start, end: move.position(old.ast.range.end) } };
+  return { ast: file, diagnostics: [], comments };
+}
+
+/** Where two texts differ: from their common start to their common end (offsets of `before`), and by how much the length changed. */
+export function changedStretch(before: string, after: string): { start: number; oldEnd: number; shift: number } {
+  const limit = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < limit && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < limit - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  return { start, oldEnd: before.length - end, shift: after.length - before.length };
+}
+
+/**
+ * The declarations in `text` between `from` and `to`, parsed as the body of the flow: the tokens of
+ * the flow's `flow NAME {` and of the stretch, with a `}` after them, go to the parser with a
+ * builder over the whole text, so every position is the position in `text`. Undefined unless
+ * error-free (lexer, parser and builder alike), as the whole text's parse would then differ.
+ */
+function parseStretch(oldText: string, text: string, flow: FlowDecl, from: number, to: number): { decls: FlowDecl["decls"]; comments: Comment[] } | undefined {
+  const header = flow.range.start.offset;
+  const open = oldText.indexOf("{", flow.name.range.end.offset);
+  if (open < 0 || open >= from) return undefined;
+  const head = lexAt(text, header, open + 1);
+  const body = lexAt(text, from, to);
+  const close = lex("}").tokens.map((t) => moved(t, to));
+  if (!head || !body || head.comments.length > 0 || head.tokens.length !== 3 || tooDeep(body.tokens)) return undefined;
+  const builder = new AstBuilder(text);
+  const { file, errors } = flowParser().parseTokens([...head.tokens, ...body.tokens, ...close], builder);
+  const decls = file.flow?.decls;
+  if (errors.length > 0 || builder.diagnostics.length > 0 || !decls || file.decls.length > 0 || file.imports.length > 0) return undefined;
+  return { decls, comments: body.comments.map((token) => ({ text: token.image, range: builder.tokenRange(token), block: token.image.startsWith("/*") })) };
+}
+
+/** The tokens of text[from, to) at their offsets in `text`; undefined if the lexer finds a problem there. */
+function lexAt(text: string, from: number, to: number): { tokens: IToken[]; comments: IToken[] } | undefined {
+  const lexed = lex(text.slice(from, to));
+  if (lexed.errors.length > 0 || lexed.tokens.some((t) => t.tokenType === BadString) || lexed.comments.some((t) => t.tokenType === UnterminatedComment)) return undefined;
+  return { tokens: lexed.tokens.map((t) => moved(t, from)), comments: lexed.comments.map((t) => moved(t, from)) };
+}
+
+function moved(token: IToken, by: number): IToken {
+  token.startOffset += by;
+  if (token.endOffset !== undefined) token.endOffset += by;
+  return token;
+}
+
+/** Lists nested too deep for the parser: the whole text's parse reports them. */
+function tooDeep(tokens: IToken[]): boolean {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.tokenType === LBracket && ++depth > MAX_LIST_DEPTH) return true;
+    if (t.tokenType === RBracket && depth > 0) depth--;
+  }
+  return false;
+}
+
+/**
+ * Moves AST pieces that lie after the edited stretch to where they are in the new text: the
+ * stretch ended at `oldEnd` (holding `oldBreaks` line breaks) and ends at `to` in `text`.
+ */
+function mover(oldEnd: Position, oldBreaks: number, text: string, from: number, to: number) {
+  const shift = to - oldEnd.offset;
+  const lines = lineBreaks(text.slice(from, to)) - oldBreaks;
+  const oldLine = oldEnd;
+  const newLine = { line: oldEnd.line + lines, column: to - lineStart(text, to) + 1 };
+  // only the rest of the stretch's last line moves sideways
+  const position = (p: Position): Position => ({
+    line: p.line + lines,
+    column: p.line === oldLine.line ? p.column - oldLine.column + newLine.column : p.column,
+    offset: p.offset + shift,
+  });
+  const node = <T>(value: T): T => copy(value, position) as T;
+  return { position, node };
+}
+
+/** A deep copy of AST data with every position (the only objects with an `offset`) moved. */
+function copy(value: unknown, position: (p: Position) => Position): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copy(value[i], position);
+    return out;
+  }
+  const record = value as Record<string, unknown>;
+  if (record.offset !== undefined) return position(value as Position);
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) out[keys[i]!] = copy(record[keys[i]!], position);
+  return out;
+}
+
+/** Line breaks as the parser counts them: \r\n, \r and \n. */
+function lineBreaks(text: string): number {
+  return text.match(/\r\n|\r|\n/g)?.length ?? 0;
+}
+
+/** Offset of the start of the line holding `offset`. */
+function lineStart(text: string, offset: number): number {
+  return Math.max(text.lastIndexOf("\n", offset - 1), text.lastIndexOf("\r", offset - 1)) + 1;
+}
+
+function lastIndex<V>(items: readonly V[], test: (item: V) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i;
+  return -1;
+}
