@@ -119,8 +119,8 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-export async function measureLsp(root: string, sizes: LspBenchSizes = LSP_BENCH_SIZES): Promise<LspFigures> {
-  const client = await LspClient.start({ root, nodeArgs: ["--expose-gc"] });
+export async function measureLsp(root: string, sizes: LspBenchSizes = LSP_BENCH_SIZES, nodeFlags: string[] = []): Promise<LspFigures> {
+  const client = await LspClient.start({ root, nodeArgs: ["--expose-gc", ...nodeFlags] });
   try {
     return await drive(client, root, sizes);
   } finally {

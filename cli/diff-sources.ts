@@ -3,7 +3,7 @@
 // set of files keyed by the path they are matched by, and a host that reads them and their imports.
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { type FileHost, type SourceRead, createFileHost } from "./host";
+import { type FileHost, type SourceRead, createFileHost, hostOver } from "./host";
 import { gitTree } from "./git";
 
 export interface DiffSource {
@@ -89,19 +89,5 @@ export function gitSides(cwd: string, ref: string, paths: string[]): Sides {
 
 /** A host that reads every file (imports too) as it was at the ref, by its path in the working tree. */
 function gitHost(cwd: string, readAt: (relative: string) => SourceRead): FileHost {
-  const texts = new Map<string, string>();
-  const read = (file: string): SourceRead => {
-    const absolute = path.resolve(cwd, file);
-    const result = readAt(path.relative(cwd, absolute));
-    if (result.ok) texts.set(absolute, result.text);
-    return result;
-  };
-  return {
-    read,
-    readFile: (file) => {
-      const result = read(file);
-      return result.ok ? result.text : undefined;
-    },
-    textOf: (file) => texts.get(path.resolve(cwd, file)),
-  };
+  return hostOver(cwd, (absolute) => readAt(path.relative(cwd, absolute)));
 }

@@ -17,10 +17,15 @@ export interface FileHost extends SourceHost {
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export function createFileHost(cwd: string): FileHost {
+  return hostOver(cwd, readSource);
+}
+
+/** A host over `readAt` (given absolute paths) that keeps every text it read, by absolute path. */
+export function hostOver(cwd: string, readAt: (absolute: string) => SourceRead): FileHost {
   const texts = new Map<string, string>();
   const key = (file: string) => path.resolve(cwd, file);
   const read = (file: string): SourceRead => {
-    const result = readSource(key(file));
+    const result = readAt(key(file));
     if (result.ok) texts.set(key(file), result.text);
     return result;
   };

@@ -86,54 +86,72 @@ export function article(kind: StreamDecl["kind"]): string {
 /**
  * Tarjan's strongly connected components over "reads" edges, iterative so that long chains do not
  * exhaust the stack. Components come out readers-last, which is the order the model needs.
+ * Streams are numbered in declaration order and the walk runs on the numbers (it is on the
+ * resolver's hot path for large flows).
  */
 function orderStreams(decls: Map<string, StreamDecl>, sink: Diagnostic[]): string[] {
   const names = [...decls.keys()];
-  const position = new Map(names.map((n, i) => [n, i]));
-  const edges = new Map(names.map((n) => [n, readsOf(decls.get(n)!).map((i) => i.text).filter((r) => decls.has(r))]));
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
+  const count = names.length;
+  const position = new Map<string, number>();
+  for (let i = 0; i < count; i++) position.set(names[i]!, i);
+  const edges: number[][] = [];
+  for (const name of names) {
+    const targets: number[] = [];
+    for (const read of readsOf(decls.get(name)!)) {
+      const target = position.get(read.text);
+      if (target !== undefined) targets.push(target);
+    }
+    edges.push(targets);
+  }
+  const index = new Int32Array(count).fill(-1);
+  const low = new Int32Array(count);
+  const onStack = new Uint8Array(count);
+  const stack: number[] = [];
+  const workNode: number[] = [];
+  const workNext: number[] = [];
   const order: string[] = [];
   let counter = 0;
-  for (const root of names) {
-    if (index.has(root)) continue;
-    const work: { name: string; next: number }[] = [{ name: root, next: 0 }];
-    index.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
-    while (work.length > 0) {
-      const frame = work[work.length - 1]!;
-      const targets = edges.get(frame.name)!;
-      if (frame.next < targets.length) {
-        const target = targets[frame.next++]!;
-        if (!index.has(target)) {
-          index.set(target, counter);
-          low.set(target, counter++);
-          stack.push(target);
-          onStack.add(target);
-          work.push({ name: target, next: 0 });
-        } else if (onStack.has(target)) {
-          low.set(frame.name, Math.min(low.get(frame.name)!, index.get(target)!));
-        }
+  const visit = (v: number) => {
+    index[v] = low[v] = counter++;
+    stack.push(v);
+    onStack[v] = 1;
+    workNode.push(v);
+    workNext.push(0);
+  };
+  for (let root = 0; root < count; root++) {
+    if (index[root] !== -1) continue;
+    visit(root);
+    while (workNode.length > 0) {
+      const top = workNode.length - 1;
+      const v = workNode[top]!;
+      const targets = edges[v]!;
+      if (workNext[top]! < targets.length) {
+        const w = targets[workNext[top]!++]!;
+        if (index[w] === -1) visit(w);
+        else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
         continue;
       }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent.name, Math.min(low.get(parent.name)!, low.get(frame.name)!));
-      if (low.get(frame.name) !== index.get(frame.name)) continue;
-      const component: string[] = [];
-      let member: string;
+      workNode.pop();
+      workNext.pop();
+      if (workNode.length > 0) {
+        const parent = workNode[workNode.length - 1]!;
+        low[parent] = Math.min(low[parent]!, low[v]!);
+      }
+      if (low[v] !== index[v]) continue;
+      const component: number[] = [];
+      let member: number;
       do {
         member = stack.pop()!;
-        onStack.delete(member);
+        onStack[member] = 0;
         component.push(member);
-      } while (member !== frame.name);
-      const inDeclOrder = component.sort((a, b) => position.get(a)! - position.get(b)!);
+      } while (member !== v);
+      // numbers are declaration order
+      const inDeclOrder = component.sort((a, b) => a - b).map((m) => names[m]!);
       order.push(...inDeclOrder);
-      if (component.length > 1 || edges.get(frame.name)!.includes(frame.name)) sink.push(cycleDiagnostic(inDeclOrder, decls, edges));
+      if (component.length > 1 || targets.includes(v)) {
+        const byName = new Map(names.map((n, i) => [n, edges[i]!.map((t) => names[t]!)]));
+        sink.push(cycleDiagnostic(inDeclOrder, decls, byName));
+      }
     }
   }
   return order;

@@ -1,7 +1,7 @@
 // Builds each stream of the model from its declaration: properties checked once (FLOW212),
 // ops and models looked up (FLOW211), prices computed (FLOW206, FLOW214), params validated (FLOW210).
 // Tolerant by design: with errors it still returns a stream, with defaults in place of bad values.
-import type { BudgetDecl, ElseClause, GateDecl, Ident, InputDecl, NamedArg, NodeDecl, NodeProp, PercentLit, ReviewDecl, SelectDecl, Value } from "./ast";
+import type { Arg, BudgetDecl, ElseClause, GateDecl, Ident, InputDecl, NamedArg, NodeDecl, NodeProp, PercentLit, ReviewDecl, SelectDecl, Value } from "./ast";
 import type { OpInfo } from "./builtins";
 import type { Catalog } from "./catalog";
 import { Decimal, ONE, ZERO, dec } from "./credits";
@@ -110,7 +110,9 @@ function runtimeOptions(props: NodeProp[], op: OpInfo, sink: Diagnostic[]): Part
 
 /** Optional fields are absent, not undefined: the model is compared and serialized as plain data. */
 function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const out: Partial<T> = {};
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out;
 }
 
 function lookupOp(ident: Ident, catalog: Catalog, sink: Diagnostic[]): OpInfo {
@@ -143,19 +145,18 @@ function batchOf(prop: Kind<NodeProp, "batch">, op: OpInfo, sink: Diagnostic[]):
 }
 
 function argsOf(decl: NodeDecl, sink: Diagnostic[]): { source?: StreamRef; named: NodeStream["named"] } {
-  const [primary, ...extra] = decl.args.filter((a) => a.kind === "positional");
-  for (const arg of extra) {
-    sink.push(diag("FLOW212", `node '${decl.name.text}' reads one stream: pass '${arg.ref.name.text}' as a named argument (e.g. 'ref: ${arg.ref.name.text}')`, arg.range));
+  // one pass over the arguments: most nodes have one, positional (a hot path on large flows)
+  let primary: Arg | undefined;
+  const namedArgs: NamedArg[] = [];
+  for (const arg of decl.args) {
+    if (arg.kind === "named") namedArgs.push(arg);
+    else if (!primary) primary = arg;
+    else sink.push(diag("FLOW212", `node '${decl.name.text}' reads one stream: pass '${arg.ref.name.text}' as a named argument (e.g. 'ref: ${arg.ref.name.text}')`, arg.range));
   }
-  const named = firstOfEach(
-    decl.args.filter((a): a is NamedArg => a.kind === "named"),
-    (a) => `${a.name.text}:`,
-    `node '${decl.name.text}'`,
-    sink,
-  );
+  const named = namedArgs.length === 0 ? [] : [...firstOfEach(namedArgs, (a) => `${a.name.text}:`, `node '${decl.name.text}'`, sink).values()];
   return {
     ...(primary ? { source: { name: primary.ref.name.text, rejected: primary.ref.rejected !== undefined } } : {}),
-    named: [...named.values()].map((a) => ({ name: a.name.text, ref: { name: a.ref.name.text, rejected: a.ref.rejected !== undefined } })),
+    named: named.map((a) => ({ name: a.name.text, ref: { name: a.ref.name.text, rejected: a.ref.rejected !== undefined } })),
   };
 }
 

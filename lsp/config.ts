@@ -3,25 +3,36 @@
 // each analysis (a few stat calls), so an edit to flowc.json applies at the next keystroke.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { type FlowcConfig, parseConfig } from "../compiler/config";
+import { parseConfig } from "../compiler/config";
+import type { AnalyzeOptions } from "../compiler/index";
+import { policiesOf, policyFor } from "../compiler/policy";
 
 export const CONFIG_FILE = "flowc.json";
 
 export interface ConfigFound {
-  config: FlowcConfig;
+  /** the rules, and the policy whose globs match the document (FLOW501–FLOW506), as `flowc check` applies them */
+  options: Pick<AnalyzeOptions, "config" | "policy">;
   /** why flowc.json could not be used (then the analysis runs without it) */
   problem?: string;
 }
 
-/** The config for a document at `file` (not a path on disk: none). */
+/** The settings for a document at `file` (not a path on disk: none). */
 export function configFor(file: string, readDisk: (file: string) => string | undefined): ConfigFound {
-  if (!path.isAbsolute(file)) return { config: {} };
+  if (!path.isAbsolute(file)) return { options: {} };
   const found = nearestConfig(path.dirname(file));
-  if (!found) return { config: {} };
+  if (!found) return { options: {} };
   const text = readDisk(found);
-  if (text === undefined) return { config: {}, problem: `cannot read ${found}` };
-  const parsed = parseConfig(text, found);
-  return parsed.ok ? { config: parsed.config } : { config: {}, problem: parsed.errors.join("; ") };
+  if (text === undefined) return { options: {}, problem: `cannot read ${found}` };
+  const parsed = parseConfig(text, CONFIG_FILE);
+  if (!parsed.ok) return { options: {}, problem: parsed.errors.join("; ") };
+  const config = parsed.config;
+  if (!config.policies) return { options: { config } };
+  const policies = policiesOf(config.policies, CONFIG_FILE);
+  if (!policies.ok) return { options: {}, problem: policies.errors.join("; ") };
+  // globs are matched against the path from the folder of flowc.json, as `flowc check` matches them
+  const relative = path.relative(path.dirname(found), file).split(path.sep).join("/");
+  const limits = policyFor(policies.policies, relative);
+  return { options: { config, ...(limits ? { policy: { ...limits, source: CONFIG_FILE } } : {}) } };
 }
 
 function nearestConfig(dir: string): string | undefined {

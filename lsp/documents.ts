@@ -195,9 +195,9 @@ export class DocumentStore {
       const analysis: FileAnalysis = { file: entry.path, text, ast: parsed.ast, diagnostics: parsed.diagnostics };
       return new AnalyzedDocument(uri, entry.path, entry.document, analysis, this.host);
     }
-    const { config, problem } = configFor(entry.path, this.readDisk);
-    const problems: DocumentProblems = problem === undefined ? {} : { config: problem };
-    const options: AnalyzeOptions = { config, parsed, costAnalysis: entry.costs.analyze, lints: depth === "full" };
+    const settings = configFor(entry.path, this.readDisk);
+    const problems: DocumentProblems = settings.problem === undefined ? {} : { config: settings.problem };
+    const options: AnalyzeOptions = { ...settings.options, parsed, costAnalysis: entry.costs.analyze, lints: depth === "full" };
     try {
       return new AnalyzedDocument(uri, entry.path, entry.document, this.analyze(entry.path, text, this.host, options), this.host, problems);
     } catch (error) {

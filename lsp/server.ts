@@ -114,8 +114,8 @@ export const LINT_DELAY_MS = 250;
 
 /**
  * Publishes diagnostics after changes, once per document however many changes arrived before it
- * ran: the analysis happens in the next turn of the event loop, when the changes already received
- * have all been applied. On a large document it publishes twice: everything but the lints at once
+ * ran: the analysis happens in a later turn of the event loop, when the changes and requests
+ * already received have all been handled. On a large document it publishes twice: everything but the lints at once
  * (with the previous lints, moved to where their code now is), and the complete list when the text
  * has rested for LINT_DELAY_MS. A request in between analyses on demand (DocumentStore.get).
  */
@@ -139,7 +139,9 @@ class Publisher {
     }
     if (this.scheduled || this.pending.size === 0) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    // a timer, not setImmediate: requests already received (a completion typed right behind the
+    // change) are answered first, from the parse alone where that is enough
+    setTimeout(() => this.flush(), 0);
   }
 
   private flush(): void {

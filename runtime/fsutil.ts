@@ -1,7 +1,7 @@
 // File helpers for the local stores: atomic writes (temporary file, fsync, rename), JSON reads,
 // and the lock that keeps one process per run.
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, readdir, rename, rm, unlink } from "node:fs/promises";
+import { mkdir, open, readFile, readdir, rename, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
@@ -63,10 +63,6 @@ export async function removeIfExists(file: string): Promise<boolean> {
     if (isCode(error, "ENOENT")) return false;
     throw error;
   }
-}
-
-export async function removeTree(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
 }
 
 export function isCode(error: unknown, code: string): boolean {

@@ -33,12 +33,13 @@ export class StreamNotifier implements Notifier {
 }
 
 export class CommandNotifier implements Notifier {
-  readonly channel: string;
   constructor(
     readonly command: string,
     readonly timeoutMs = 30_000,
-  ) {
-    this.channel = `command ${command}`;
+  ) {}
+
+  get channel(): string {
+    return `command ${this.command}`;
   }
 
   notify(summary: RunSummary): Promise<void> {
@@ -58,12 +59,13 @@ export class CommandNotifier implements Notifier {
 }
 
 export class WebhookNotifier implements Notifier {
-  readonly channel: string;
   constructor(
     readonly url: string,
     readonly timeoutMs = 10_000,
-  ) {
-    this.channel = `webhook ${url}`;
+  ) {}
+
+  get channel(): string {
+    return `webhook ${this.url}`;
   }
 
   async notify(summary: RunSummary): Promise<void> {

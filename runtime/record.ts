@@ -9,10 +9,8 @@ import { problems, runRecordSchema } from "./validate";
 
 export type StreamKind = "input" | "node" | "gate" | "review" | "select";
 
-export interface NodeRecord {
-  name: string;
-  kind: StreamKind;
-  op?: string;
+/** What one stream did; credits are Decimals while a run executes and exact text in the record. */
+export interface StreamCounts<Credits> {
   calls: number;
   attempts: number;
   itemsIn: number;
@@ -21,8 +19,14 @@ export interface NodeRecord {
   retried: number;
   failedItems: number;
   cacheHits: number;
-  credits: string;
-  cacheSaved: string;
+  credits: Credits;
+  cacheSaved: Credits;
+}
+
+export interface NodeRecord extends StreamCounts<string> {
+  name: string;
+  kind: StreamKind;
+  op?: string;
 }
 
 export type RecordEventType =
@@ -91,18 +95,7 @@ export interface RunRecord {
 }
 
 /** Live counters of one stream while a run executes. */
-export interface StreamCounters {
-  calls: number;
-  attempts: number;
-  itemsIn: number;
-  itemsOut: number;
-  rejected: number;
-  retried: number;
-  failedItems: number;
-  cacheHits: number;
-  credits: Decimal;
-  cacheSaved: Decimal;
-}
+export type StreamCounters = StreamCounts<Decimal>;
 
 export function emptyCounters(): StreamCounters {
   return { calls: 0, attempts: 0, itemsIn: 0, itemsOut: 0, rejected: 0, retried: 0, failedItems: 0, cacheHits: 0, credits: ZERO, cacheSaved: ZERO };

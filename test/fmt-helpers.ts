@@ -1,14 +1,14 @@
-// Shared by the formatter tests: the samples, a disk host for their imports, the AST without its
-// ranges, the comments of a text, the figures of a flow, and a sample with whitespace and comments
-// inserted between its tokens.
+// Shared by the formatter tests: the samples, the AST without its ranges, the comments of a text,
+// the figures of a flow, and a sample with whitespace and comments inserted between its tokens.
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { analyzeFile } from "../compiler/index";
 import { formatExact } from "../compiler/credits";
 import { parse } from "../grammar/index";
-import { lex } from "../grammar/tokens";
 import { ROOT } from "./cli-spawn";
+import { tokenPieces } from "./grammar-helpers";
+import { diskHost } from "./helpers/disk-host";
 
 /** Every sample, imported price lists included, as paths under samples/. */
 export const FMT_SAMPLES: string[] = [
@@ -18,16 +18,6 @@ export const FMT_SAMPLES: string[] = [
 
 export const samplePath = (sample: string) => path.join(ROOT, "samples", sample);
 export const readSampleText = (sample: string) => readFileSync(samplePath(sample), "utf8");
-
-export const diskHost = {
-  readFile(file: string): string | undefined {
-    try {
-      return readFileSync(file, "utf8");
-    } catch {
-      return undefined;
-    }
-  },
-};
 
 /** A value with every `range`, `typeRange`, `keyword` and `rejected` range left out (`rejected: true` stays as a mark). */
 export function stripRanges(value: unknown): unknown {
@@ -58,19 +48,6 @@ export function figures(file: string, text: string): string[] {
 
 /** What may go between two tokens without changing what a text means. */
 const FILLERS = ["", " ", "   ", "\n", "\n\n\n", "\t", " // c\n", "// c\n\n", " /* c */ ", "/*c*/", "\n/* c\n   d */\n", "\n  // c\n  "];
-
-/** A text's tokens, each with everything between it and the token before (kept as written). */
-export function tokenPieces(text: string): string[] {
-  const pieces: string[] = [];
-  let from = 0;
-  for (const token of lex(text).tokens) {
-    const end = token.startOffset + token.image.length;
-    pieces.push(text.slice(from, end));
-    from = end;
-  }
-  pieces.push(text.slice(from));
-  return pieces;
-}
 
 /** The text with one filler after each token (fillers[i] after token i), its comments numbered to tell them apart. */
 export function insertFillers(text: string, choices: number[]): string {

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import type { Range } from "../compiler/ast";
 import { positionAt, type ParseResult } from "../grammar/index";
+import { lex } from "../grammar/tokens";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -21,6 +22,19 @@ export const GRAMMAR_SAMPLES = [
 
 export function readSample(name: string): string {
   return readFileSync(path.join(ROOT, "samples", name), "utf8");
+}
+
+/** A text's tokens, each with everything between it and the token before (kept as written). */
+export function tokenPieces(text: string): string[] {
+  const pieces: string[] = [];
+  let from = 0;
+  for (const token of lex(text).tokens) {
+    const end = token.startOffset + token.image.length;
+    pieces.push(text.slice(from, end));
+    from = end;
+  }
+  pieces.push(text.slice(from));
+  return pieces;
 }
 
 /** `line:column message` of each diagnostic, in order. */

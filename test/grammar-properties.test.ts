@@ -4,8 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { parse } from "../grammar/index";
-import { lex } from "../grammar/tokens";
-import { expectSoundResult, GRAMMAR_SAMPLES, readSample } from "./grammar-helpers";
+import { expectSoundResult, GRAMMAR_SAMPLES, readSample, tokenPieces } from "./grammar-helpers";
 
 function expectParses(text: string): void {
   let result: ReturnType<typeof parse> | undefined;
@@ -16,18 +15,7 @@ function expectParses(text: string): void {
 }
 
 /** A sample cut into pieces: each token with the whitespace and comments before it. */
-function pieces(sample: string): string[] {
-  const text = readSample(sample);
-  const cut: string[] = [];
-  let from = 0;
-  for (const token of lex(text).tokens) {
-    const end = token.startOffset + token.image.length;
-    cut.push(text.slice(from, end));
-    from = end;
-  }
-  cut.push(text.slice(from));
-  return cut;
-}
+const pieces = (sample: string) => tokenPieces(readSample(sample));
 
 type Mutation = { kind: "delete" | "duplicate" | "swap"; at: number; other: number };
 

@@ -1,33 +1,15 @@
 // Golden tests of the credit-saving lints: each test/fixtures/lints/*.flow ends with every
 // diagnostic `flowc check` gives it, figures and fix titles included (the figures are worked out
 // by hand in each fixture's opening comment). `UPDATE_EXPECT=1` rewrites the blocks: read the diff.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { expectedBlock, flowFixtures, updating, withBlock } from "./helpers/golden-block";
 import { analyse, formatLint } from "./lints-helpers";
 
 const dir = fileURLToPath(new URL("./fixtures/lints", import.meta.url));
-const MARKER = "// ---- expected diagnostics ----";
-const update = process.env.UPDATE_EXPECT === "1";
-
-function expectedBlock(text: string): string[] {
-  const at = text.indexOf(MARKER);
-  if (at < 0) return [];
-  return text
-    .slice(at + MARKER.length)
-    .split("\n")
-    .map((line) => line.replace(/^\/\/ ?/, "").trimEnd())
-    .filter((line) => line !== "");
-}
-
-function withBlock(text: string, lines: string[]): string {
-  const at = text.indexOf(MARKER);
-  const source = (at < 0 ? text : text.slice(0, at)).trimEnd();
-  return `${source}\n\n${MARKER}\n${lines.map((l) => `// ${l}`).join("\n")}\n`;
-}
-
-const fixtures = readdirSync(dir).filter((f) => f.endsWith(".flow")).sort();
+const fixtures = flowFixtures(dir);
 
 describe("lints fixtures", () => {
   it("has a fixture for every lint and for the FLOW408 fix", () => {
@@ -40,7 +22,7 @@ describe("lints fixtures", () => {
     const analysis = analyse(file, text);
     expect(analysis.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const actual = analysis.diagnostics.flatMap(formatLint);
-    if (update) writeFileSync(file, withBlock(text, actual));
+    if (updating) writeFileSync(file, withBlock(text, actual));
     else expect(actual).toEqual(expectedBlock(text));
   });
 });

@@ -1,19 +1,9 @@
 // Shared by the lints tests: analyse a flow text as `flowc check` does (imports read from disk),
 // print diagnostics one per line, and read the figures out of lint messages.
-import { readFileSync } from "node:fs";
 import { analyzeFile, type AnalyzeOptions, type FileAnalysis } from "../compiler/index";
 import type { Diagnostic } from "../compiler/diagnostics";
 import { Decimal } from "../compiler/credits";
-
-export const diskHost = {
-  readFile(file: string): string | undefined {
-    try {
-      return readFileSync(file, "utf8");
-    } catch {
-      return undefined;
-    }
-  },
-};
+import { diskHost } from "./helpers/disk-host";
 
 export function analyse(file: string, text: string, options: AnalyzeOptions = {}): FileAnalysis {
   return analyzeFile(file, text, diskHost, options);

@@ -306,4 +306,14 @@ describe("flowc.json", () => {
     expect(published[0]).toBe("flowc.json 2");
     expect(published).toContain("FLOW305 2");
   });
+
+  test("a policy whose globs match the document applies, as in flowc check", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "flowc-lsp-"));
+    mkdirSync(path.join(dir, ".git"));
+    mkdirSync(path.join(dir, "sub"));
+    writeFileSync(path.join(dir, "flowc.json"), JSON.stringify({ policies: [{ files: "sub/*.flow", maxWorstCase: 1 }] }));
+    expect(codes(dir)).toContain("FLOW501 1");
+    writeFileSync(path.join(dir, "flowc.json"), JSON.stringify({ policies: [{ files: "other/*.flow", maxWorstCase: 1 }] }));
+    expect(codes(dir).some((c) => c.startsWith("FLOW501"))).toBe(false);
+  });
 });

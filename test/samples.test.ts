@@ -8,6 +8,7 @@ import { describe, expect, test } from "vitest";
 import { analyzeFile, type FileAnalysis } from "../compiler/index";
 import { formatExact } from "../compiler/credits";
 import { ROOT, expectGolden, flowc } from "./cli-spawn";
+import { diskHost } from "./helpers/disk-host";
 
 const SAMPLES = readdirSync(path.join(ROOT, "samples"))
   .filter((f) => f.endsWith(".flow"))
@@ -15,16 +16,6 @@ const SAMPLES = readdirSync(path.join(ROOT, "samples"))
 
 /** The samples written for the project rather than copied from the contract: they state their figures. */
 const OWN_SAMPLES = ["comic_panels.flow", "product_catalogue.flow", "video_ad.flow"];
-
-const diskHost = {
-  readFile(file: string): string | undefined {
-    try {
-      return readFileSync(file, "utf8");
-    } catch {
-      return undefined;
-    }
-  },
-};
 
 function analyse(sample: string, warm = false): FileAnalysis {
   const file = path.join(ROOT, "samples", sample);

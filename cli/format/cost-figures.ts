@@ -42,7 +42,7 @@ export function callsCell(node: NodeCost): string {
   return Number.isInteger(perCall) ? `${node.worstCalls} ×${perCall}` : `${node.worstCalls} (${node.worstAttempts} attempts)`;
 }
 
-export function nodeRow(node: NodeCost, name: NameStyle): string[] {
+function nodeRow(node: NodeCost, name: NameStyle): string[] {
   return [
     name(node.name),
     node.op,
@@ -56,25 +56,25 @@ export function nodeRow(node: NodeCost, name: NameStyle): string[] {
   ];
 }
 
-export function totalRow(report: CostReport): string[] {
+function totalRow(report: CostReport): string[] {
   const share = sum(report.nodes.map((n) => n.share));
   return ["total", "", "", "", formatExact(report.worstCase), "", "", expectedText(report.expected), percent(share)];
 }
 
-export function hasRetriedCalls(report: CostReport): boolean {
+function hasRetriedCalls(report: CostReport): boolean {
   return report.nodes.some((n) => n.worstAttempts > n.worstCalls);
 }
 
-export const ATTEMPTS_LEGEND = "×N: attempts per call in the worst case (every attempt is charged)";
+const ATTEMPTS_LEGEND = "×N: attempts per call in the worst case (every attempt is charged)";
 
 /** `campaign_portraits — worst case 902.2896 credits, expected 272.0257216 credits` */
-export function headline(report: CostReport, name: NameStyle): string {
+function headline(report: CostReport, name: NameStyle): string {
   const warm = report.warm ? " (warm: cached nodes are hits)" : "";
   return `${name(report.flow)} — worst case ${credits(report.worstCase)}, expected ${credits(report.expected, EXPECTED_PLACES)}${warm}`;
 }
 
 /** `top two nodes: full, final — 93.0% of the worst case` */
-export function topTwoLine(report: CostReport, name: NameStyle): string | undefined {
+function topTwoLine(report: CostReport, name: NameStyle): string | undefined {
   const top = report.nodes.slice(0, 2).map((n) => name(n.name));
   if (top.length === 0) return undefined;
   const label = top.length === 1 ? "top node" : "top two nodes";
@@ -82,7 +82,7 @@ export function topTwoLine(report: CostReport, name: NameStyle): string | undefi
 }
 
 /** `cap 900 credits: worst case exceeds it by 2.2896` or `… leaves 10.5 credits of headroom` */
-export function capLine(report: CostReport): string {
+function capLine(report: CostReport): string {
   if (!report.cap) return "no cap: nothing stops a run that spends the worst case";
   const headroom = report.cap.minus(report.worstCase);
   const verdict = headroom.isNegative()
@@ -92,7 +92,7 @@ export function capLine(report: CostReport): string {
 }
 
 /** Whether normal runs and the worst case cross the alert. */
-export function alertLine(report: CostReport): string | undefined {
+function alertLine(report: CostReport): string | undefined {
   if (!report.alert) return undefined;
   const { alert } = report;
   const verdict = report.expected.greaterThan(alert)
@@ -101,4 +101,26 @@ export function alertLine(report: CostReport): string | undefined {
       ? "the worst case crosses it, expected spend stays below it"
       : "the worst case stays below it";
   return `alert ${credits(alert)}: ${verdict}`;
+}
+
+/** What both forms of `flowc cost` show, in order; each form only dresses it for its medium. */
+export interface CostSheet {
+  headline: string;
+  /** one row per node, in the report's order (worst case highest first) */
+  rows: string[][];
+  total: string[];
+  /** the ×N legend, when some call takes more than one attempt */
+  legend?: string;
+  /** the top two nodes' share, the cap and the alert: those that apply */
+  notes: string[];
+}
+
+export function costSheet(report: CostReport, name: NameStyle): CostSheet {
+  return {
+    headline: headline(report, name),
+    rows: report.nodes.map((n) => nodeRow(n, name)),
+    total: totalRow(report),
+    ...(hasRetriedCalls(report) ? { legend: ATTEMPTS_LEGEND } : {}),
+    notes: [topTwoLine(report, name), capLine(report), alertLine(report)].filter((line) => line !== undefined),
+  };
 }

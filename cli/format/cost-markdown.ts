@@ -2,17 +2,7 @@
 // request comment or a job summary.
 import type { CostReport } from "../../compiler/cost-report";
 import type { Diagnostic } from "../../compiler/diagnostics";
-import {
-  ATTEMPTS_LEGEND,
-  COST_COLUMNS,
-  alertLine,
-  capLine,
-  hasRetriedCalls,
-  headline,
-  nodeRow,
-  topTwoLine,
-  totalRow,
-} from "./cost-figures";
+import { COST_COLUMNS, costSheet } from "./cost-figures";
 import type { Explanation } from "./explain";
 
 const codeName = (name: string) => `\`${name}\``;
@@ -27,18 +17,19 @@ function tableRow(cells: readonly string[]): string {
 }
 
 export function formatCostMarkdown(report: CostReport, diagnostics: readonly Diagnostic[], explanation?: Explanation): string {
+  const sheet = costSheet(report, codeName);
   const alignRow = COST_COLUMNS.map((c) => (c.align === "right" ? "---:" : ":---"));
-  const total = totalRow(report).map((text) => (text === "" ? "" : `**${cell(text)}**`));
+  const total = sheet.total.map((text) => (text === "" ? "" : `**${cell(text)}**`));
   const lines = [
-    `### ${headline(report, codeName)}`,
+    `### ${sheet.headline}`,
     "",
     tableRow(COST_COLUMNS.map((c) => c.title)),
     tableRow(alignRow),
-    ...report.nodes.map((n) => tableRow(nodeRow(n, codeName).map((text, i) => (i === 0 ? text : cell(text))))),
+    ...sheet.rows.map((row) => tableRow(row.map((text, i) => (i === 0 ? text : cell(text))))),
     tableRow(total),
     "",
-    ...(hasRetriedCalls(report) ? [`_${ATTEMPTS_LEGEND}_`, ""] : []),
-    ...[topTwoLine(report, codeName), capLine(report), alertLine(report)].filter((l) => l !== undefined).map((l) => `- ${l}`),
+    ...(sheet.legend ? [`_${sheet.legend}_`, ""] : []),
+    ...sheet.notes.map((l) => `- ${l}`),
     ...diagnosticLines(diagnostics),
     ...(explanation ? explanationLines(explanation) : []),
   ];

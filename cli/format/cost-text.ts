@@ -2,17 +2,7 @@
 // the top two nodes' share, the cap and alert, and the budget diagnostics as `check` prints them.
 import type { CostReport } from "../../compiler/cost-report";
 import type { Diagnostic } from "../../compiler/diagnostics";
-import {
-  ATTEMPTS_LEGEND,
-  COST_COLUMNS,
-  alertLine,
-  capLine,
-  hasRetriedCalls,
-  headline,
-  nodeRow,
-  topTwoLine,
-  totalRow,
-} from "./cost-figures";
+import { COST_COLUMNS, costSheet } from "./cost-figures";
 import type { Explanation } from "./explain";
 import { renderTable } from "./table";
 import { type TextContext, formatDiagnostics } from "./text";
@@ -21,28 +11,23 @@ const plainName = (name: string) => name;
 
 export function formatCostText(report: CostReport, diagnostics: readonly Diagnostic[], context: TextContext, explanation?: Explanation): string {
   const { colors } = context;
-  const [header, ...body] = renderTable(COST_COLUMNS, [...report.nodes.map((n) => nodeRow(n, plainName)), totalRow(report)]);
+  const sheet = costSheet(report, plainName);
+  const [header, ...body] = renderTable(COST_COLUMNS, [...sheet.rows, sheet.total]);
   const totals = body.pop() ?? "";
   const lines = [
-    colors.bold(headline(report, plainName)),
+    colors.bold(sheet.headline),
     "",
     colors.bold(header),
     ...body,
     colors.bold(totals),
-    ...(hasRetriedCalls(report) ? [colors.dim(ATTEMPTS_LEGEND)] : []),
+    ...(sheet.legend ? [colors.dim(sheet.legend)] : []),
     "",
-    ...optional(topTwoLine(report, plainName)),
-    capLine(report),
-    ...optional(alertLine(report)),
+    ...sheet.notes,
   ];
   const explained = explanation ? "\n" + formatExplanationText(explanation, context) : "";
   // each diagnostic ends with a blank line; the last one ends the output
   const shown = diagnostics.length > 0 ? "\n" + formatDiagnostics(diagnostics, context).replace(/\n$/, "") : "";
   return lines.join("\n") + "\n" + explained + shown;
-}
-
-function optional(line: string | undefined): string[] {
-  return line === undefined ? [] : [line];
 }
 
 export function formatExplanationText(explanation: Explanation, context: TextContext): string {
