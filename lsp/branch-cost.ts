@@ -93,8 +93,11 @@ function subModel(model: FlowModel, branch: Branch): FlowModel {
 
 /** One report for the flow from its branches' reports, as `analyzeCost` would give it. */
 function merge(model: FlowModel, options: CostOptions, reports: CostReport[]): CostReport {
-  const units = Units.fitting(reports.flatMap((r) => r.nodes.map((n) => n.worstCase)));
-  const rows = reports.flatMap((r) => r.nodes.map((cost) => ({ cost, worst: unitsOf(cost, units) })));
+  const units = new Units(Math.max(0, ...reports.map(placesOf)));
+  const rows = reports.flatMap((r) => {
+    const worst = inUnits(r, units);
+    return r.nodes.map((cost, i) => ({ cost, worst: worst[i]! }));
+  });
   // the order of analyzeCost: worst case, then expected, highest first, then name
   rows.sort((a, b) => (a.worst === b.worst ? 0 : a.worst > b.worst ? -1 : 1) || b.cost.expected.comparedTo(a.cost.expected) || byName.compare(a.cost.name, b.cost.name));
   const total = rows.reduce((t, r) => t + r.worst, 0n);
@@ -106,21 +109,36 @@ function merge(model: FlowModel, options: CostOptions, reports: CostReport[]): C
     expected: sum(rows.map((r) => r.cost.expected)),
     // the cached rows belong to earlier versions of the text: ranges from this one; a share is
     // worked out when it is read (an editor reads a few, and there is one per node)
-    nodes: rows.map(({ cost, worst }) => {
-      let share: Decimal | undefined;
-      return {
-        ...cost,
-        range: model.byName.get(cost.name)!.decl.range,
-        get share(): Decimal {
-          return (share ??= Units.ratio(worst, total));
-        },
-      };
-    }),
+    nodes: rows.map(({ cost, worst }) => row(cost, model.byName.get(cost.name)!.decl.range, () => Units.ratio(worst, total))),
     topTwoShare: Units.ratio(topTwo, total),
     cap: model.budget?.cap,
     alert: model.budget?.alert,
   };
   return lazily(report, "witness", () => mergeWitness(model, reports.map((r) => r.witness)));
+}
+
+/**
+ * A row of the merged report. Written out field by field (a spread made the merge twice as slow);
+ * the type requires every field, and the equality tests against analyzeCost would see one missing.
+ */
+function row(c: NodeCost, range: NodeCost["range"], shareOf: () => Decimal): NodeCost {
+  let share: Decimal | undefined;
+  return {
+    name: c.name,
+    op: c.op,
+    range,
+    worstCalls: c.worstCalls,
+    worstAttempts: c.worstAttempts,
+    worstItems: c.worstItems,
+    expectedCalls: c.expectedCalls,
+    expectedItems: c.expectedItems,
+    worstCase: c.worstCase,
+    expected: c.expected,
+    get share(): Decimal {
+      return (share ??= shareOf());
+    },
+    cacheHit: c.cacheHit,
+  };
 }
 
 /** `target` with an own, enumerable property worked out on first read (so that copies and JSON still hold it). */
@@ -136,15 +154,25 @@ function lazily<T extends object, K extends string, V>(target: T, key: K, work: 
   });
 }
 
-/** A row's worst case in the merge's units; rows of unchanged branches come back edit after edit. */
-const inUnits = new WeakMap<NodeCost, { scale: number; units: bigint }>();
+/** What the merge needs of a branch's report, kept with it: it comes back edit after edit. */
+const known = new WeakMap<CostReport, { places: number; scale?: number; worst?: bigint[] }>();
 
-function unitsOf(row: NodeCost, units: Units): bigint {
-  const known = inUnits.get(row);
-  if (known && known.scale === units.scale) return known.units;
-  const value = units.of(row.worstCase);
-  inUnits.set(row, { scale: units.scale, units: value });
-  return value;
+function facts(report: CostReport) {
+  let f = known.get(report);
+  if (!f) known.set(report, (f = { places: Math.max(0, ...report.nodes.map((n) => n.worstCase.decimalPlaces())) }));
+  return f;
+}
+
+/** decimal places of the report's worst-case figures (what `Units.fitting` would take) */
+function placesOf(report: CostReport): number {
+  return facts(report).places;
+}
+
+/** the report's worst-case figures in `units`, row by row */
+function inUnits(report: CostReport, units: Units): bigint[] {
+  const f = facts(report);
+  if (f.scale !== units.scale || !f.worst) [f.scale, f.worst] = [units.scale, report.nodes.map((n) => units.of(n.worstCase))];
+  return f.worst;
 }
 
 /** `localeCompare`'s order (analyzeCost sorts names with it), without its per-call set-up. */

@@ -73,9 +73,12 @@ export function cursorContext(doc: AnalyzedDocument, offset: number): CursorCont
     else top.statement.push(token);
   }
   const top = stack[stack.length - 1]!;
-  const before = text.slice(0, wordStart);
-  const lineStart = /(^|[\r\n{}])[ \t]*$/.test(before.slice(Math.max(0, before.length - 200)));
-  return { block: top.block, statement: top.statement, lineStart };
+  return { block: top.block, statement: top.statement, lineStart: atLineStart(text, wordStart) };
+}
+
+/** Only blanks between the start of the line (or a brace) and `offset`. */
+function atLineStart(text: string, offset: number): boolean {
+  return /(^|[\r\n{}])[ \t]*$/.test(text.slice(Math.max(0, offset - 200), offset));
 }
 
 /** Lex from the start of the last declaration of the flow that begins before the cursor (then the flow's block is open). */
@@ -102,9 +105,7 @@ function ownerOf(context: { block: Block; statement: IToken[] }): Block {
 /** In the flow and at the top level, a declaration keyword first on its line begins a statement. */
 function startsStatement(context: { block: Block }, token: IToken, text: string, from: number): boolean {
   if (context.block !== "flow" && context.block !== "top") return false;
-  if (!STATEMENTS[context.block].includes(token.image)) return false;
-  const lineBefore = text.slice(0, from + token.startOffset);
-  return /(^|[\r\n{}])[ \t]*$/.test(lineBefore.slice(Math.max(0, lineBefore.length - 200)));
+  return STATEMENTS[context.block].includes(token.image) && atLineStart(text, from + token.startOffset);
 }
 
 // ---- what to offer ----------------------------------------------------------------------------

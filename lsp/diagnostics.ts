@@ -10,6 +10,7 @@ import {
   type PublishDiagnosticsParams,
 } from "vscode-languageserver";
 import type { Position, Range } from "../compiler/ast";
+import type { LintSnapshot } from "./lint-snapshot";
 import type { Diagnostic, DiagnosticCode, Severity } from "../compiler/diagnostics";
 import { importPath, pathToUri, type AnalyzedDocument } from "./documents";
 import { toLspRange } from "./positions";
@@ -59,29 +60,21 @@ export function toLspDiagnostic(d: Diagnostic, doc: AnalyzedDocument): LspDiagno
   };
 }
 
-/** The credit-saving lints (compiler/lints), which the complete analysis adds. */
-const LINTS: ReadonlySet<DiagnosticCode> = new Set(["FLOW401", "FLOW402", "FLOW403", "FLOW404", "FLOW405", "FLOW406"]);
-
 /**
  * The lints of an earlier complete analysis, moved to where their code is in the current text
  * (those the edit touched are dropped): shown with the first diagnostics after an edit until the
  * complete analysis of the new text replaces them, so that they do not blink at every keystroke.
  */
-export function carriedLints(now: AnalyzedDocument, earlier: AnalyzedDocument | undefined): LspDiagnostic[] {
+export function carriedLints(now: AnalyzedDocument, earlier: LintSnapshot | undefined): LspDiagnostic[] {
   if (!earlier || earlier.path !== now.path) return [];
   const edit = changedStretch(earlier.text, now.text);
   const at = (offset: number): Position => {
     const p = now.document.positionAt(offset);
     return { line: p.line + 1, column: p.character + 1, offset };
   };
-  const moved = (range: Range): Range | undefined => {
-    if (range.end.offset <= edit.start) return { start: at(range.start.offset), end: at(range.end.offset) };
-    if (range.start.offset >= edit.oldEnd) return { start: at(range.start.offset + edit.shift), end: at(range.end.offset + edit.shift) };
-    return undefined;
-  };
-  return earlier.analysis.diagnostics.flatMap((d) => {
-    const range = LINTS.has(d.code) && (d.file ?? earlier.path) === earlier.path ? moved(d.range) : undefined;
-    return range ? [toLspDiagnostic({ ...d, range, fix: undefined }, now)] : [];
+  return earlier.lints.flatMap((lint) => {
+    const [start, end] = lint.end <= edit.start ? [lint.start, lint.end] : lint.start >= edit.oldEnd ? [lint.start + edit.shift, lint.end + edit.shift] : [];
+    return start === undefined ? [] : [toLspDiagnostic({ ...lint.diagnostic, range: { start: at(start), end: at(end!) } }, now)];
   });
 }
 

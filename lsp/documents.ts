@@ -13,6 +13,7 @@ import { analyzeFile, type AnalyzeOptions, type FileAnalysis, type SourceHost } 
 import { parse } from "../grammar/index";
 import { BranchCostCache } from "./branch-cost";
 import { CONFIG_FILE, configFor } from "./config";
+import { lintSnapshot, type LintSnapshot } from "./lint-snapshot";
 import { occurrencesOf, type Occurrence } from "./names";
 import { reparse, type Parsed } from "./reparse";
 
@@ -92,8 +93,8 @@ interface Entry {
   stamp: string;
   /** the latest parse, the start of the next one */
   parsed?: Parsed;
-  /** the latest complete analysis, of whatever version */
-  lastFull?: AnalyzedDocument;
+  /** the lints of the latest complete analysis, of whatever version */
+  lastLints?: LintSnapshot;
   /** figures of unchanged branches, kept between edits */
   costs: BranchCostCache;
   /** the files the latest analysis imported */
@@ -171,7 +172,7 @@ export class DocumentStore {
     if (ready) return ready;
     const result = this.analyzeEntry(uri, entry, depth);
     entry.results[depth] = result;
-    if (depth === "full") entry.lastFull = result;
+    if (depth === "full") entry.lastLints = lintSnapshot(result);
     if (depth !== "syntax") entry.importPaths = result.analysis.ast.imports.map((imp) => importPath(entry.path, imp.path.value));
     return result;
   }
@@ -182,9 +183,9 @@ export class DocumentStore {
     return entry.stamp === `${entry.document.version}:${entry.generation}` && DEPTHS.slice(DEPTHS.indexOf(depth)).some((d) => entry.results[d]);
   }
 
-  /** The latest complete analysis, possibly of an earlier version (its lints are carried over until the next). */
-  lastFull(uri: string): AnalyzedDocument | undefined {
-    return this.entry(uri).lastFull;
+  /** The lints of the latest complete analysis, possibly of an earlier version (carried over until the next). */
+  lastLints(uri: string): LintSnapshot | undefined {
+    return this.entry(uri).lastLints;
   }
 
   private analyzeEntry(uri: string, entry: Entry, depth: Depth): AnalyzedDocument {

@@ -91,8 +91,3 @@ export function occurrenceAt(occurrences: readonly Occurrence[], offset: number)
   }
   return undefined;
 }
-
-/** Same symbol: streams, models and ops by name; metrics by name and the op they belong to. */
-export function sameSymbol(a: Pick<Occurrence, "kind" | "name">, b: Pick<Occurrence, "kind" | "name">): boolean {
-  return a.kind === b.kind && a.name === b.name;
-}

@@ -36,11 +36,6 @@ export function offsetsOf(document: TextDocument, range: LspRange): { from: numb
   return { from: document.offsetAt(range.start), to: document.offsetAt(range.end) };
 }
 
-/** True when `offset` lies in the range or just after its end (where the cursor sits after a word). */
-export function touches(range: Range, offset: number): boolean {
-  return range.start.offset <= offset && offset <= range.end.offset;
-}
-
 /** The LSP range of two offsets of a document. */
 export function lspRangeOf(document: TextDocument, start: number, end: number): LspRange {
   return { start: document.positionAt(start), end: document.positionAt(end) };

@@ -9,7 +9,9 @@
 // before the edited stretch parse the same, and the stretch, parsed on its own and free of errors,
 // parses the same as in the whole text — provided it ends with an untouched declaration (the one
 // after the edit), whose end no following token can move. The stretch is lexed and parsed on its
-// own; the declarations after it are copied with their positions moved.
+// own; the declarations after it get their positions moved, in place: the previous parse must not
+// be used after this (lsp/documents.ts keeps only the latest, and what it needs of older analyses
+// as offsets).
 import type { FlowDecl, FlowFile, Position } from "../compiler/ast";
 import type { IToken } from "chevrotain";
 import { AstBuilder } from "../grammar/ast-builder";
@@ -46,14 +48,14 @@ function incrementally(previous: Parsed, text: string): ParseResult | undefined 
   const stretch = parseStretch(previous.text, text, flow, from, to);
   if (!stretch) return undefined;
   const move = mover(decls[last]!.range.end, lineBreaks(previous.text.slice(from, oldTo)), text, from, to);
-  const after = decls.slice(last + 1).map(move.node);
-  const comments = [
-    ...old.comments.filter((c) => c.range.end.offset <= from),
-    ...stretch.comments,
-    ...old.comments.filter((c) => c.range.start.offset >= oldTo).map(move.node),
-  ];
-  const newFlow: FlowDecl = { ...flow, decls: [...decls.slice(0, first), ...stretch.decls, ...after], range: { start: flow.range.start, end: move.position(flow.range.end) } };
-  const file: FlowFile = { ...old.ast, flow: newFlow, range: { start: old.ast.range.start, end: move.position(old.ast.range.end) } };
+  const after = decls.slice(last + 1);
+  const commentsAfter = old.comments.filter((c) => c.range.start.offset >= oldTo);
+  const flowEnd = move.position(flow.range.end);
+  const fileEnd = move.position(old.ast.range.end);
+  move.inPlace([after, commentsAfter]);
+  const comments = [...old.comments.filter((c) => c.range.end.offset <= from), ...stretch.comments, ...commentsAfter];
+  const newFlow: FlowDecl = { ...flow, decls: [...decls.slice(0, first), ...stretch.decls, ...after], range: { start: flow.range.start, end: flowEnd } };
+  const file: FlowFile = { ...old.ast, flow: newFlow, range: { start: old.ast.range.start, end: fileEnd } };
   return { ast: file, diagnostics: [], comments };
 }
 
@@ -90,9 +92,18 @@ function parseStretch(oldText: string, text: string, flow: FlowDecl, from: numbe
 
 /** The tokens of text[from, to) at their offsets in `text`; undefined if the lexer finds a problem there. */
 function lexAt(text: string, from: number, to: number): { tokens: IToken[]; comments: IToken[] } | undefined {
-  const lexed = lex(text.slice(from, to));
+  const lexed = lex(detached(text.slice(from, to)));
   if (lexed.errors.length > 0 || lexed.tokens.some((t) => t.tokenType === BadString) || lexed.comments.some((t) => t.tokenType === UnterminatedComment)) return undefined;
   return { tokens: lexed.tokens.map((t) => moved(t, from)), comments: lexed.comments.map((t) => moved(t, from)) };
+}
+
+/**
+ * A copy of a slice that does not point into the text it was cut from. V8 keeps a slice as a view
+ * of the whole string, so the names the AST takes from the tokens would keep every version of a
+ * large file alive, one per edit (the AST's untouched declarations outlive their text).
+ */
+function detached(slice: string): string {
+  return JSON.parse(JSON.stringify(slice)) as string;
 }
 
 function moved(token: IToken, by: number): IToken {
@@ -113,7 +124,9 @@ function tooDeep(tokens: IToken[]): boolean {
 
 /**
  * Moves AST pieces that lie after the edited stretch to where they are in the new text: the
- * stretch ended at `oldEnd` (holding `oldBreaks` line breaks) and ends at `to` in `text`.
+ * stretch ended at `oldEnd` (holding `oldBreaks` line breaks) and ends at `to` in `text`. They are
+ * moved in place — the previous parse is not used again once this one exists — because copying
+ * half a large flow's AST at every keystroke cost more than parsing the stretch.
  */
 function mover(oldEnd: Position, oldBreaks: number, text: string, from: number, to: number) {
   const shift = to - oldEnd.offset;
@@ -121,29 +134,41 @@ function mover(oldEnd: Position, oldBreaks: number, text: string, from: number, 
   const oldLine = oldEnd;
   const newLine = { line: oldEnd.line + lines, column: to - lineStart(text, to) + 1 };
   // only the rest of the stretch's last line moves sideways
-  const position = (p: Position): Position => ({
-    line: p.line + lines,
-    column: p.line === oldLine.line ? p.column - oldLine.column + newLine.column : p.column,
-    offset: p.offset + shift,
-  });
-  const node = <T>(value: T): T => copy(value, position) as T;
-  return { position, node };
+  const column = (p: Position) => (p.line === oldLine.line ? p.column - oldLine.column + newLine.column : p.column);
+  const position = (p: Position): Position => ({ line: p.line + lines, column: column(p), offset: p.offset + shift });
+  const inPlace = (value: unknown) => {
+    const moved: Position[] = [];
+    moveAll(value, moved, (p) => {
+      p.column = column(p);
+      p.line += lines;
+      p.offset += shift;
+    });
+    for (const p of moved) p.offset = -p.offset - 1;
+  };
+  return { position, inPlace };
 }
 
-/** A deep copy of AST data with every position (the only objects with an `offset`) moved. */
-function copy(value: unknown, position: (p: Position) => Position): unknown {
-  if (typeof value !== "object" || value === null) return value;
+/**
+ * Applies `move` once to every position (the only objects with an `offset`) in AST data. The
+ * parser shares a position between ranges that end at the same place, so a moved position is
+ * marked by a negative offset (-offset - 1) until the walk is over; the caller turns the marks back.
+ */
+function moveAll(value: unknown, moved: Position[], move: (p: Position) => void): void {
+  if (typeof value !== "object" || value === null) return;
   if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = copy(value[i], position);
-    return out;
+    for (let i = 0; i < value.length; i++) moveAll(value[i], moved, move);
+    return;
   }
   const record = value as Record<string, unknown>;
-  if (record.offset !== undefined) return position(value as Position);
-  const out: Record<string, unknown> = {};
-  const keys = Object.keys(record);
-  for (let i = 0; i < keys.length; i++) out[keys[i]!] = copy(record[keys[i]!], position);
-  return out;
+  if (record.offset !== undefined) {
+    const p = value as Position;
+    if (p.offset < 0) return;
+    move(p);
+    p.offset = -p.offset - 1;
+    moved.push(p);
+    return;
+  }
+  for (const key in record) moveAll(record[key], moved, move);
 }
 
 /** Line breaks as the parser counts them: \r\n, \r and \n. */
