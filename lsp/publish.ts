@@ -22,9 +22,10 @@ export const PUBLISH_TIMING: PublishTiming = { splitAboveMs: 25, lintDelayMs: 25
 /**
  * Publishes diagnostics after changes, once per document however many changes arrived before it
  * ran: the analysis happens in a later turn of the event loop, when the changes and requests
- * already received have all been handled. On a large document it publishes twice: everything but the lints at once
- * (with the previous lints, moved to where their code now is), and the complete list when the text
- * has rested (`lintDelayMs`). A request in between analyses on demand (DocumentStore.get).
+ * already received have all been handled. On a large document it publishes twice: everything but
+ * the lints at once (with the previous lints, moved to where their code now is), and the complete
+ * list when the text has rested (`lintDelayMs`). A request in between analyses on demand
+ * (DocumentStore.get).
  */
 export class Publisher {
   private readonly pending = new Set<string>();
