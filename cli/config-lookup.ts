@@ -3,32 +3,29 @@
 // at a folder that holds `.git` (the top of the repository). Each config file is read once.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { type FlowcConfig, parseConfig } from "../compiler/config";
+import { CONFIG_FILE, type ConfigDisk, type FlowcConfig, nearestConfig, parseConfig } from "../compiler/config";
 import { displayPath } from "./format/paths";
 import type { FileHost } from "./host";
 
-export const CONFIG_FILE = "flowc.json";
+export { CONFIG_FILE };
 
 export type ConfigLoad = { ok: true; config: FlowcConfig; file?: string } | { ok: false; message: string };
 
 /** The flowc.json that applies to files in `dir`, if any. */
 export function findConfig(dir: string): string | undefined {
-  for (let current = path.resolve(dir); ; ) {
-    const candidate = path.join(current, CONFIG_FILE);
-    if (isFile(candidate)) return candidate;
-    const parent = path.dirname(current);
-    if (existsSync(path.join(current, ".git")) || parent === current) return undefined;
-    current = parent;
-  }
+  return nearestConfig(dir, LOCAL_DISK);
 }
 
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
+export const LOCAL_DISK: ConfigDisk = {
+  isFile: (file) => {
+    try {
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  },
+  exists: existsSync,
+};
 
 /** Reads each config file once; `explicit` is the `--config` value, as given. */
 export function configLoader(host: FileHost, cwd: string, explicit?: string): (flowFile: string) => ConfigLoad {

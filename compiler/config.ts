@@ -1,6 +1,7 @@
 // flowc.json: project settings that the CLI (and the language server) find and read, and hand to
 // the compiler as data. Validated against schemas/flowc-config.schema.json, with messages that
 // name the key and what it accepts.
+import path from "node:path";
 import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
 import configSchema from "../schemas/flowc-config.schema.json";
 import { CODES, type DiagnosticCode, type Severity } from "./diagnostics";
@@ -61,4 +62,26 @@ function describe(error: ErrorObject): string {
 function unknownRule(key: string): string {
   if (!(key in CODES)) return `rules.${key} is not a flowc diagnostic code`;
   return `rules.${key} cannot be configured: errors that stop compilation (FLOW101, FLOW102, FLOW201 to FLOW213) always apply`;
+}
+
+export const CONFIG_FILE = "flowc.json";
+
+/** What the search for flowc.json needs from the file system (the compiler does no IO itself). */
+export interface ConfigDisk {
+  isFile(file: string): boolean;
+  exists(file: string): boolean;
+}
+
+/**
+ * The flowc.json that applies to files in `dir`: the nearest one from `dir` upwards, stopping at
+ * the filesystem root or at a folder that holds `.git` (the top of the repository).
+ */
+export function nearestConfig(dir: string, disk: ConfigDisk): string | undefined {
+  for (let current = path.resolve(dir); ; ) {
+    const candidate = path.join(current, CONFIG_FILE);
+    if (disk.isFile(candidate)) return candidate;
+    const parent = path.dirname(current);
+    if (disk.exists(path.join(current, ".git")) || parent === current) return undefined;
+    current = parent;
+  }
 }

@@ -3,11 +3,9 @@
 // each analysis (a few stat calls), so an edit to flowc.json applies at the next keystroke.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { parseConfig } from "../compiler/config";
+import { CONFIG_FILE, nearestConfig, parseConfig } from "../compiler/config";
 import type { AnalyzeOptions } from "../compiler/index";
 import { policiesOf, policyFor } from "../compiler/policy";
-
-export const CONFIG_FILE = "flowc.json";
 
 export interface ConfigFound {
   /** the rules, and the policy whose globs match the document (FLOW501–FLOW506), as `flowc check` applies them */
@@ -19,7 +17,7 @@ export interface ConfigFound {
 /** The settings for a document at `file` (not a path on disk: none). */
 export function configFor(file: string, readDisk: (file: string) => string | undefined): ConfigFound {
   if (!path.isAbsolute(file)) return { options: {} };
-  const found = nearestConfig(path.dirname(file));
+  const found = nearestConfig(path.dirname(file), DISK);
   if (!found) return { options: {} };
   const text = readDisk(found);
   if (text === undefined) return { options: {}, problem: `cannot read ${found}` };
@@ -35,20 +33,13 @@ export function configFor(file: string, readDisk: (file: string) => string | und
   return { options: { config, ...(limits ? { policy: { ...limits, source: CONFIG_FILE } } : {}) } };
 }
 
-function nearestConfig(dir: string): string | undefined {
-  for (let current = dir; ; ) {
-    const candidate = path.join(current, CONFIG_FILE);
-    if (isFile(candidate)) return candidate;
-    const parent = path.dirname(current);
-    if (existsSync(path.join(current, ".git")) || parent === current) return undefined;
-    current = parent;
-  }
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
+const DISK = {
+  isFile: (file: string) => {
+    try {
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  },
+  exists: existsSync,
+};

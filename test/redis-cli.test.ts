@@ -2,16 +2,15 @@
 // `cache ls/clear` reading Redis (by flag or FLOWC_REDIS); a worker's graceful SIGTERM; usage
 // errors; local commands never loading bullmq or ioredis; the compose file in docs/scale-out.md;
 // and .ci/run installing redis-server.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowGraph } from "../runtime/graph";
 import { redisStatus, startRun } from "../runtime/index";
-import { BIN, ROOT, flowc, type FlowcRun } from "./cli-spawn";
+import { ROOT, flowc } from "./cli-spawn";
 import { input, node, ref } from "./helpers/runtime-graphs";
-import { quiet, tempHome } from "./helpers/redis-flows";
+import { flowcAsync, quiet, tempHome } from "./helpers/redis-flows";
 import { spawnWorker, startRedis, type RedisServer, type WorkerProcess } from "./helpers/redis-server";
 
 let server: RedisServer;
@@ -24,19 +23,6 @@ afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
   await server?.stop();
 });
-
-/** flowc with a fresh local home, asynchronously (the test process serves nothing, but workers run beside it). */
-function flowcAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<FlowcRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, FLOWC_HOME: tempHome(), NO_COLOR: "1", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe("back-pressure", () => {
   it("a run never has more than --max-in-flight jobs outstanding, whatever its nodes' concurrency", async () => {

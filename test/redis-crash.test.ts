@@ -15,7 +15,7 @@ import { connect, Keys, redisConfig } from "../runtime/redis/connection";
 import { SimulatedProvider } from "../runtime/providers/simulated";
 import { BIN, ROOT } from "./cli-spawn";
 import { campaign, input, node, productClips, ref, sharpDrafts, uncapped } from "./helpers/runtime-graphs";
-import { clearSharedCache, expectSameRun, localRun, quiet, samples, tempHome } from "./helpers/redis-flows";
+import { clearSharedCache, expectSameRun, flowcAsync, localRun, quiet, samples, tempHome } from "./helpers/redis-flows";
 import { spawnWorker, spawnWorkers, startRedis, stopProcess, type RedisServer, type WorkerProcess } from "./helpers/redis-server";
 
 let server: RedisServer;
@@ -125,7 +125,7 @@ describe("a coordinator killed mid-run", () => {
     const runId = await killedCoordinator(["run", "samples/sharp_drafts.flow", "--redis", server.url, "--seed", String(seed)], 9);
     const interrupted = JSON.parse((await redis.get(keys.run(runId, "record")))!) as RunRecord;
     expect(interrupted.status).toBe("running");
-    const resumed = await runCli(["resume", runId, "--redis", server.url, "--json"]);
+    const resumed = await flowcAsync(["resume", runId, "--redis", server.url, "--json"]);
     expect(resumed.status, resumed.stderr).toBe(0);
     const record = JSON.parse((await redis.get(keys.run(runId, "record")))!) as RunRecord;
     expect(record.status).toBe("completed");
@@ -134,18 +134,6 @@ describe("a coordinator killed mid-run", () => {
     await expectChargedOnce(record);
   });
 });
-
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, FLOWC_HOME: tempHome() } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe("a retried job", () => {
   it("whose call completed returns the stored outcome: the provider is not called again", async () => {

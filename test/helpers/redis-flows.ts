@@ -1,5 +1,6 @@
 // Shared by the Redis run tests: the samples' graphs and witnesses (from their generated modules),
 // the figures a run must reproduce, and options for quiet in-process coordinators.
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,6 +10,7 @@ import type { FlowGraph, Scenario } from "../../runtime/graph";
 import { cacheClear, startRun, type RunEvent, type RunRecord, type RunResult } from "../../runtime/index";
 import { credits } from "../../runtime/credits";
 import { SAMPLES, sampleModule } from "../codegen-helpers";
+import { BIN, ROOT, type FlowcRun } from "../cli-spawn";
 
 export interface Sample {
   file: string;
@@ -63,4 +65,17 @@ export function capWatch(cap: string) {
 
 export function expectSameRun(actual: RunRecord, expected: RunRecord): void {
   expect(figures(actual)).toEqual(figures(expected));
+}
+
+/** flowc run as a child process with a fresh local home, without blocking (workers run beside it). */
+export function flowcAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<FlowcRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, FLOWC_HOME: tempHome(), NO_COLOR: "1", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 }
