@@ -1,7 +1,7 @@
 // Reading and checking a flow for the commands that compile it (`compile`, `run`): a flow with
 // errors (or no flow) is not compiled; its diagnostics are shown the way `flowc check` shows them.
 import path from "node:path";
-import { hasErrors } from "../compiler/diagnostics";
+import { hasErrors } from "../syntax/diagnostics";
 import type { FileAnalysis } from "../compiler/index";
 import type { FlowModel } from "../compiler/model";
 import type { CostReport } from "../compiler/cost-report";

@@ -1,6 +1,6 @@
 // Option values shared by commands, parsed strictly: a bad value is bad usage (exit 2).
 import { InvalidArgumentError, Option } from "commander";
-import { type Decimal, dec } from "../compiler/credits";
+import { type Decimal, dec } from "../syntax/credits";
 
 const CREDITS = /^(?:\d[\d_]*)(?:\.\d[\d_]*)?$/;
 

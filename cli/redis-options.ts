@@ -6,7 +6,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import type { PoolOptions, SegmentOptions, StoreOptions } from "../runtime/index";
 import type { CliIo } from "./io";
 import { parseCredits, wholeNumberParser } from "./options";
-import { formatExact } from "../compiler/credits";
+import { formatExact } from "../syntax/credits";
 
 export interface RedisFlags {
   redis?: string;

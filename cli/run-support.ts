@@ -9,7 +9,7 @@ import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "./exit";
 import { type CliIo, complain } from "./io";
 import { parseCredits } from "./options";
 import { addRedisRunOptions, redisSegment, redisStore, type RedisFlags, type RedisRunFlags } from "./redis-options";
-import { formatExact } from "../compiler/credits";
+import { formatExact } from "../syntax/credits";
 
 export type Runtime = typeof import("../runtime/index");
 

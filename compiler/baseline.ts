@@ -2,10 +2,10 @@
 // repository can adopt flowc (or a stricter policy) and fail only on what gets worse — a
 // diagnostic the snapshot does not hold, or a worst case or expected spend above its figure
 // (FLOW507, FLOW508). Figures are kept as decimal strings, so that no digit is lost to a float.
-import type { FlowFile } from "./ast";
+import type { FlowFile } from "../syntax/ast";
 import type { CostReport } from "./cost-report";
-import { formatExact, formatRounded } from "./credits";
-import { diag, type Diagnostic } from "./diagnostics";
+import { formatExact, formatRounded } from "../syntax/credits";
+import { diag, type Diagnostic } from "../syntax/diagnostics";
 import { type DiagnosticKey, diagnosticNode, keyText, pairDiagnostics } from "./diagnostic-key";
 
 export const BASELINE_VERSION = 1;

@@ -1,8 +1,8 @@
 // Budget diagnostics that need the cost figures: the cap against the worst case and the expected
 // spend (FLOW301–FLOW304), and the CLI's --max-worst-case / --max-expected limits (FLOW307, FLOW308).
-import type { Range } from "./ast";
-import { Decimal, formatExact, formatRounded } from "./credits";
-import { diag, type Diagnostic } from "./diagnostics";
+import type { Range } from "../syntax/ast";
+import { Decimal, formatExact, formatRounded } from "../syntax/credits";
+import { diag, type Diagnostic } from "../syntax/diagnostics";
 import type { CostReport } from "./cost-report";
 import type { FlowModel } from "./model";
 

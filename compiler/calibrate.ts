@@ -3,9 +3,9 @@
 // of the bad ones when there is one; otherwise the best trade-off, the threshold that maximises the
 // smaller of the two rates — with its confusion matrix and the pass rate it implies for
 // `expect pass`. Pure: text in, figures and text edits out.
-import type { Comparison, Cond, FlowFile, GateDecl, Range } from "./ast";
-import { Decimal, ZERO } from "./credits";
-import type { TextEdit } from "./diagnostics";
+import type { Comparison, Cond, FlowFile, GateDecl, Range } from "../syntax/ast";
+import { Decimal, ZERO } from "../syntax/credits";
+import type { TextEdit } from "../syntax/diagnostics";
 import type { FlowModel } from "./model";
 import { producers } from "./checks/walk";
 

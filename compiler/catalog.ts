@@ -1,10 +1,10 @@
 // Models and ops visible to a flow: built-in ops, then imports, the file's top level and the flow
 // itself, in that order. A user op with a built-in's name replaces the built-in; any other repeat
 // is a FLOW202 (models and ops each have their own namespace).
-import type { MetricProp, ModelDecl, OpDecl, Range, StringLit } from "./ast";
+import type { MetricProp, ModelDecl, OpDecl, Range, StringLit } from "../syntax/ast";
 import { BUILTIN_OPS, type OpInfo } from "./builtins";
-import { ZERO, dec } from "./credits";
-import { diag, type Diagnostic } from "./diagnostics";
+import { ZERO, dec } from "../syntax/credits";
+import { diag, type Diagnostic } from "../syntax/diagnostics";
 import type { ModelInfo } from "./model";
 import { firstOfEach } from "./props";
 import { compileSchema } from "./checks/params";

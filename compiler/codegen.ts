@@ -3,9 +3,9 @@
 // typed `run()` that hands the graph to the runtime. ts-morph builds the module, prettier lays it
 // out; both are loaded here, lazily, so that `flowc check` and `flowc cost` never pay for them.
 import type { CostReport } from "./cost-report";
-import { formatExact } from "./credits";
+import { formatExact } from "../syntax/credits";
 import type { FlowModel, InputStream, Stream } from "./model";
-import type { Ref, StreamDecl } from "./ast";
+import type { Ref, StreamDecl } from "../syntax/ast";
 import { streamLine, toGraph, witnessToScenario } from "./to-graph";
 import type { FlowGraph, GraphStream } from "../runtime/graph";
 import { FLOWC_VERSION } from "./version";

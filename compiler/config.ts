@@ -4,7 +4,7 @@
 import path from "node:path";
 import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
 import configSchema from "../schemas/flowc-config.schema.json";
-import { CODES, type DiagnosticCode, type Severity } from "./diagnostics";
+import { CODES, type DiagnosticCode, type Severity } from "../syntax/diagnostics";
 import type { PolicyDoc } from "./policy";
 
 export type RuleLevel = Severity | "off";

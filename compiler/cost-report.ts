@@ -1,6 +1,6 @@
 // What the cost analysis returns. Figures are exact decimals; consumers format them.
-import type { Decimal } from "./credits";
-import type { Range } from "./ast";
+import type { Decimal } from "../syntax/credits";
+import type { Range } from "../syntax/ast";
 
 export interface NodeCost {
   name: string;

@@ -2,7 +2,7 @@
 // expected spend. A flow is a forest of streams (each stream reads one primary source), so the
 // worst case is computed bottom-up as a function of the item count entering each stream, and the
 // witness and the expected figures top-down in declaration order.
-import { Decimal, ONE, ZERO, sum } from "./credits";
+import { Decimal, ONE, ZERO, sum } from "../syntax/credits";
 import { type CountFn, Units, ZERO_FN, add, at, bestSplit, linear, scaleCount, splitMax, tabulate, times as timesFn } from "./count-fn";
 import type { FlowModel, GateStream, NodeStream, SelectStream, Stream, StreamRef } from "./model";
 import type { CostReport, NodeCost, Witness } from "./cost-report";

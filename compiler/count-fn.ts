@@ -5,7 +5,7 @@
 // Worst-case credits are sums of whole multiples of the flow's prices, so they are held as BigInts
 // in units of 10^-scale credits (the flow's `Units`): exact, and far cheaper than decimal objects
 // in the tables' inner loops.
-import { Decimal } from "./credits";
+import { Decimal } from "../syntax/credits";
 
 export type CountFn = { kind: "linear"; slope: bigint } | { kind: "table"; values: bigint[] };
 

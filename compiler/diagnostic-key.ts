@@ -2,8 +2,8 @@
 // by code, the declaration it stands in and its message, never by line, so that an edit above it
 // does not make it new.
 import path from "node:path";
-import type { FlowFile } from "./ast";
-import type { Diagnostic } from "./diagnostics";
+import type { FlowFile } from "../syntax/ast";
+import type { Diagnostic } from "../syntax/diagnostics";
 
 /** The name of the declaration a diagnostic stands in: a stream, model or op, `budget`, `output`, the flow. */
 export function diagnosticNode(ast: FlowFile, d: Diagnostic, file: string): string {

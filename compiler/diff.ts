@@ -3,10 +3,10 @@
 // in credits and percent, nodes added and removed, cap and alert changes, new and fixed
 // diagnostics (matched by code, declaration and message, never by line) — with totals. Pure:
 // the CLI reads the two sides (files, folders, or a git ref) and formats the result.
-import type { FlowFile } from "./ast";
+import type { FlowFile } from "../syntax/ast";
 import type { CostReport } from "./cost-report";
-import { Decimal, ZERO } from "./credits";
-import type { Diagnostic } from "./diagnostics";
+import { Decimal, ZERO } from "../syntax/credits";
+import type { Diagnostic } from "../syntax/diagnostics";
 import { diagnosticNode, pairDiagnostics } from "./diagnostic-key";
 
 /** One side of one file, as analysed (with policy diagnostics, if any, among its diagnostics). */

@@ -1,6 +1,6 @@
 // Applying quick fixes: text edits on the original text, as the CLI, the tests and the language
 // server's code actions use them.
-import type { TextEdit } from "./diagnostics";
+import type { TextEdit } from "../syntax/diagnostics";
 
 /**
  * The text with every edit applied. Edits refer to the original text; they are applied from the

@@ -1,8 +1,8 @@
 // The stream graph of a flow: one namespace of stream names (FLOW202), every reference resolved
 // (FLOW201), cycles (FLOW203) and an order in which each stream follows every stream it reads.
-import type { Decl, FlowDecl, Ident, Ref, StreamDecl } from "./ast";
-import { isStreamDecl } from "./ast";
-import { diag, type Diagnostic } from "./diagnostics";
+import type { Decl, FlowDecl, Ident, Ref, StreamDecl } from "../syntax/ast";
+import { isStreamDecl } from "../syntax/ast";
+import { diag, type Diagnostic } from "../syntax/diagnostics";
 import { didYouMean } from "./suggest";
 
 export interface StreamGraph {

@@ -1,10 +1,10 @@
 // The compiler's front door: text in, AST + model + diagnostics + cost out. Pure apart from the
 // host, through which imports are read (the CLI and the language server supply it).
 import path from "node:path";
-import type { FlowFile } from "./ast";
+import type { FlowFile } from "../syntax/ast";
 import type { FlowModel } from "./model";
 import type { CostReport } from "./cost-report";
-import { type Diagnostic, diag, hasErrors, sortDiagnostics } from "./diagnostics";
+import { type Diagnostic, diag, hasErrors, sortDiagnostics } from "../syntax/diagnostics";
 import { parse, type ParseResult } from "../grammar/index";
 import { resolveFlow } from "./resolve";
 import { analyzeCost, type CostOptions } from "./cost";

@@ -1,9 +1,9 @@
 // The semantic model of one flow: every stream resolved, priced and wired. Built from the AST by
 // compiler/resolve.ts (which reports FLOW2xx while building it); read by the cost analysis, the
 // lints, codegen and the language server. Plain data: no methods, no source text.
-import type { Decimal } from "./credits";
+import type { Decimal } from "../syntax/credits";
 import type { OpInfo } from "./builtins";
-import type { FlowDecl, MediaType, Range, StreamDecl, BudgetDecl } from "./ast";
+import type { FlowDecl, MediaType, Range, StreamDecl, BudgetDecl } from "../syntax/ast";
 
 /** A reference to a stream: its pass items, or (for gates and reviews) its `.rejected` items. */
 export interface StreamRef {

@@ -3,10 +3,10 @@
 // a review before given ops, banned models — checked as FLOW501–FLOW506 errors. Pure: the CLI finds
 // and validates flowc.json (cli/config.ts, compiler/config.ts), picks the policy of each file with
 // `policyFor`, and `analyzeFile` checks it (so flowc.json `rules` and flowc-ignore apply to it).
-import type { FlowFile, Range } from "./ast";
-import { Decimal, formatExact, formatRounded } from "./credits";
+import type { FlowFile, Range } from "../syntax/ast";
+import { Decimal, formatExact, formatRounded } from "../syntax/credits";
 import type { CostReport } from "./cost-report";
-import { diag, type Diagnostic } from "./diagnostics";
+import { diag, type Diagnostic } from "../syntax/diagnostics";
 import type { FlowModel, NodeStream, Stream } from "./model";
 import { matchesGlob } from "./glob";
 import { primaryOf } from "./checks/walk";

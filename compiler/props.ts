@@ -1,7 +1,7 @@
 // Shared property handling for the model builder: repeated properties and value ranges (FLOW212).
-import type { DurationLit, NumberLit, PercentLit, Range } from "./ast";
-import { Decimal, dec } from "./credits";
-import { diag, type Diagnostic } from "./diagnostics";
+import type { DurationLit, NumberLit, PercentLit, Range } from "../syntax/ast";
+import { Decimal, dec } from "../syntax/credits";
+import { diag, type Diagnostic } from "../syntax/diagnostics";
 
 /** Keep the first property of each key; every repeat is a FLOW212 on the repeat. */
 export function firstOfEach<P extends { range: Range }>(

@@ -1,10 +1,10 @@
 // Name resolution and the semantic model. `resolveFlow` builds the FlowModel of compiler/model.ts
 // from a parsed file and its parsed imports (no IO here), and runs every semantic check (FLOW2xx,
 // FLOW305, FLOW306, FLOW407, FLOW408). Budget figures against cost come from budget-checks.ts.
-import type { BudgetDecl, FlowDecl, FlowFile, ModelDecl, OpDecl, StreamDecl } from "./ast";
+import type { BudgetDecl, FlowDecl, FlowFile, ModelDecl, OpDecl, StreamDecl } from "../syntax/ast";
 import { buildCatalog, type Catalog, type DeclSource } from "./catalog";
 import { semanticChecks } from "./checks/all";
-import { diag, sortDiagnostics, type Diagnostic, type DiagnosticCode } from "./diagnostics";
+import { diag, sortDiagnostics, type Diagnostic, type DiagnosticCode } from "../syntax/diagnostics";
 import { buildGraph, type StreamGraph } from "./graph";
 import type { FlowModel, Stream, StreamRef } from "./model";
 import { budgetOf, gateStream, inputStream, nodeStream, reviewStream, selectStream } from "./streams";

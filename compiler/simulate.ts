@@ -5,7 +5,7 @@
 // exact: a run's spend is a whole number of the flow's price units (compiler/count-fn.ts `Units`);
 // floats carry only probabilities.
 import type { CostReport } from "./cost-report";
-import { Decimal, ZERO } from "./credits";
+import { Decimal, ZERO } from "../syntax/credits";
 import { Units } from "./count-fn";
 import type { FlowModel, NodeStream, Stream, StreamRef } from "./model";
 import { maxCounts } from "./checks/walk";

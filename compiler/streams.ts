@@ -1,11 +1,11 @@
 // Builds each stream of the model from its declaration: properties checked once (FLOW212),
 // ops and models looked up (FLOW211), prices computed (FLOW206, FLOW214), params validated (FLOW210).
 // Tolerant by design: with errors it still returns a stream, with defaults in place of bad values.
-import type { Arg, BudgetDecl, ElseClause, GateDecl, Ident, InputDecl, NamedArg, NodeDecl, NodeProp, PercentLit, ReviewDecl, SelectDecl, Value } from "./ast";
+import type { Arg, BudgetDecl, ElseClause, GateDecl, Ident, InputDecl, NamedArg, NodeDecl, NodeProp, PercentLit, ReviewDecl, SelectDecl, Value } from "../syntax/ast";
 import type { OpInfo } from "./builtins";
 import type { Catalog } from "./catalog";
-import { Decimal, ONE, ZERO, dec } from "./credits";
-import { diag, type Diagnostic } from "./diagnostics";
+import { Decimal, ONE, ZERO, dec } from "../syntax/credits";
+import { diag, type Diagnostic } from "../syntax/diagnostics";
 import type { Budget, GateStream, InputStream, ModelInfo, NodeStream, SelectStream, StreamRef } from "./model";
 import { firstOfEach, fraction, positiveSeconds, wholeNumber } from "./props";
 import { paramDiagnostics, paramJson } from "./checks/params";

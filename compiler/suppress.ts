@@ -7,7 +7,7 @@
 // that stop compilation always apply (see `alwaysApplies`).
 import type { Comment } from "../grammar/index";
 import { alwaysApplies, type FlowcConfig } from "./config";
-import type { Diagnostic } from "./diagnostics";
+import type { Diagnostic } from "../syntax/diagnostics";
 
 export interface Suppressions {
   /** the file's text and comments; diagnostics located in other files (imports) are not affected by them */

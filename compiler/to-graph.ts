@@ -2,7 +2,7 @@
 // JSON-serialisable data, credits as exact decimal strings. Codegen embeds the result in the
 // generated module; `--scenario worst` replays the cost analysis' witness as a Scenario.
 import type { CostReport, Witness } from "./cost-report";
-import { type Decimal, dec, formatExact } from "./credits";
+import { type Decimal, dec, formatExact } from "../syntax/credits";
 import type { FlowModel, GateStream, InputStream, NodeStream, SelectStream, Stream, StreamRef } from "./model";
 import type { FlowGraph, GraphGate, GraphInput, GraphNode, GraphRef, GraphSelect, GraphStream, Scenario } from "../runtime/graph";
 

@@ -1,4 +1,4 @@
-// Builds the typed AST of compiler/ast.ts from the parser's tokens and sub-results. The parser
+// Builds the typed AST of syntax/ast.ts from the parser's tokens and sub-results. The parser
 // (grammar/parser.ts) calls one method here at the end of each rule, instead of building a
 // Chevrotain CST and visiting it: on 150,000 tokens the CST alone took 51 ms where the grammar
 // without it took 10.
@@ -11,9 +11,9 @@
 // type does not allow. Inserted punctuation and keywords carry no value and damage nothing; the
 // parser has reported them already.
 import type { IToken } from "chevrotain";
-import type * as A from "../compiler/ast";
-import { Decimal, formatExact } from "../compiler/credits";
-import { diag, type Diagnostic } from "../compiler/diagnostics";
+import type * as A from "../syntax/ast";
+import { Decimal, formatExact } from "../syntax/credits";
+import { diag, type Diagnostic } from "../syntax/diagnostics";
 import * as T from "./tokens";
 
 /** Maps 0-based offsets to 1-based lines and columns. Lines end at `\n`, `\r\n` or `\r`. */

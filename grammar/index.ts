@@ -1,7 +1,7 @@
 // The front end's one entry point: text in, AST + diagnostics + comments out. Never throws.
 import { EOF, type ILexingError, type IRecognitionException, type IToken } from "chevrotain";
-import type { FlowFile, Position, Range } from "../compiler/ast";
-import { diag, sortDiagnostics, type Diagnostic } from "../compiler/diagnostics";
+import type { FlowFile, Position, Range } from "../syntax/ast";
+import { diag, sortDiagnostics, type Diagnostic } from "../syntax/diagnostics";
 import { AstBuilder, isReal, LineMap, tokenEnd } from "./ast-builder";
 import { flowParser } from "./parser";
 import { BadString, badStringMessage, LBracket, lex, RBracket, UnterminatedComment, type LexResult } from "./tokens";

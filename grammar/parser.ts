@@ -21,7 +21,7 @@ import {
   type OrMethodOpts,
   type TokenType,
 } from "chevrotain";
-import type * as A from "../compiler/ast";
+import type * as A from "../syntax/ast";
 import { AstBuilder, DISCARD, isReal, type ElseAction, type InputFlag, type LineMap, type TopLevel } from "./ast-builder";
 import * as T from "./tokens";
 

@@ -10,7 +10,7 @@
 import { analyzeCost, type CostOptions } from "../compiler/cost";
 import { Units } from "../compiler/count-fn";
 import type { CostReport, NodeCost, Witness } from "../compiler/cost-report";
-import { type Decimal, sum } from "../compiler/credits";
+import { type Decimal, sum } from "../syntax/credits";
 import type { FlowModel, Stream } from "../compiler/model";
 import { primaryOf } from "../compiler/checks/walk";
 

@@ -1,7 +1,7 @@
 // Code actions: the quick fixes the compiler attaches to its diagnostics (`Diagnostic.fix`), as
 // `quickfix` workspace edits, for the diagnostics that touch the requested range.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit } from "vscode-languageserver";
-import type { Diagnostic } from "../compiler/diagnostics";
+import type { Diagnostic } from "../syntax/diagnostics";
 import { toLspDiagnostic } from "./diagnostics";
 import type { AnalyzedDocument, DocumentStore } from "./documents";
 import { offsetsOf, toLspRange } from "./positions";

@@ -6,7 +6,7 @@
 // and its imports (what parses), not from the semantic model (absent while the flow has errors).
 import { CompletionItemKind, type CompletionItem, type CompletionParams } from "vscode-languageserver";
 import type { IToken, TokenType } from "chevrotain";
-import type { StreamDecl } from "../compiler/ast";
+import type { StreamDecl } from "../syntax/ast";
 import { BUILTIN_OPS } from "../compiler/builtins";
 import * as T from "../grammar/tokens";
 import type { AnalyzedDocument, DocumentStore } from "./documents";

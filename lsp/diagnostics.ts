@@ -9,9 +9,9 @@ import {
   type DiagnosticRelatedInformation,
   type PublishDiagnosticsParams,
 } from "vscode-languageserver";
-import type { Position, Range } from "../compiler/ast";
+import type { Position, Range } from "../syntax/ast";
 import type { LintSnapshot } from "./lint-snapshot";
-import type { Diagnostic, DiagnosticCode, Severity } from "../compiler/diagnostics";
+import type { Diagnostic, DiagnosticCode, Severity } from "../syntax/diagnostics";
 import { importPath, pathToUri, type AnalyzedDocument } from "./documents";
 import { toLspRange } from "./positions";
 import { changedStretch } from "./reparse";

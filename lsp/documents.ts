@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { TextDocument, type TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
-import type { FlowFile } from "../compiler/ast";
+import type { FlowFile } from "../syntax/ast";
 import { analyzeFile, type AnalyzeOptions, type FileAnalysis, type SourceHost } from "../compiler/index";
 import { parse } from "../grammar/index";
 import { BranchCostCache } from "./branch-cost";

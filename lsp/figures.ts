@@ -1,7 +1,7 @@
 // How the editor shows credit figures: worst-case figures exact, expected ones rounded (they may
 // carry many digits), shares as percentages with one decimal, as `flowc cost` shows them.
-import type { RateProp } from "../compiler/ast";
-import { type Decimal, formatRounded } from "../compiler/credits";
+import type { RateProp } from "../syntax/ast";
+import { type Decimal, formatRounded } from "../syntax/credits";
 
 /** hover shows 12 places, like the totals of `flowc cost` */
 export const EXPECTED_PLACES = 12;

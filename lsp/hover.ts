@@ -4,9 +4,9 @@
 // declaration, the declaration itself. Figures come from the cost analysis; without one (the
 // flow has errors), hover says so and still shows what the source declares.
 import type { Hover, HoverParams } from "vscode-languageserver";
-import type { BudgetDecl, Decl, ModelDecl, OpDecl, Range } from "../compiler/ast";
+import type { BudgetDecl, Decl, ModelDecl, OpDecl, Range } from "../syntax/ast";
 import { BUILTIN_OPS } from "../compiler/builtins";
-import { dec, formatExact } from "../compiler/credits";
+import { dec, formatExact } from "../syntax/credits";
 import type { CostReport, NodeCost } from "../compiler/cost-report";
 import type { GateStream, InputStream, ModelInfo, NodeStream, SelectStream } from "../compiler/model";
 import type { AnalyzedDocument, DocumentStore } from "./documents";

@@ -2,8 +2,8 @@
 // 142.606336`), and the flow's totals on the `flow` line. Only when the flow has figures: stale
 // numbers from an earlier version would be worse than none.
 import { InlayHintKind, type InlayHint, type InlayHintParams } from "vscode-languageserver";
-import type { Range } from "../compiler/ast";
-import { type Decimal, formatExact } from "../compiler/credits";
+import type { Range } from "../syntax/ast";
+import { type Decimal, formatExact } from "../syntax/credits";
 import type { CostReport } from "../compiler/cost-report";
 import type { AnalyzedDocument, DocumentStore } from "./documents";
 import { expectedText, HINT_PLACES, percent } from "./figures";

@@ -1,7 +1,7 @@
 // The lints of a complete analysis, kept as offsets into its text: after an edit they are shown,
 // moved, until the complete analysis of the new text arrives (lsp/diagnostics.ts). Offsets are
 // copied because the AST behind the analysis is updated in place by the next parse (lsp/reparse.ts).
-import type { Diagnostic, DiagnosticCode } from "../compiler/diagnostics";
+import type { Diagnostic, DiagnosticCode } from "../syntax/diagnostics";
 import type { AnalyzedDocument } from "./documents";
 
 /** The credit-saving lints (compiler/lints), which the complete analysis adds. */

@@ -2,8 +2,8 @@
 // hover and completion work in a file whose errors leave no semantic model. Where a name is
 // declared twice, the first declaration in the compiler's order wins: imports, then the file's top
 // level, then the flow (compiler/catalog.ts).
-import type { Decl, FlowFile, Ident, ModelDecl, OpDecl, Range, StreamDecl } from "../compiler/ast";
-import { isStreamDecl } from "../compiler/ast";
+import type { Decl, FlowFile, Ident, ModelDecl, OpDecl, Range, StreamDecl } from "../syntax/ast";
+import { isStreamDecl } from "../syntax/ast";
 import { BUILTIN_OPS } from "../compiler/builtins";
 import type { AnalyzedDocument } from "./documents";
 import type { NameKind, Occurrence } from "./names";

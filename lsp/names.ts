@@ -1,7 +1,7 @@
 // Every place a file names a stream, a model, an op or a metric, declared or referenced, read off
 // the AST. Definition, references, rename, hover and semantic tokens all start from here, so a
 // name that parses is found the same way by each of them, even in a file with errors elsewhere.
-import type { Cond, Decl, FlowFile, GateProp, Ident, ModelDecl, NodeDecl, OpDecl, Range, Ref, ReviewProp } from "../compiler/ast";
+import type { Cond, Decl, FlowFile, GateProp, Ident, ModelDecl, NodeDecl, OpDecl, Range, Ref, ReviewProp } from "../syntax/ast";
 
 export type NameKind = "stream" | "model" | "op" | "metric";
 

@@ -1,9 +1,9 @@
-// Our ranges are 1-based lines and columns with 0-based offsets (compiler/ast.ts); LSP positions
+// Our ranges are 1-based lines and columns with 0-based offsets (syntax/ast.ts); LSP positions
 // are 0-based lines and characters. Both count UTF-16 code units and break lines at \n, \r\n and
 // \r, so a conversion is a shift by one.
 import type { Position as LspPosition, Range as LspRange } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import type { Position, Range } from "../compiler/ast";
+import type { Position, Range } from "../syntax/ast";
 
 export function toLspPosition(position: Position): LspPosition {
   return { line: position.line - 1, character: position.column - 1 };

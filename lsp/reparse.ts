@@ -12,7 +12,7 @@
 // own; the declarations after it get their positions moved, in place: the previous parse must not
 // be used after this (lsp/documents.ts keeps only the latest, and what it needs of older analyses
 // as offsets).
-import type { FlowDecl, FlowFile, Position } from "../compiler/ast";
+import type { FlowDecl, FlowFile, Position } from "../syntax/ast";
 import type { IToken } from "chevrotain";
 import { AstBuilder } from "../grammar/ast-builder";
 import { MAX_LIST_DEPTH, parse, type Comment, type ParseResult } from "../grammar/index";

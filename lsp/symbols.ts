@@ -1,7 +1,7 @@
 // Document symbols: the flow with its declarations (and the models and ops declared outside it),
 // each with a kind an editor's outline knows and a one-line detail.
 import { SymbolKind, type DocumentSymbol, type DocumentSymbolParams } from "vscode-languageserver";
-import type { Arg, BudgetDecl, Decl, InputDecl, NodeDecl, Ref } from "../compiler/ast";
+import type { Arg, BudgetDecl, Decl, InputDecl, NodeDecl, Ref } from "../syntax/ast";
 import type { DocumentStore } from "./documents";
 import { rateText } from "./figures";
 import { toLspRange } from "./positions";

@@ -6,8 +6,8 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { type Calibration, type Labelled, applyEdits, calibrateGate, calibrationEdits, lookupGate, parseLabels } from "../compiler/calibrate";
-import { Decimal } from "../compiler/credits";
-import type { Comparison } from "../compiler/ast";
+import { Decimal } from "../syntax/credits";
+import type { Comparison } from "../syntax/ast";
 import { formatFlow } from "../compiler/format/index";
 import { analyze, cli, priced, tempDir } from "./diff-helpers";
 

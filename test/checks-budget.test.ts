@@ -1,7 +1,7 @@
 // FLOW301–FLOW304 (the cap against the cost figures) and FLOW307/FLOW308 (CLI limits).
 import { describe, expect, it } from "vitest";
 import { budgetDiagnostics, limitDiagnostics } from "../compiler/budget-checks";
-import { dec, ZERO } from "../compiler/credits";
+import { dec, ZERO } from "../syntax/credits";
 import type { CostReport } from "../compiler/cost-report";
 import type { FlowModel } from "../compiler/model";
 import { analyzeCost } from "../compiler/cost";

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "../grammar/index";
-import type { Diagnostic } from "../compiler/diagnostics";
+import type { Diagnostic } from "../syntax/diagnostics";
 import { resolveFlow, type ImportedFile, type Resolution } from "../compiler/resolve";
 
 export interface Checked extends Resolution {

@@ -2,8 +2,8 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import Ajv from "ajv";
-import { dec } from "../compiler/credits";
-import { CODES } from "../compiler/diagnostics";
+import { dec } from "../syntax/credits";
+import { CODES } from "../syntax/diagnostics";
 import { colorEnabled, palette } from "../cli/format/colors";
 import { formatDiagnostic, formatDiagnostics, formatSummary, countSeverities } from "../cli/format/text";
 import { JsonNumber, type JsonValue, exactNumber, roundedNumber, writeJson } from "../cli/format/json-writer";

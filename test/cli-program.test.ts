@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test, vi } from "vitest";
 import type { FileAnalysis } from "../compiler/index";
-import type { FlowFile } from "../compiler/ast";
+import type { FlowFile } from "../syntax/ast";
 import type { CliIo } from "../cli/io";
 import { limitDiagnostics, type Limits } from "../compiler/budget-checks";
 import { runCli } from "../cli/program";

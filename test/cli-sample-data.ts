@@ -1,9 +1,9 @@
 // Hand-made diagnostics and cost reports (the contract's campaign_portraits figures) for testing
 // the CLI's formatters without the parser, resolver and cost analysis.
-import type { Range } from "../compiler/ast";
+import type { Range } from "../syntax/ast";
 import type { CostReport, NodeCost } from "../compiler/cost-report";
-import { dec } from "../compiler/credits";
-import { type Diagnostic, diag } from "../compiler/diagnostics";
+import { dec } from "../syntax/credits";
+import { type Diagnostic, diag } from "../syntax/diagnostics";
 
 /** A range on one line (columns 1-based, end exclusive), offsets computed from `text`. */
 export function rangeIn(text: string, line: number, column: number, endLine: number, endColumn: number): Range {

@@ -3,7 +3,7 @@
 // by line), totals, sorting, and the --max-increase limits.
 import { describe, expect, test } from "vitest";
 import { type DiffSide, diffFlows, increasesPast } from "../compiler/diff";
-import { Decimal } from "../compiler/credits";
+import { Decimal } from "../syntax/credits";
 import type { AnalyzeOptions } from "../compiler/index";
 import { analyze, fixture } from "./diff-helpers";
 

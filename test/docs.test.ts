@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { CODES } from "../compiler/diagnostics";
+import { CODES } from "../syntax/diagnostics";
 import { BUILTIN_OPS } from "../compiler/builtins";
 import { analyzeFile } from "../compiler/index";
 import { parse } from "../grammar/index";

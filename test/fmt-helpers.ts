@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { analyzeFile } from "../compiler/index";
-import { formatExact } from "../compiler/credits";
+import { formatExact } from "../syntax/credits";
 import { parse } from "../grammar/index";
 import { ROOT } from "./cli-spawn";
 import { tokenPieces } from "./grammar-helpers";

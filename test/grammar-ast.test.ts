@@ -1,7 +1,7 @@
 // The AST: every construct of section 3 of the contract, literal values as exact text, names that
 // are also keywords, and positions.
 import { describe, expect, test } from "vitest";
-import type { Decl, FlowDecl, NodeDecl, Value } from "../compiler/ast";
+import type { Decl, FlowDecl, NodeDecl, Value } from "../syntax/ast";
 import { parse, positionAt } from "../grammar/index";
 import { expectSoundResult } from "./grammar-helpers";
 

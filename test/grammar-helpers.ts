@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import type { Range } from "../compiler/ast";
+import type { Range } from "../syntax/ast";
 import { positionAt, type ParseResult } from "../grammar/index";
 import { lex } from "../grammar/tokens";
 

@@ -1,7 +1,7 @@
 // The worked examples of the contract (section 9), as copied into samples/, parse without a
 // diagnostic into the AST they describe.
 import { describe, expect, test } from "vitest";
-import type { Decl, FlowDecl, Node } from "../compiler/ast";
+import type { Decl, FlowDecl, Node } from "../syntax/ast";
 import { parse } from "../grammar/index";
 import { expectSoundResult, GRAMMAR_SAMPLES, readSample } from "./grammar-helpers";
 

@@ -1,8 +1,8 @@
 // Shared by the lints tests: analyse a flow text as `flowc check` does (imports read from disk),
 // print diagnostics one per line, and read the figures out of lint messages.
 import { analyzeFile, type AnalyzeOptions, type FileAnalysis } from "../compiler/index";
-import type { Diagnostic } from "../compiler/diagnostics";
-import { Decimal } from "../compiler/credits";
+import type { Diagnostic } from "../syntax/diagnostics";
+import { Decimal } from "../syntax/credits";
 import { diskHost } from "./helpers/disk-host";
 
 export function analyse(file: string, text: string, options: AnalyzeOptions = {}): FileAnalysis {

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { applyFixes } from "../compiler/fixes";
-import { Decimal, formatExact } from "../compiler/credits";
+import { Decimal, formatExact } from "../syntax/credits";
 import { arbitrarySpec, specToFlow } from "./helpers/random-flows";
 import { analyse, statedFigure, subject } from "./lints-helpers";
 

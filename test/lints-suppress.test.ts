@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { alwaysApplies, parseConfig, type FlowcConfig } from "../compiler/config";
-import { CODES, type DiagnosticCode } from "../compiler/diagnostics";
+import { CODES, type DiagnosticCode } from "../syntax/diagnostics";
 import configSchema from "../schemas/flowc-config.schema.json";
 import { ROOT } from "./cli-spawn";
 import { analyse } from "./lints-helpers";

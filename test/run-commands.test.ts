@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { dec } from "../compiler/credits";
+import { dec } from "../syntax/credits";
 import { sampleModule } from "./codegen-helpers";
 import { exactField, expectOneLineError, flowcAsync, flowcIn, recordOf, runJson, tempHome } from "./run-helpers";
 

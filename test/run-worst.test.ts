@@ -2,7 +2,7 @@
 // case; campaign's worst case passes its cap, so the run pauses there and `resume --cap` finishes it;
 // its alert then holds the next run until `flowc ack`.
 import { describe, expect, test } from "vitest";
-import { formatExact } from "../compiler/credits";
+import { formatExact } from "../syntax/credits";
 import { SAMPLES, analyzeSample } from "./codegen-helpers";
 import { exactField, expectOneLineError, flowcIn, runJson, tempHome } from "./run-helpers";
 

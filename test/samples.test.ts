@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { analyzeFile, type FileAnalysis } from "../compiler/index";
-import { formatExact } from "../compiler/credits";
+import { formatExact } from "../syntax/credits";
 import { ROOT, expectGolden, flowc } from "./cli-spawn";
 import { diskHost } from "./helpers/disk-host";
 

@@ -4,7 +4,7 @@
 // stay exact, and the same seed gives the same runs.
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { Decimal } from "../compiler/credits";
+import { Decimal } from "../syntax/credits";
 import { binomial, makeRandom, simulateSpend, type SimulateOptions, type SimulationReport } from "../compiler/simulate";
 import { arbitrarySpec, specToFlow, type FlowSpec } from "./helpers/random-flows";
 import { cli, fixture, priced } from "./diff-helpers";

@@ -4,8 +4,8 @@
 import path from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { type Calibration, applyEdits, calibrateGate, calibrationEdits, lookupGate, parseLabels } from "../../compiler/calibrate";
-import { Decimal } from "../../compiler/credits";
-import { hasErrors } from "../../compiler/diagnostics";
+import { Decimal } from "../../syntax/credits";
+import { hasErrors } from "../../syntax/diagnostics";
 import { analyzeFile } from "../../compiler/index";
 import { formatFlow } from "../../compiler/format/index";
 import { type CliCommand, type CommandContext, examples } from "../command";

@@ -2,7 +2,7 @@
 // with the policies of flowc.json and, with `--baseline`, only what is worse than a snapshot.
 import path from "node:path";
 import type { Command } from "commander";
-import type { Decimal } from "../../compiler/credits";
+import type { Decimal } from "../../syntax/credits";
 import { analyzeOne, failureMessage } from "../analyze";
 import { type CliCommand, type CommandContext, examples } from "../command";
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "../exit";

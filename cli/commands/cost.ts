@@ -2,7 +2,7 @@
 // diagnostics; `--explain` prints the witness, `--warm` counts cached nodes as hits; `--simulate N`
 // shows how spend is distributed over N simulated runs instead.
 import { type Command, Option } from "commander";
-import { type Diagnostic, hasErrors } from "../../compiler/diagnostics";
+import { type Diagnostic, hasErrors } from "../../syntax/diagnostics";
 import type { FileAnalysis } from "../../compiler/index";
 import type { CostReport } from "../../compiler/cost-report";
 import { type InputMode, simulateSpend } from "../../compiler/simulate";

@@ -3,7 +3,7 @@
 // Markdown made for a pull-request comment. Exit 1 when a figure grows past `--max-increase` or the
 // change brings a new policy error (FLOW501–FLOW506).
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { Decimal } from "../../compiler/credits";
+import { Decimal } from "../../syntax/credits";
 import { type DiffSide, type IncreaseLimit, diffFlows, increasesPast } from "../../compiler/diff";
 import { analyzeOne, failureMessage } from "../analyze";
 import { type CliCommand, type CommandContext, examples } from "../command";

@@ -5,7 +5,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import type { Diagnostic } from "../../compiler/diagnostics";
+import type { Diagnostic } from "../../syntax/diagnostics";
 import { formatFlow } from "../../compiler/format/index";
 import { writeFileAtomic } from "../../runtime/fsutil";
 import { type CliCommand, type CommandContext, examples } from "../command";

@@ -1,8 +1,8 @@
 // `flowc calibrate`: the threshold found, the confusion matrix, the pass rate it implies, and, with
 // `--write`, the flow's figures before and after.
 import type { Calibration, Outcome } from "../../compiler/calibrate";
-import type { Decimal } from "../../compiler/credits";
-import { formatExact } from "../../compiler/credits";
+import type { Decimal } from "../../syntax/credits";
+import { formatExact } from "../../syntax/credits";
 import { credits, expectedText, percent } from "./cost-figures";
 import { type JsonValue, exactNumber, roundedNumber, writeJson } from "./json-writer";
 import { displayPath } from "./paths";

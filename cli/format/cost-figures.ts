@@ -1,7 +1,7 @@
 // The figures and sentences of `flowc cost`, shared by its text and Markdown forms. Worst-case
 // figures are exact; expected figures keep 12 decimal places in totals and 4 in the table.
 import type { CostReport, NodeCost } from "../../compiler/cost-report";
-import { type Decimal, formatExact, formatRounded, sum } from "../../compiler/credits";
+import { type Decimal, formatExact, formatRounded, sum } from "../../syntax/credits";
 
 /** How a name is shown: as is in a terminal, as `code` in Markdown. */
 export type NameStyle = (name: string) => string;

@@ -1,7 +1,7 @@
 // `flowc cost --format markdown`: the same figures as a GitHub-flavoured Markdown table, for a pull
 // request comment or a job summary.
 import type { CostReport } from "../../compiler/cost-report";
-import type { Diagnostic } from "../../compiler/diagnostics";
+import type { Diagnostic } from "../../syntax/diagnostics";
 import { COST_COLUMNS, costSheet } from "./cost-figures";
 import type { Explanation } from "./explain";
 

@@ -1,7 +1,7 @@
 // `flowc cost` in a terminal: the headline, a table of nodes (worst case highest first), totals,
 // the top two nodes' share, the cap and alert, and the budget diagnostics as `check` prints them.
 import type { CostReport } from "../../compiler/cost-report";
-import type { Diagnostic } from "../../compiler/diagnostics";
+import type { Diagnostic } from "../../syntax/diagnostics";
 import { COST_COLUMNS, costSheet } from "./cost-figures";
 import type { Explanation } from "./explain";
 import { renderTable } from "./table";

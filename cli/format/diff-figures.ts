@@ -2,7 +2,7 @@
 // changes (`+12.5`, `−4`), before → after, the summary line. Worst-case figures are exact;
 // expected figures are rounded for display (4 places in tables, 12 in JSON).
 import type { DiffReport, Excess, FigureChange, FlowChange, IncreaseLimit } from "../../compiler/diff";
-import { type Decimal, formatExact, formatRounded } from "../../compiler/credits";
+import { type Decimal, formatExact, formatRounded } from "../../syntax/credits";
 import { TABLE_PLACES } from "./cost-figures";
 import { plural } from "./text";
 

@@ -2,7 +2,7 @@
 // change first) with its figures before → after, the nodes that changed, cap and alert changes,
 // and the diagnostics that appeared or went away.
 import type { DiagnosticChange, DiffReport, Excess, FigureChange, FlowChange, IncreaseLimit, NodeChange } from "../../compiler/diff";
-import type { Decimal } from "../../compiler/credits";
+import type { Decimal } from "../../syntax/credits";
 import { beforeAfter, changeText, excessText, flowNotes, limitChanged, limitText, summaryLine } from "./diff-figures";
 import { diagnosticJson } from "./json";
 import { type JsonValue, exactNumber, roundedNumber, writeJson } from "./json-writer";

@@ -1,6 +1,6 @@
 // GitHub Actions workflow commands: each diagnostic becomes an annotation on the pull request.
 //   ::error file=a.flow,line=3,col=19,endLine=3,endColumn=23,title=FLOW201::unknown name 'shot'
-import type { Diagnostic, Severity } from "../../compiler/diagnostics";
+import type { Diagnostic, Severity } from "../../syntax/diagnostics";
 import { displayPath } from "./paths";
 
 const COMMAND: Record<Severity, string> = { error: "error", warning: "warning", hint: "notice" };

@@ -1,8 +1,8 @@
 // JSON text written by hand so that credits keep their exact decimal digits: a Decimal goes out as
 // the number literal `902.2896`, never through a binary float (`JSON.stringify(902.2896)` would be
 // safe here, but 0.1 + 0.2 or a 30-digit expected figure would not).
-import type { Decimal } from "../../compiler/credits";
-import { formatExact, formatRounded } from "../../compiler/credits";
+import type { Decimal } from "../../syntax/credits";
+import { formatExact, formatRounded } from "../../syntax/credits";
 
 /** A JSON number given by its literal text. */
 export class JsonNumber {

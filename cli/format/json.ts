@@ -1,9 +1,9 @@
 // Machine-readable output. `flowc check --format json` and `flowc cost --format json` (contract,
 // section 8): diagnostics with file, line, column, endLine, endColumn, severity, code, message;
 // credits as JSON numbers with their exact digits (expected figures rounded to 12 places).
-import type { Diagnostic } from "../../compiler/diagnostics";
+import type { Diagnostic } from "../../syntax/diagnostics";
 import type { CostReport, Witness } from "../../compiler/cost-report";
-import type { Range } from "../../compiler/ast";
+import type { Range } from "../../syntax/ast";
 import { type JsonValue, exactNumber, roundedNumber, writeJson } from "./json-writer";
 import { countSeverities } from "./text";
 import { displayPath } from "./paths";

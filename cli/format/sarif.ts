@@ -1,6 +1,6 @@
 // SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`): one run, a rule per
 // code used, a result per diagnostic with a region in UTF-16 columns (our columns' unit).
-import { CODES, type Diagnostic, type DiagnosticCode, type Severity } from "../../compiler/diagnostics";
+import { CODES, type Diagnostic, type DiagnosticCode, type Severity } from "../../syntax/diagnostics";
 import { relativeUri } from "./paths";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";

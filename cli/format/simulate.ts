@@ -1,7 +1,7 @@
 // `flowc cost --simulate N`: the distribution of spend over N simulated runs — percentiles, the
 // share of runs past the cap and the alert, a histogram — in text, Markdown or JSON.
 import type { SimulationReport } from "../../compiler/simulate";
-import { Decimal, formatRounded } from "../../compiler/credits";
+import { Decimal, formatRounded } from "../../syntax/credits";
 import { TABLE_PLACES, credits, expectedText } from "./cost-figures";
 import { type JsonValue, exactNumber, roundedNumber, writeJson } from "./json-writer";
 import { displayPath } from "./paths";

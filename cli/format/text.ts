@@ -5,7 +5,7 @@
 //    3 | node faces = face_detect(shot)
 //      |                          ^~~~
 //      = note: did you mean 'shots'?
-import type { Diagnostic, Severity } from "../../compiler/diagnostics";
+import type { Diagnostic, Severity } from "../../syntax/diagnostics";
 import type { Colors } from "./colors";
 import { displayPath } from "./paths";
 

@@ -1,7 +1,7 @@
 // Warnings and hints that need no cost figures: FLOW305 (no budget), FLOW306 (alert at or above
 // the cap), FLOW408 (a gate or review without an expected rate).
-import { formatExact } from "../credits";
-import { diag, type Diagnostic } from "../diagnostics";
+import { formatExact } from "../../syntax/credits";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel } from "../model";
 
 export function budgetShapeDiagnostics(model: FlowModel): Diagnostic[] {

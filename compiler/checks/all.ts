@@ -1,6 +1,6 @@
 // The semantic checks that run on the (possibly erroneous) model, after it is built.
 import type { Catalog } from "../catalog";
-import type { Diagnostic } from "../diagnostics";
+import type { Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel } from "../model";
 import { budgetShapeDiagnostics, expectedRateDiagnostics } from "./advice";
 import { namedArgDiagnostics } from "./counts";

@@ -1,5 +1,5 @@
 // FLOW207: a named argument passes one item to every call, so its stream must hold at most one.
-import { diag, type Diagnostic } from "../diagnostics";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel } from "../model";
 import { maxCounts } from "./walk";
 

@@ -1,9 +1,9 @@
 // FLOW204 and FLOW205: the metrics a gate or a `select … by highest M` reads must be carried by
 // the items of its source, which are the outputs of the node that produced them.
-import type { Ident, NumberLit } from "../ast";
+import type { Ident, NumberLit } from "../../syntax/ast";
 import type { Catalog } from "../catalog";
-import { dec } from "../credits";
-import { diag, type Diagnostic } from "../diagnostics";
+import { dec } from "../../syntax/credits";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel, Stream } from "../model";
 import { didYouMean } from "../suggest";
 import { producers } from "./walk";

@@ -1,9 +1,9 @@
 // FLOW210: node params against the op's JSON Schema (ajv 8). Each schema is compiled once and
 // cached: built-in schemas by identity, user schemas by their JSON text.
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import type { Ident, NodeDecl, Range, Value } from "../ast";
+import type { Ident, NodeDecl, Range, Value } from "../../syntax/ast";
 import type { OpInfo } from "../builtins";
-import { diag, type Diagnostic } from "../diagnostics";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import { didYouMean } from "../suggest";
 
 // Unknown keywords are errors (they are typos in a user's schema), but the stylistic strict rules

@@ -1,7 +1,7 @@
 // FLOW407: a node whose items reach no `output` spends credits for nothing. A stream is useful
 // when it is an output, or a useful stream reads it (primary input, gate source, select source or
 // named argument).
-import { diag, type Diagnostic } from "../diagnostics";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel } from "../model";
 import { readsOf } from "./walk";
 

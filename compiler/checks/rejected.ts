@@ -1,7 +1,7 @@
 // FLOW213: `.rejected` of a gate or review that explicitly discards its rejected items reads a
 // stream that never holds anything.
-import type { Ref } from "../ast";
-import { diag, type Diagnostic } from "../diagnostics";
+import type { Ref } from "../../syntax/ast";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel } from "../model";
 
 export function rejectedDiagnostics(model: FlowModel): Diagnostic[] {

@@ -2,8 +2,8 @@
 // source or an ancestor reached through nodes only, and every node on the way must feed nothing
 // but the next one (a re-run must not send extra items anywhere else) with one variant per item.
 // A valid path fills `retry.chain`.
-import type { Ident } from "../ast";
-import { diag, type Diagnostic } from "../diagnostics";
+import type { Ident } from "../../syntax/ast";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel, GateStream, NodeStream } from "../model";
 import { article } from "../graph";
 import { namedUses } from "./walk";

@@ -1,6 +1,6 @@
 // FLOW209: a select keeps `pick` of the variants one call produced for one item, so its source
 // must be a node with variants > 1, and it cannot pick more than there are.
-import { diag, type Diagnostic } from "../diagnostics";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel } from "../model";
 import { article } from "../graph";
 

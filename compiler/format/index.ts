@@ -10,7 +10,7 @@
 // start or end of a block or of the file; every comment where it was (see emit.ts and render.ts
 // for how they are placed and aligned).
 import type { IToken } from "chevrotain";
-import type { Diagnostic } from "../diagnostics";
+import type { Diagnostic } from "../../syntax/diagnostics";
 import { parse } from "../../grammar/index";
 import { lex } from "../../grammar/tokens";
 import { emitLines } from "./emit";

@@ -7,7 +7,7 @@
 // options (printWidth, tabWidth, useTabs) do not apply to `.flow` files, whose canonical form is
 // fixed; `endOfLine` does.
 import { doc, type Parser, type Plugin, type Printer, type SupportLanguage } from "prettier";
-import type { FlowFile } from "../ast";
+import type { FlowFile } from "../../syntax/ast";
 import { parse } from "../../grammar/index";
 import { formatFlow } from "./index";
 

@@ -1,7 +1,7 @@
 // The structure the formatter lays out, as token indexes: the file's items (imports, models, ops,
 // the flow), the flow's declarations, and each declaration's block of properties. Everything
 // inside one item or one property is a run of tokens joined on one line.
-import type { Decl, FlowDecl, FlowFile, ImportDecl, ModelDecl, OpDecl, Range } from "../ast";
+import type { Decl, FlowDecl, FlowFile, ImportDecl, ModelDecl, OpDecl, Range } from "../../syntax/ast";
 import { type FormatSource, tokenAt } from "./source";
 
 export interface Item {

@@ -1,8 +1,8 @@
 // What every lint reads: the model, its cold cost report, the file's AST and text, and a few
 // facts about the flow computed once and shared (who reads what, which inputs lie behind a node).
-import type { FlowDecl, FlowFile, ModelDecl, NodeDecl } from "../ast";
+import type { FlowDecl, FlowFile, ModelDecl, NodeDecl } from "../../syntax/ast";
 import type { CostReport, NodeCost } from "../cost-report";
-import { Decimal, formatExact, formatRounded } from "../credits";
+import { Decimal, formatExact, formatRounded } from "../../syntax/credits";
 import type { FlowModel, InputStream, ModelInfo, NodeStream, Stream } from "../model";
 import { buildCatalog } from "../catalog";
 import { maxCounts, namedUses, primaryOf, producers } from "../checks/walk";

@@ -3,9 +3,9 @@
 // rejected too. Moving it after the gate or review saves its expected cost on the rejected share.
 // Fix: the first step after the node reads the node's source instead, the node reads the gate,
 // and whatever read the gate reads the node.
-import type { NodeDecl, ReviewDecl } from "../ast";
-import { diag, type Diagnostic, type Fix } from "../diagnostics";
-import { ONE } from "../credits";
+import type { NodeDecl, ReviewDecl } from "../../syntax/ast";
+import { diag, type Diagnostic, type Fix } from "../../syntax/diagnostics";
+import { ONE } from "../../syntax/credits";
 import type { FlowModel, GateStream, NodeStream, Stream, StreamRef } from "../model";
 import { credits, exact, rounded, type LintContext } from "./context";
 import { renameReads } from "./edits";

@@ -1,7 +1,7 @@
 // Text edits for the quick fixes, built from the AST's ranges: where each stream is named, how to
 // add a property to a declaration, how to replace or remove a piece of it.
-import type { FlowDecl, Ident, Range, Ref } from "../ast";
-import type { TextEdit } from "../diagnostics";
+import type { FlowDecl, Ident, Range, Ref } from "../../syntax/ast";
+import type { TextEdit } from "../../syntax/diagnostics";
 import { LineMap } from "../../grammar/ast-builder";
 
 /** Where a stream is named: `range` covers the name only (not `.rejected`). */

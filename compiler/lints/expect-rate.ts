@@ -1,7 +1,7 @@
 // The quick fix of FLOW408 (a gate or review without an expected rate; the check itself lives in
 // checks/advice.ts, which has no source text): add `expect pass 50%` or `expect approve 50%`.
-import type { FlowDecl, GateDecl, ReviewDecl } from "../ast";
-import type { Diagnostic } from "../diagnostics";
+import type { FlowDecl, GateDecl, ReviewDecl } from "../../syntax/ast";
+import type { Diagnostic } from "../../syntax/diagnostics";
 import { SourceText } from "./edits";
 
 /**

@@ -1,9 +1,9 @@
 // The credit-saving lints (FLOW401–FLOW406). They run on flows without errors, after the cost
 // analysis, and every figure they give comes from it: for a lint with a fix, the flow after the
 // fix priced against the flow now.
-import type { FlowFile } from "../ast";
+import type { FlowFile } from "../../syntax/ast";
 import type { CostReport } from "../cost-report";
-import type { Diagnostic } from "../diagnostics";
+import type { Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel } from "../model";
 import { LintContext } from "./context";
 import { costlyFirstLint } from "./costly-first";

@@ -3,9 +3,9 @@
 // full render of each kept item, cost less; the hint gives how much. Fix: a preview node (a copy
 // of the node at half resolution with that model) feeds the select, and the node renders what the
 // select keeps, for whatever read the select before.
-import type { NodeDecl, Range, SelectDecl } from "../ast";
-import { ONE, dec, type Decimal } from "../credits";
-import { diag, type Diagnostic, type Fix, type TextEdit } from "../diagnostics";
+import type { NodeDecl, Range, SelectDecl } from "../../syntax/ast";
+import { ONE, dec, type Decimal } from "../../syntax/credits";
+import { diag, type Diagnostic, type Fix, type TextEdit } from "../../syntax/diagnostics";
 import { applyFixes } from "../fixes";
 import type { FlowModel, ModelInfo, NodeStream, SelectStream, Stream } from "../model";
 import { credits, rounded, type LintContext } from "./context";

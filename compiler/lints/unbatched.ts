@@ -1,6 +1,6 @@
 // FLOW406: a batchable op with a per-call overhead makes one call per item, paying the overhead
 // for every item. Fix: `batch 25`.
-import { diag, type Diagnostic } from "../diagnostics";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { NodeStream } from "../model";
 import { credits, rounded, type LintContext } from "./context";
 import { aloneWith, savingOf, spendOf } from "./what-if";

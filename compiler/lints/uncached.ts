@@ -1,7 +1,7 @@
 // FLOW404: a node that reads only stable inputs has no cache, so every re-run pays for it again
 // although its output would be the same. Fix: `cache ttl 24h`.
-import { type Decimal, dec } from "../credits";
-import { diag, type Diagnostic } from "../diagnostics";
+import { type Decimal, dec } from "../../syntax/credits";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { NodeStream } from "../model";
 import { savingOf } from "./what-if";
 import { credits, quotedList, type LintContext } from "./context";

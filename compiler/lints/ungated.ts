@@ -1,7 +1,7 @@
 // FLOW403: one of the two costliest nodes has no gate or review upstream, so it is paid for every
 // item that reaches it, good or bad.
-import { Decimal } from "../credits";
-import { diag, type Diagnostic } from "../diagnostics";
+import { Decimal } from "../../syntax/credits";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import { credits, percent, type LintContext } from "./context";
 
 /**

@@ -1,6 +1,6 @@
 // FLOW405: a cached node depends on an input that is not marked stable. Its cache key changes with
 // that input, so a run with new items misses, while `--warm` prices the node as a hit.
-import { diag, type Diagnostic } from "../diagnostics";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import { credits, quotedList, type LintContext } from "./context";
 
 export function unstableCacheLint(ctx: LintContext): Diagnostic[] {

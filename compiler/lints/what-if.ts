@@ -5,7 +5,7 @@
 // readers and every count below depends only on what lies above it, so each reader of an input (or
 // the whole tree under a node without arguments) is priced on its own. A fix inside one branch
 // changes that branch only, and pricing just that branch keeps the lints cheap on large flows.
-import type { Decimal } from "../credits";
+import type { Decimal } from "../../syntax/credits";
 import type { FlowModel, NodeStream, Stream } from "../model";
 import { analyzeCost } from "../cost";
 import { primaryOf, readsOf } from "../checks/walk";
