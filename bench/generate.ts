@@ -7,13 +7,16 @@ export interface BenchDecl {
   [key: string]: unknown;
 }
 
+/** Items per input of the generated flows: the analysis' cost grows with counts, not only with declarations. */
+export const BENCH_ITEMS = 100;
+
 /** About `declarations` declarations: 5 models/inputs up front, then blocks of four. */
-export function benchDecls(declarations: number): BenchDecl[] {
+export function benchDecls(declarations: number, items = BENCH_ITEMS): BenchDecl[] {
   const decls: BenchDecl[] = [
     { kind: "model", name: "flux", rate: "1", per: ["megapixel"] },
     { kind: "model", name: "checker", rate: "0.02", per: ["item"] },
     { kind: "model", name: "tagger", rate: "0.01", per: ["item"], overhead: "1" },
-    { kind: "input", name: "prompts", type: "text", count: 20, expect: 16 },
+    { kind: "input", name: "prompts", type: "text", count: items, expect: (items * 4) / 5 },
   ];
   let source = "prompts";
   for (let i = 0; decls.length < declarations; i++) {

@@ -4,7 +4,7 @@
 // (FLOW507, FLOW508). Figures are kept as decimal strings, so that no digit is lost to a float.
 import type { FlowFile } from "../syntax/ast";
 import type { CostReport } from "./cost-report";
-import { formatExact, formatRounded } from "../syntax/credits";
+import { dec, exactDifference, formatExact, formatRounded } from "../syntax/credits";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
 import { type DiagnosticKey, diagnosticNode, keyText, pairDiagnostics } from "./diagnostic-key";
 
@@ -80,7 +80,7 @@ function figureRegressions(subject: BaselineSubject, entry: BaselineEntry): Diag
   const out: Diagnostic[] = [];
   const file = { file: subject.file };
   if (entry.worstCase !== undefined && cost.worstCase.gt(entry.worstCase)) {
-    const by = cost.worstCase.minus(entry.worstCase);
+    const by = exactDifference(cost.worstCase, dec(entry.worstCase));
     out.push(diag("FLOW507", `worst case ${formatExact(cost.worstCase)} credits is ${formatExact(by)} above the baseline's ${entry.worstCase}`, flow.name.range, file));
   }
   const expected = cost.expected.toDecimalPlaces(EXPECTED_PLACES);

@@ -61,7 +61,7 @@ function describe(error: ErrorObject): string {
 
 function unknownRule(key: string): string {
   if (!(key in CODES)) return `rules.${key} is not a flowc diagnostic code`;
-  return `rules.${key} cannot be configured: errors that stop compilation (FLOW101, FLOW102, FLOW201 to FLOW213) always apply`;
+  return `rules.${key} cannot be configured: errors that stop compilation (FLOW101, FLOW102, FLOW201 to FLOW213, FLOW215) always apply`;
 }
 
 export const CONFIG_FILE = "flowc.json";

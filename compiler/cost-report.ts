@@ -1,4 +1,5 @@
-// What the cost analysis returns. Figures are exact decimals; consumers format them.
+// What the pricing core (compiler/pricing/) returns. Figures are exact decimals and counts are
+// BigInts (a count may pass 2^53); consumers format them.
 import type { Decimal } from "../syntax/credits";
 import type { Range } from "../syntax/ast";
 
@@ -7,11 +8,11 @@ export interface NodeCost {
   op: string;
   range: Range;
   /** calls in the witness run (each call may take several attempts) */
-  worstCalls: number;
+  worstCalls: bigint;
   /** attempts charged in the witness run */
-  worstAttempts: number;
+  worstAttempts: bigint;
   /** items the node consumed in the witness run (summed over retry rounds) */
-  worstItems: number;
+  worstItems: bigint;
   expectedCalls: Decimal;
   expectedItems: Decimal;
   worstCase: Decimal;
@@ -24,11 +25,11 @@ export interface NodeCost {
 
 /** One execution that spends exactly the worst case. */
 export interface Witness {
-  inputs: { name: string; count: number }[];
+  inputs: { name: string; count: bigint }[];
   /** per gate or review, per round: items checked, passed and rejected */
-  gates: { name: string; human: boolean; rounds: { round: number; checked: number; passed: number; rejected: number }[] }[];
+  gates: { name: string; human: boolean; rounds: { round: number; checked: bigint; passed: bigint; rejected: bigint }[] }[];
   /** per node: calls per round and the attempts every call takes */
-  nodes: { name: string; rounds: { round: number; items: number; calls: number }[]; attemptsPerCall: number }[];
+  nodes: { name: string; rounds: { round: number; items: bigint; calls: bigint }[]; attemptsPerCall: number }[];
 }
 
 export interface CostReport {
@@ -36,7 +37,7 @@ export interface CostReport {
   warm: boolean;
   worstCase: Decimal;
   expected: Decimal;
-  /** sorted by worst case, highest first, then by name */
+  /** sorted by worst case, then by expected spend, highest first, then by name (code point order) */
   nodes: NodeCost[];
   /** share of the worst case spent by the two costliest nodes, as a fraction */
   topTwoShare: Decimal;

@@ -5,7 +5,7 @@
 // the CLI reads the two sides (files, folders, or a git ref) and formats the result.
 import type { FlowFile } from "../syntax/ast";
 import type { CostReport } from "./cost-report";
-import { Decimal, ZERO } from "../syntax/credits";
+import { Decimal, ZERO, exactDifference, exactSum } from "../syntax/credits";
 import type { Diagnostic } from "../syntax/diagnostics";
 import { diagnosticNode, pairDiagnostics } from "./diagnostic-key";
 
@@ -109,7 +109,7 @@ function diffFlow(path: string, before: DiffSide | undefined, after: DiffSide | 
 function change(before: Decimal | undefined, after: Decimal | undefined, present: { before: boolean; after: boolean }): FigureChange {
   const b = before ?? (present.before ? undefined : ZERO);
   const a = after ?? (present.after ? undefined : ZERO);
-  const delta = b !== undefined && a !== undefined ? a.minus(b) : undefined;
+  const delta = b !== undefined && a !== undefined ? exactDifference(a, b) : undefined;
   const ratio = delta !== undefined && before !== undefined && !before.isZero() ? delta.div(before) : undefined;
   return { before, after, delta, ratio };
 }
@@ -177,9 +177,9 @@ function bySize<T extends { worstCase: FigureChange; expected: FigureChange }>(l
 /** The sum over flows whose change is known. */
 function total(changes: FigureChange[]): FigureChange {
   const known = changes.filter((c) => c.delta !== undefined);
-  const before = known.reduce((t, c) => t.plus(c.before ?? ZERO), ZERO);
-  const after = known.reduce((t, c) => t.plus(c.after ?? ZERO), ZERO);
-  const delta = after.minus(before);
+  const before = exactSum(known.map((c) => c.before ?? ZERO));
+  const after = exactSum(known.map((c) => c.after ?? ZERO));
+  const delta = exactDifference(after, before);
   return { before, after, delta, ratio: before.isZero() ? undefined : delta.div(before) };
 }
 

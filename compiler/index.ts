@@ -7,7 +7,7 @@ import type { CostReport } from "./cost-report";
 import { type Diagnostic, diag, hasErrors, sortDiagnostics } from "../syntax/diagnostics";
 import { parse, type ParseResult } from "../grammar/index";
 import { resolveFlow } from "./resolve";
-import { analyzeCost, type CostOptions } from "./cost";
+import { type BranchCache, priceFlow } from "./pricing/index";
 import { budgetDiagnostics, limitDiagnostics, type Limits } from "./budget-checks";
 import type { FlowcConfig } from "./config";
 import { expectRateFixes, runLints } from "./lints/index";
@@ -32,8 +32,8 @@ export interface AnalyzeOptions {
   policy?: AppliedPolicy;
   /** the parse of `text` when the caller has one already (the language server reuses it between edits) */
   parsed?: ParseResult;
-  /** the cost analysis, if not `analyzeCost` itself: the language server's reuses unchanged branches */
-  costAnalysis?: (model: FlowModel, options: CostOptions) => CostReport;
+  /** figures of branches priced before (the language server keeps them between edits) */
+  pricing?: BranchCache;
 }
 
 export interface FileAnalysis {
@@ -49,7 +49,6 @@ export interface FileAnalysis {
 
 export function analyzeFile(file: string, text: string, host: SourceHost, options: AnalyzeOptions = {}): FileAnalysis {
   const parsed = options.parsed ?? parse(text);
-  const priceOf = options.costAnalysis ?? analyzeCost;
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const imports = readImports(file, parsed.ast, host, diagnostics);
   const resolved = resolveFlow(parsed.ast, imports);
@@ -57,13 +56,17 @@ export function analyzeFile(file: string, text: string, host: SourceHost, option
   const model = resolved.model;
   let cost: CostReport | undefined;
   if (model && !hasErrors(diagnostics)) {
-    cost = priceOf(model, { warm: options.warm ?? false });
+    const priced = priceFlow(model, { warm: options.warm ?? false, cache: options.pricing });
+    if (priced.limit) diagnostics.push(priced.limit);
+    cost = priced.report;
+  }
+  if (model && cost) {
     diagnostics.push(...budgetDiagnostics(model, cost));
     if (options.limits) diagnostics.push(...limitDiagnostics(cost, options.limits, model.decl.name.range));
     // Lints run on every flow that was priced, budget errors or not: that is when savings matter most.
     if (options.lints !== false) {
-      const cold = cost.warm ? priceOf(model, { warm: false }) : cost;
-      diagnostics.push(...runLints(model, cold, parsed.ast, text, imports.map((i) => i.ast)));
+      const cold = cost.warm ? priceFlow(model, { warm: false }).report : cost;
+      if (cold) diagnostics.push(...runLints(model, cold, parsed.ast, text, imports.map((i) => i.ast)));
     }
   }
   if (options.policy) diagnostics.push(...policyDiagnostics({ ast: parsed.ast, model, cost }, options.policy));

@@ -1,6 +1,7 @@
 // Shared property handling for the model builder: repeated properties and value ranges (FLOW212).
 import type { DurationLit, NumberLit, PercentLit, Range } from "../syntax/ast";
 import { Decimal, dec } from "../syntax/credits";
+import { exactShift } from "./pricing/prices";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
 
 /** Keep the first property of each key; every repeat is a FLOW212 on the repeat. */
@@ -48,7 +49,7 @@ export function fraction(lit: PercentLit, what: string, sink: Diagnostic[]): Dec
     sink.push(diag("FLOW212", `${what} ${lit.value}% is above 100%`, lit.range));
     return undefined;
   }
-  return value.div(100);
+  return exactShift(value, 2);
 }
 
 /** A duration in seconds that must be longer than 0. */

@@ -6,9 +6,10 @@ import { buildCatalog, type Catalog, type DeclSource } from "./catalog";
 import { semanticChecks } from "./checks/all";
 import { diag, sortDiagnostics, type Diagnostic, type DiagnosticCode } from "../syntax/diagnostics";
 import { buildGraph, type StreamGraph } from "./graph";
-import type { FlowModel, Stream, StreamRef } from "./model";
+import type { FlowModel, GateStream, Stream, StreamRef } from "./model";
 import { budgetOf, gateStream, inputStream, nodeStream, reviewStream, selectStream } from "./streams";
-import { primaryOf } from "./checks/walk";
+import { consumersOf } from "./checks/walk";
+import { retryPaths } from "./checks/retry";
 
 export interface ImportedFile {
   /** as the caller names it; diagnostics located in this file carry it as `file` */
@@ -49,19 +50,20 @@ function declSources(file: FlowFile, imports: readonly ImportedFile[]): DeclSour
   return [...imports.map((i) => ({ decls: i.ast.decls, file: i.path })), { decls: file.decls }, { decls: inFlow }];
 }
 
+/** The model, complete before any check reads it: every valid retry path is its gate's chain (FLOW208 otherwise). */
 function buildModel(flow: FlowDecl, graph: StreamGraph, catalog: Catalog, sink: Diagnostic[]): FlowModel {
   const streams = graph.order.map((name) => buildStream(graph.decls.get(name)!, catalog, sink));
   const byName = new Map(streams.map((s) => [s.name, s]));
   const budget = budgetOf(flow.decls.filter((d): d is BudgetDecl => d.kind === "budget"), sink);
-  return {
-    name: flow.name.text,
-    decl: flow,
-    streams,
-    byName,
-    consumers: consumersOf(streams),
-    outputs: outputsOf(flow, byName, sink),
-    ...(budget ? { budget } : {}),
-  };
+  const model: FlowModel = { name: flow.name.text, decl: flow, streams, byName, consumers: consumersOf(streams), outputs: outputsOf(flow, byName, sink) };
+  if (budget) model.budget = budget;
+  const retries = retryPaths(model);
+  sink.push(...retries.diagnostics);
+  for (const [gate, chain] of retries.chains) {
+    const g = byName.get(gate) as GateStream;
+    g.retry = { ...g.retry!, chain };
+  }
+  return model;
 }
 
 function buildStream(decl: StreamDecl, catalog: Catalog, sink: Diagnostic[]): Stream {
@@ -77,18 +79,6 @@ function buildStream(decl: StreamDecl, catalog: Catalog, sink: Diagnostic[]): St
     case "select":
       return selectStream(decl, sink);
   }
-}
-
-/** Readers of each stream's pass and `.rejected` items through their primary input, in stream order. */
-function consumersOf(streams: Stream[]): FlowModel["consumers"] {
-  const consumers: FlowModel["consumers"] = new Map(streams.map((s) => [s.name, { pass: [], rejected: [] }]));
-  for (const stream of streams) {
-    const source = primaryOf(stream);
-    const rejected = (stream.kind === "node" || stream.kind === "gate") && stream.source?.rejected === true;
-    const entry = source === undefined ? undefined : consumers.get(source);
-    entry?.[rejected ? "rejected" : "pass"].push(stream.name);
-  }
-  return consumers;
 }
 
 function outputsOf(flow: FlowDecl, byName: Map<string, Stream>, sink: Diagnostic[]): StreamRef[] {

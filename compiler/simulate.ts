@@ -6,9 +6,9 @@
 // floats carry only probabilities.
 import type { CostReport } from "./cost-report";
 import { Decimal, ZERO } from "../syntax/credits";
-import { Units } from "./count-fn";
+import { Units } from "./pricing/units";
 import type { FlowModel, NodeStream, Stream, StreamRef } from "./model";
-import { maxCounts } from "./checks/walk";
+import { maxCounts } from "./pricing/counts";
 
 /** `expect`: every input holds its `expect` count; `uniform`: any count from its minimum to its maximum, equally likely. */
 export type InputMode = "expect" | "uniform";
@@ -172,7 +172,7 @@ class Plan {
     const most = maxCounts(this.model);
     let total = 0n;
     this.nodes.forEach((n, i) => {
-      const items = BigInt(n.source ? (most.get(n.source.name) ?? 0) : 1);
+      const items = n.source ? (most.get(n.source.name) ?? 0n) : 1n;
       const calls = n.batch ? (items + BigInt(n.batch) - 1n) / BigInt(n.batch) : items;
       const rounds = BigInt(this.roundsOf(n.name));
       total += (calls * this.perCallBig[i]! + items * this.perItemBig[i]!) * BigInt(n.retry + 1) * rounds;

@@ -5,13 +5,12 @@ import type { Arg, BudgetDecl, ElseClause, GateDecl, Ident, InputDecl, NamedArg,
 import type { OpInfo } from "./builtins";
 import type { Catalog } from "./catalog";
 import { Decimal, ONE, ZERO, dec } from "../syntax/credits";
+import { type PriceBasis, exactShift, exactTimes, outputPrice, unitFigure } from "./pricing/prices";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
 import type { Budget, GateStream, InputStream, ModelInfo, NodeStream, SelectStream, StreamRef } from "./model";
 import { firstOfEach, fraction, positiveSeconds, wholeNumber } from "./props";
 import { paramDiagnostics, paramJson } from "./checks/params";
 import { didYouMean } from "./suggest";
-
-const MAX_RETRY = 10;
 
 type Kind<P extends { kind: string }, K extends P["kind"]> = Extract<P, { kind: K }>;
 
@@ -79,40 +78,44 @@ export function nodeStream(decl: NodeDecl, catalog: Catalog, sink: Diagnostic[])
   const variants = find(props, "variants");
   const retry = find(props, "retry");
   const expectFail = find(props, "expectFail");
-  return {
+  const { source, named } = argsOf(decl, sink);
+  const { pricePerOutput, overheadPerCall } = pricing(decl, props, model, { resolution, durationSeconds }, sink);
+  const node: NodeStream = {
     kind: "node",
     name: decl.name.text,
     decl,
     op,
-    ...argsOf(decl, sink),
+    named,
     variants: (variants && wholeNumber(variants.count, "variants", { min: 1 }, sink)) ?? 1,
-    retry: (retry && wholeNumber(retry.count, "retry", { min: 0, max: MAX_RETRY }, sink)) ?? 0,
+    retry: (retry && wholeNumber(retry.count, "retry", { min: 0 }, sink)) ?? 0,
     failRate: (expectFail && fraction(expectFail.percent, "expect fail", sink)) ?? ZERO,
-    ...pricing(decl, props, model, resolution, durationSeconds, sink),
+    pricePerOutput,
+    overheadPerCall,
     params: paramsOf(decl, op, props, sink),
-    ...withoutUndefined({ model, resolution, durationSeconds, ...runtimeOptions(props, op, sink) }),
   };
+  // Optional fields are absent, not undefined: the model is compared and serialized as plain data.
+  if (source) node.source = source;
+  if (model) node.model = model;
+  if (resolution) node.resolution = resolution;
+  if (durationSeconds) node.durationSeconds = durationSeconds;
+  runtimeOptions(node, props, op, sink);
+  return node;
 }
 
 /** Properties that shape how the runtime makes calls, not what they cost. */
-function runtimeOptions(props: NodeProp[], op: OpInfo, sink: Diagnostic[]): Partial<NodeStream> {
+function runtimeOptions(node: NodeStream, props: NodeProp[], op: OpInfo, sink: Diagnostic[]): void {
   const cache = find(props, "cache");
   const timeout = find(props, "timeout");
   const concurrency = find(props, "concurrency");
   const batch = find(props, "batch");
-  return {
-    cacheTtlSeconds: cache?.ttl && !cache.off ? positiveSeconds(cache.ttl, "cache ttl", sink) : undefined,
-    timeoutSeconds: timeout && positiveSeconds(timeout.duration, "timeout", sink),
-    concurrency: concurrency && wholeNumber(concurrency.count, "concurrency", { min: 1 }, sink),
-    batch: batch && batchOf(batch, op, sink),
-  };
-}
-
-/** Optional fields are absent, not undefined: the model is compared and serialized as plain data. */
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
-  return out;
+  const ttl = cache?.ttl && !cache.off ? positiveSeconds(cache.ttl, "cache ttl", sink) : undefined;
+  const timeoutSeconds = timeout && positiveSeconds(timeout.duration, "timeout", sink);
+  const most = concurrency && wholeNumber(concurrency.count, "concurrency", { min: 1 }, sink);
+  const size = batch && batchOf(batch, op, sink);
+  if (ttl) node.cacheTtlSeconds = ttl;
+  if (timeoutSeconds) node.timeoutSeconds = timeoutSeconds;
+  if (most) node.concurrency = most;
+  if (size) node.batch = size;
 }
 
 function lookupOp(ident: Ident, catalog: Catalog, sink: Diagnostic[]): OpInfo {
@@ -144,7 +147,7 @@ function batchOf(prop: Kind<NodeProp, "batch">, op: OpInfo, sink: Diagnostic[]):
   return undefined;
 }
 
-function argsOf(decl: NodeDecl, sink: Diagnostic[]): { source?: StreamRef; named: NodeStream["named"] } {
+function argsOf(decl: NodeDecl, sink: Diagnostic[]): { source: StreamRef | undefined; named: NodeStream["named"] } {
   // one pass over the arguments: most nodes have one, positional (a hot path on large flows)
   let primary: Arg | undefined;
   const namedArgs: NamedArg[] = [];
@@ -155,7 +158,7 @@ function argsOf(decl: NodeDecl, sink: Diagnostic[]): { source?: StreamRef; named
   }
   const named = namedArgs.length === 0 ? [] : [...firstOfEach(namedArgs, (a) => `${a.name.text}:`, `node '${decl.name.text}'`, sink).values()];
   return {
-    ...(primary ? { source: { name: primary.ref.name.text, rejected: primary.ref.rejected !== undefined } } : {}),
+    source: primary && { name: primary.ref.name.text, rejected: primary.ref.rejected !== undefined },
     named: named.map((a) => ({ name: a.name.text, ref: { name: a.ref.name.text, rejected: a.ref.rejected !== undefined } })),
   };
 }
@@ -173,8 +176,7 @@ function pricing(
   decl: NodeDecl,
   props: NodeProp[],
   model: ModelInfo | undefined,
-  resolution: { width: number; height: number } | undefined,
-  durationSeconds: Decimal | undefined,
+  basis: PriceBasis,
   sink: Diagnostic[],
 ): { pricePerOutput: Decimal; overheadPerCall: Decimal } {
   const perOutput = find(props, "cost", (p) => !p.perCall);
@@ -183,20 +185,13 @@ function pricing(
   if (!modelProp && !perOutput && !perCall) {
     sink.push(diag("FLOW214", `node '${decl.name.text}' has neither a model nor a cost: it is priced at 0 credits`, decl.name.range));
   }
-  const unitFigure = (unit: ModelInfo["units"][number]): Decimal | undefined => {
-    if (unit === "item") return ONE;
-    if (unit === "megapixel") return resolution && megapixels(resolution);
-    return durationSeconds;
-  };
   let price = perOutput ? dec(perOutput.amount.value) : undefined;
   if (!price && model && modelProp) {
-    const key = `${resolution ? `${resolution.width}x${resolution.height}` : "-"}|${durationSeconds?.toString() ?? "-"}`;
-    price = modelPrice(model, key, () => model.units.map(unitFigure));
-    model.units.forEach((unit) => {
-      if (unitFigure(unit) === undefined) {
-        sink.push(diag("FLOW206", `model '${model.name}' is priced per ${unit}: node '${decl.name.text}' needs a ${unit === "megapixel" ? "resolution" : "duration"}`, modelProp.model.range));
-      }
-    });
+    price = outputPrice(model, basis);
+    for (const unit of model.units) {
+      if (unitFigure(unit, basis) !== undefined) continue;
+      sink.push(diag("FLOW206", `model '${model.name}' is priced per ${unit}: node '${decl.name.text}' needs a ${unit === "megapixel" ? "resolution" : "duration"}`, modelProp.model.range));
+    }
   }
   return {
     pricePerOutput: price ?? ZERO,
@@ -204,36 +199,11 @@ function pricing(
   };
 }
 
-// Many nodes share a model and a resolution: their prices are worked out once (decimal
-// arithmetic is the resolver's hot path on large flows).
-const MEGAPIXELS = new Map<string, Decimal>();
-const PRICES = new WeakMap<ModelInfo, Map<string, Decimal>>();
-
-function megapixels(r: { width: number; height: number }): Decimal {
-  const key = `${r.width}x${r.height}`;
-  let mp = MEGAPIXELS.get(key);
-  if (!mp) MEGAPIXELS.set(key, (mp = dec(r.width).times(r.height).div(1_000_000)));
-  return mp;
-}
-
-/** rate × each unit's figure (a missing figure counts as 1; the caller reports it), by resolution and duration */
-function modelPrice(model: ModelInfo, key: string, figures: () => (Decimal | undefined)[]): Decimal {
-  let known = PRICES.get(model);
-  if (!known) PRICES.set(model, (known = new Map()));
-  let price = known.get(key);
-  if (!price) {
-    price = model.rate;
-    for (const f of figures()) if (f) price = price.times(f);
-    known.set(key, price);
-  }
-  return price;
-}
-
 /** What gates and reviews share: the expected rate and the `else` clause. */
 function verdict(props: { kind: string; range: GateDecl["range"] }[], rate: PercentLit | undefined, label: string, sink: Diagnostic[]) {
   const otherwise = props.find((p): p is ElseClause => p.kind === "else");
   const action = otherwise?.action;
-  const upTo = action?.kind === "retry" ? wholeNumber(action.upTo, "up to", { min: 1, max: MAX_RETRY }, sink) : undefined;
+  const upTo = action?.kind === "retry" ? wholeNumber(action.upTo, "up to", { min: 1 }, sink) : undefined;
   const passRate = rate && fraction(rate, label, sink);
   return {
     passRate: passRate ?? ONE,
@@ -307,7 +277,7 @@ export function budgetOf(blocks: BudgetDecl[], sink: Diagnostic[]): Budget | und
   const capCredits = cap && dec(cap.amount.value);
   let alertCredits: Decimal | undefined;
   if (alert?.amount) alertCredits = dec(alert.amount.value);
-  else if (alert?.percent && capCredits) alertCredits = capCredits.times(dec(alert.percent.value)).div(100);
+  else if (alert?.percent && capCredits) alertCredits = exactShift(exactTimes(capCredits, dec(alert.percent.value)), 2);
   else if (alert?.percent) sink.push(diag("FLOW212", "an alert in percent needs a 'cap'", alert.percent.range));
   return {
     ...(capCredits ? { cap: capCredits } : {}),

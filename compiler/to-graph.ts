@@ -18,11 +18,14 @@ export function toGraph(model: FlowModel, cost: CostReport): FlowGraph {
   };
 }
 
-/** The witness as a forced execution: input counts, per gate per round how many pass, attempts per call. */
+/**
+ * The witness as a forced execution: input counts, per gate per round how many pass, attempts per
+ * call. The runtime counts items in numbers: a run of more than 2^53 items is not one it can make.
+ */
 export function witnessToScenario(witness: Witness): Scenario {
   return {
-    inputs: Object.fromEntries(witness.inputs.map((i) => [i.name, i.count])),
-    gates: Object.fromEntries(witness.gates.map((g) => [g.name, g.rounds.map((r) => ({ passed: r.passed }))])),
+    inputs: Object.fromEntries(witness.inputs.map((i) => [i.name, Number(i.count)])),
+    gates: Object.fromEntries(witness.gates.map((g) => [g.name, g.rounds.map((r) => ({ passed: Number(r.passed) }))])),
     attempts: Object.fromEntries(witness.nodes.map((n) => [n.name, n.attemptsPerCall])),
   };
 }

@@ -11,7 +11,7 @@ import { TextDocument, type TextDocumentContentChangeEvent } from "vscode-langua
 import type { FlowFile } from "../syntax/ast";
 import { analyzeFile, type AnalyzeOptions, type FileAnalysis, type SourceHost } from "../compiler/index";
 import { parse } from "../grammar/index";
-import { BranchCostCache } from "./branch-cost";
+import { BranchCache } from "../compiler/pricing/index";
 import { CONFIG_FILE } from "../compiler/config";
 import { configFor } from "./config";
 import { lintSnapshot, type LintSnapshot } from "./lint-snapshot";
@@ -97,7 +97,7 @@ interface Entry {
   /** the lints of the latest complete analysis, of whatever version */
   lastLints?: LintSnapshot;
   /** figures of unchanged branches, kept between edits */
-  costs: BranchCostCache;
+  costs: BranchCache;
   /** the files the latest analysis imported */
   importPaths: string[];
 }
@@ -125,7 +125,7 @@ export class DocumentStore {
   /** Open a document; returns the open documents whose analysis it may change (itself included). */
   open(uri: string, version: number, text: string): string[] {
     const document = TextDocument.create(uri, LANGUAGE_ID, version, text);
-    this.entries.set(uri, { document, path: uriToPath(uri), generation: 0, results: {}, stamp: "", costs: new BranchCostCache(), importPaths: [] });
+    this.entries.set(uri, { document, path: uriToPath(uri), generation: 0, results: {}, stamp: "", costs: new BranchCache(), importPaths: [] });
     return this.affectedBy(uri);
   }
 
@@ -199,7 +199,7 @@ export class DocumentStore {
     }
     const settings = configFor(entry.path, this.readDisk);
     const problems: DocumentProblems = settings.problem === undefined ? {} : { config: settings.problem };
-    const options: AnalyzeOptions = { ...settings.options, parsed, costAnalysis: entry.costs.analyze, lints: depth === "full" };
+    const options: AnalyzeOptions = { ...settings.options, parsed, pricing: entry.costs, lints: depth === "full" };
     try {
       return new AnalyzedDocument(uri, entry.path, entry.document, this.analyze(entry.path, text, this.host, options), this.host, problems);
     } catch (error) {

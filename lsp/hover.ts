@@ -162,7 +162,7 @@ function describeInput(input: InputStream, cost: CostReport | undefined): string
   const lines = [`**input \`${input.name}\`**: ${input.mediaType}`, "", count];
   if (input.stable) lines.push("stable: rarely changes between runs (cached nodes reading only stable inputs are reused)");
   const witness = cost?.witness.inputs.find((i) => i.name === input.name);
-  if (witness) lines.push(`worst case takes ${witness.count} item${witness.count === 1 ? "" : "s"}`);
+  if (witness) lines.push(`worst case takes ${witness.count} item${witness.count === 1n ? "" : "s"}`);
   return lines;
 }
 

@@ -330,20 +330,21 @@ function sourceName(stream: GraphStream): string | undefined {
   return stream.source?.name;
 }
 
-/** stream name → the retry gate whose chain (from its target to its source) holds it */
+/**
+ * stream name → the retry gate whose chain holds it. The chain comes with the graph (the compiler
+ * worked it out once); the runtime only checks that it is one: the target first, each stream
+ * reading the one before, the gate's source last.
+ */
 export function retryChains(graph: FlowGraph): Map<string, GraphGate> {
   const byName = new Map(graph.streams.map((s) => [s.name, s]));
   const chains = new Map<string, GraphGate>();
   for (const gate of graph.streams) {
     if (gate.kind !== "gate" || !gate.retry) continue;
-    const path: string[] = [];
-    let current: string | undefined = gate.source.name;
-    while (current !== undefined && current !== gate.retry.target) {
-      path.push(current);
-      current = sourceName(byName.get(current) ?? ({ kind: "input" } as GraphStream));
+    const path = gate.retry.chain;
+    const linked = path.every((name, i) => byName.has(name) && (i === 0 || sourceName(byName.get(name)!) === path[i - 1]));
+    if (path[0] !== gate.retry.target || path[path.length - 1] !== gate.source.name || !linked) {
+      throw new RuntimeError("graph", `gate ${gate.name}: its retry chain ${path.join(" → ") || "(empty)"} does not lead from ${gate.retry.target} to ${gate.source.name}`);
     }
-    if (current === undefined) throw new RuntimeError("graph", `gate ${gate.name}: ${gate.retry.target} is not upstream of ${gate.source.name}`);
-    path.push(current);
     for (const name of path) {
       const other = chains.get(name);
       if (other) throw new RuntimeError("graph", `stream ${name} is on the retry chains of both ${other.name} and ${gate.name}`);

@@ -50,6 +50,7 @@ export const CODES = {
   FLOW212: { severity: "error", summary: "a property that is invalid where it stands (duplicate, out of range, or contradictory)" },
   FLOW213: { severity: "error", summary: "`.rejected` of a gate or review that discards its rejected items" },
   FLOW214: { severity: "warning", summary: "a node with neither a model nor a cost: priced at 0 credits" },
+  FLOW215: { severity: "error", summary: "a flow whose exact figures need more than the analysis' limits" },
   FLOW301: { severity: "warning", summary: "worst case exceeds the cap" },
   FLOW302: { severity: "error", summary: "expected spend exceeds the cap: normal runs would pause" },
   FLOW303: { severity: "warning", summary: "cap below 120% of expected: normal variance will pause runs" },

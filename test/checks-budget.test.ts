@@ -4,7 +4,7 @@ import { budgetDiagnostics, limitDiagnostics } from "../compiler/budget-checks";
 import { dec, ZERO } from "../syntax/credits";
 import type { CostReport } from "../compiler/cost-report";
 import type { FlowModel } from "../compiler/model";
-import { analyzeCost } from "../compiler/cost";
+import { analyzeCost } from "../compiler/pricing/index";
 import { check, formatDiagnostic } from "./checks-helpers";
 import { CAMPAIGN } from "./checks-contract-flows";
 

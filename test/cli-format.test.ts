@@ -264,10 +264,10 @@ describe("cost text", () => {
 
   test("a gate that retries and one that splits are explained round by round", () => {
     const witness = {
-      inputs: [{ name: "docs", count: 50 }],
+      inputs: [{ name: "docs", count: 50n }],
       gates: [
-        { name: "sharp", human: false, rounds: [1, 2, 3].map((round) => ({ round, checked: 20, passed: round === 3 ? 20 : 0, rejected: round === 3 ? 0 : 20 })) },
-        { name: "good", human: false, rounds: [{ round: 1, checked: 50, passed: 26, rejected: 24 }] },
+        { name: "sharp", human: false, rounds: [1, 2, 3].map((round) => ({ round, checked: 20n, passed: round === 3 ? 20n : 0n, rejected: round === 3 ? 0n : 20n })) },
+        { name: "good", human: false, rounds: [{ round: 1, checked: 50n, passed: 26n, rejected: 24n }] },
       ],
       nodes: [],
     };
@@ -283,8 +283,8 @@ describe("cost text", () => {
   test("rounds numbered from 0 by the analysis are shown from 1; a cached node makes no calls", () => {
     const witness = {
       inputs: [],
-      gates: [{ name: "g", human: true, rounds: [0, 1].map((round) => ({ round, checked: 4, passed: round, rejected: 4 - round })) }],
-      nodes: [{ name: "style_ref", rounds: [{ round: 0, items: 1, calls: 1 }], attemptsPerCall: 1 }],
+      gates: [{ name: "g", human: true, rounds: [0, 1].map((round) => ({ round, checked: 4n, passed: BigInt(round), rejected: BigInt(4 - round) })) }],
+      nodes: [{ name: "style_ref", rounds: [{ round: 0, items: 1n, calls: 1n }], attemptsPerCall: 1 }],
     };
     const nodes = report.nodes.map((n) => ({ ...n, cacheHit: n.name === "style_ref" }));
     const explanation = explainWitness({ ...report, nodes, witness }, undefined, (n) => n);

@@ -37,7 +37,7 @@ export function brokenDiagnostics(): Diagnostic[] {
 }
 
 function node(name: string, op: string, worst: [number, number, number], expected: [string, string], worstCase: string, expectedCost: string, total: string): NodeCost {
-  const [worstCalls, worstAttempts, worstItems] = worst;
+  const [worstCalls, worstAttempts, worstItems] = worst.map(BigInt) as [bigint, bigint, bigint];
   return {
     name,
     op,
@@ -75,20 +75,20 @@ export function campaignReport(): CostReport {
     alert: dec("675"),
     witness: {
       inputs: [
-        { name: "shots", count: 50 },
-        { name: "style", count: 1 },
+        { name: "shots", count: 50n },
+        { name: "style", count: 1n },
       ],
       gates: [
-        { name: "face_ok", human: false, rounds: [{ round: 1, checked: 50, passed: 50, rejected: 0 }] },
-        { name: "approved", human: true, rounds: [{ round: 1, checked: 50, passed: 50, rejected: 0 }] },
+        { name: "face_ok", human: false, rounds: [{ round: 1, checked: 50n, passed: 50n, rejected: 0n }] },
+        { name: "approved", human: true, rounds: [{ round: 1, checked: 50n, passed: 50n, rejected: 0n }] },
       ],
       nodes: [
-        { name: "style_ref", rounds: [{ round: 1, items: 1, calls: 1 }], attemptsPerCall: 1 },
-        { name: "faces", rounds: [{ round: 1, items: 50, calls: 50 }], attemptsPerCall: 1 },
-        { name: "previews", rounds: [{ round: 1, items: 50, calls: 50 }], attemptsPerCall: 1 },
-        { name: "full", rounds: [{ round: 1, items: 50, calls: 50 }], attemptsPerCall: 2 },
-        { name: "final", rounds: [{ round: 1, items: 50, calls: 50 }], attemptsPerCall: 1 },
-        { name: "captions", rounds: [{ round: 1, items: 50, calls: 2 }], attemptsPerCall: 1 },
+        { name: "style_ref", rounds: [{ round: 1, items: 1n, calls: 1n }], attemptsPerCall: 1 },
+        { name: "faces", rounds: [{ round: 1, items: 50n, calls: 50n }], attemptsPerCall: 1 },
+        { name: "previews", rounds: [{ round: 1, items: 50n, calls: 50n }], attemptsPerCall: 1 },
+        { name: "full", rounds: [{ round: 1, items: 50n, calls: 50n }], attemptsPerCall: 2 },
+        { name: "final", rounds: [{ round: 1, items: 50n, calls: 50n }], attemptsPerCall: 1 },
+        { name: "captions", rounds: [{ round: 1, items: 50n, calls: 2n }], attemptsPerCall: 1 },
       ],
     },
   };

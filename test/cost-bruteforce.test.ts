@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { analyzeFile } from "../compiler/index";
-import { worstCaseTotal } from "../compiler/cost";
+import { worstCaseTotal } from "../compiler/pricing/index";
 import { arbitrarySpec, specToFlow, type FlowSpec } from "./helpers/random-flows";
 import { bruteForceWorst, replayWitness } from "./helpers/enumerate";
 

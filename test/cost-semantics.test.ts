@@ -29,7 +29,7 @@ describe("cost semantics", () => {
     expect(node(c, "cap").expected.toFixed()).toBe("4.865");
     // worst: three rounds of 10 items through draft and qc (31.5), then all 10 pass and are captioned (5)
     expect(c.worstCase.toFixed()).toBe("36.5");
-    expect(c.witness.gates[0]!.rounds.map((r) => r.passed)).toEqual([0, 0, 10]);
+    expect(c.witness.gates[0]!.rounds.map((r) => r.passed)).toEqual([0n, 0n, 10n]);
   });
 
   it("loses the items of calls that fail every attempt, in expected figures only", () => {
@@ -53,7 +53,7 @@ describe("cost semantics", () => {
   node up = upscale(best) { cost 2 credits }
   output up`);
     expect(figures(c)).toEqual(["35", "35"]);
-    expect(node(c, "up").worstItems).toBe(10);
+    expect(node(c, "up").worstItems).toBe(10n);
   });
 
   it("runs a node without arguments once", () => {
@@ -88,8 +88,8 @@ describe("cost semantics", () => {
   output a, b`);
     expect(figures(c)).toEqual(["35", "35"]);
     // of the splits that reach 35, the witness takes the one closest to the expected 45/5
-    expect(c.witness.gates[0]!.rounds[0]).toMatchObject({ checked: 50, passed: 45, rejected: 5 });
-    expect(node(c, "a").worstCalls + node(c, "b").worstCalls).toBe(3);
+    expect(c.witness.gates[0]!.rounds[0]).toMatchObject({ checked: 50n, passed: 45n, rejected: 5n });
+    expect(node(c, "a").worstCalls + node(c, "b").worstCalls).toBe(3n);
   });
 
   it("charges every attempt of a batched call and rounds batches per round", () => {
@@ -99,7 +99,7 @@ describe("cost semantics", () => {
   node t = tag(p) { cost 1 credits  cost 2 credits per call  batch 3  retry 1 }
   output t`);
     expect(c.worstCase.toFixed()).toBe("26");
-    expect(node(c, "t").worstAttempts).toBe(6);
+    expect(node(c, "t").worstAttempts).toBe(6n);
   });
 
   it("orders nodes by worst case and reports the top two's share", () => {

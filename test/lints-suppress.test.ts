@@ -100,7 +100,7 @@ describe("flowc.json validation", () => {
   test("a code that does not exist, and one that cannot be configured", () => {
     expect(errors({ rules: { FLOW999: "off" } })).toEqual(["flowc.json: rules.FLOW999 is not a flowc diagnostic code"]);
     expect(errors({ rules: { FLOW201: "hint" } })).toEqual([
-      "flowc.json: rules.FLOW201 cannot be configured: errors that stop compilation (FLOW101, FLOW102, FLOW201 to FLOW213) always apply",
+      "flowc.json: rules.FLOW201 cannot be configured: errors that stop compilation (FLOW101, FLOW102, FLOW201 to FLOW213, FLOW215) always apply",
     ]);
   });
 

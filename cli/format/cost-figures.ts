@@ -1,7 +1,7 @@
 // The figures and sentences of `flowc cost`, shared by its text and Markdown forms. Worst-case
 // figures are exact; expected figures keep 12 decimal places in totals and 4 in the table.
 import type { CostReport, NodeCost } from "../../compiler/cost-report";
-import { type Decimal, formatExact, formatRounded, sum } from "../../syntax/credits";
+import { type Decimal, exactDifference, formatExact, formatRounded, sum } from "../../syntax/credits";
 
 /** How a name is shown: as is in a terminal, as `code` in Markdown. */
 export type NameStyle = (name: string) => string;
@@ -37,9 +37,9 @@ export function percent(fraction: Decimal): string {
 /** `50 ×2` when every call takes two attempts in the witness; `cached` for a hit under `--warm`. */
 export function callsCell(node: NodeCost): string {
   if (node.cacheHit) return "cached";
-  if (node.worstAttempts === node.worstCalls || node.worstCalls === 0) return String(node.worstCalls);
-  const perCall = node.worstAttempts / node.worstCalls;
-  return Number.isInteger(perCall) ? `${node.worstCalls} ×${perCall}` : `${node.worstCalls} (${node.worstAttempts} attempts)`;
+  if (node.worstAttempts === node.worstCalls || node.worstCalls === 0n) return String(node.worstCalls);
+  const whole = node.worstAttempts % node.worstCalls === 0n;
+  return whole ? `${node.worstCalls} ×${node.worstAttempts / node.worstCalls}` : `${node.worstCalls} (${node.worstAttempts} attempts)`;
 }
 
 function nodeRow(node: NodeCost, name: NameStyle): string[] {
@@ -84,7 +84,7 @@ function topTwoLine(report: CostReport, name: NameStyle): string | undefined {
 /** `cap 900 credits: worst case exceeds it by 2.2896` or `… leaves 10.5 credits of headroom` */
 function capLine(report: CostReport): string {
   if (!report.cap) return "no cap: nothing stops a run that spends the worst case";
-  const headroom = report.cap.minus(report.worstCase);
+  const headroom = exactDifference(report.cap, report.worstCase);
   const verdict = headroom.isNegative()
     ? `worst case exceeds it by ${formatExact(headroom.negated())}`
     : `worst case leaves ${credits(headroom)} of headroom`;

@@ -66,7 +66,7 @@ function gateRounds(gate: WitnessGate): string {
 }
 
 function nodeRounds(node: WitnessNode): string {
-  const rounds = node.rounds.filter((r) => r.calls > 0);
+  const rounds = node.rounds.filter((r) => r.calls > 0n);
   if (rounds.length === 0 || node.attemptsPerCall === 0) return "no calls";
   const calls = perRound(rounds, (r) => `${plural(r.items, "item")} in ${plural(r.calls, "call")}`);
   return `${calls}; ${plural(node.attemptsPerCall, "attempt")} per call`;
@@ -76,14 +76,14 @@ function inputReasons(witness: Witness, model: FlowModel | undefined, name: Name
   if (!model || witness.inputs.length === 0) return [];
   const below = witness.inputs.filter((i) => {
     const stream = model.byName.get(i.name);
-    return stream?.kind === "input" && i.count < stream.max;
+    return stream?.kind === "input" && i.count < BigInt(stream.max);
   });
   if (below.length === 0) return ["every input holds its maximum count of items"];
   return below.map((i) => `${name(i.name)} holds ${plural(i.count, "item")}, below its maximum: more items would not cost more here`);
 }
 
 function attemptReason(node: WitnessNode, name: NameStyle): string[] {
-  if (node.attemptsPerCall <= 1 || node.rounds.every((r) => r.calls === 0)) return [];
+  if (node.attemptsPerCall <= 1 || node.rounds.every((r) => r.calls === 0n)) return [];
   const retries = node.attemptsPerCall - 1;
   return [`every call of ${name(node.name)} takes ${node.attemptsPerCall} attempts (retry ${retries}): each failed attempt is charged`];
 }
@@ -99,8 +99,8 @@ function gateReason(gate: WitnessGate, name: NameStyle): string {
 }
 
 function outcome(round: WitnessGate["rounds"][number]): string {
-  if (round.checked === 0) return "checks no items";
-  if (round.rejected === 0) return `passes all ${round.checked} items`;
-  if (round.passed === 0) return `rejects all ${round.checked} items`;
+  if (round.checked === 0n) return "checks no items";
+  if (round.rejected === 0n) return `passes all ${round.checked} items`;
+  if (round.passed === 0n) return `rejects all ${round.checked} items`;
   return `passes ${round.passed} and rejects ${round.rejected} of its ${round.checked} items`;
 }

@@ -9,7 +9,7 @@ export class JsonNumber {
   constructor(readonly text: string) {}
 }
 
-export type JsonValue = string | number | boolean | null | JsonNumber | JsonValue[] | { [key: string]: JsonValue | undefined };
+export type JsonValue = string | number | bigint | boolean | null | JsonNumber | JsonValue[] | { [key: string]: JsonValue | undefined };
 
 /** A worst-case figure: exact. */
 export function exactNumber(value: Decimal): JsonNumber {
@@ -28,6 +28,7 @@ export function writeJson(value: JsonValue, indent = "  "): string {
 
 function write(value: JsonValue, indent: string, outer: string): string {
   if (value instanceof JsonNumber) return value.text;
+  if (typeof value === "bigint") return value.toString(); // a count, exact past 2^53
   if (value === null || typeof value !== "object") return JSON.stringify(value);
   const inner = outer + indent;
   const entries = Array.isArray(value)

@@ -2,6 +2,7 @@
 // section 8): diagnostics with file, line, column, endLine, endColumn, severity, code, message;
 // credits as JSON numbers with their exact digits (expected figures rounded to 12 places).
 import type { Diagnostic } from "../../syntax/diagnostics";
+import { exactDifference } from "../../syntax/credits";
 import type { CostReport, Witness } from "../../compiler/cost-report";
 import type { Range } from "../../syntax/ast";
 import { type JsonValue, exactNumber, roundedNumber, writeJson } from "./json-writer";
@@ -73,7 +74,7 @@ export interface CostJsonInput {
 
 export function costJson(input: CostJsonInput, cwd: string): string {
   const { report } = input;
-  const headroom = report.cap?.minus(report.worstCase);
+  const headroom = report.cap && exactDifference(report.cap, report.worstCase);
   return (
     writeJson({
       file: displayPath(input.file, cwd),

@@ -73,8 +73,8 @@ export function countSeverities(list: readonly Diagnostic[]): SeverityCounts {
   return counts;
 }
 
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+export function plural(count: number | bigint, noun: string): string {
+  return `${count} ${noun}${count === 1 || count === 1n ? "" : "s"}`;
 }
 
 /** `2 errors, 1 warning, 1 hint in 1 file` */

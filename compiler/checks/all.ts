@@ -7,14 +7,12 @@ import { namedArgDiagnostics } from "./counts";
 import { metricDiagnostics } from "./metrics";
 import { reachDiagnostics } from "./reach";
 import { rejectedDiagnostics } from "./rejected";
-import { retryDiagnostics } from "./retry";
 import { selectDiagnostics } from "./select";
 
 export function semanticChecks(model: FlowModel, catalog: Catalog): Diagnostic[] {
   return [
     ...metricDiagnostics(model, catalog),
     ...namedArgDiagnostics(model),
-    ...retryDiagnostics(model),
     ...selectDiagnostics(model),
     ...rejectedDiagnostics(model),
     ...reachDiagnostics(model),

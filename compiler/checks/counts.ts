@@ -1,7 +1,7 @@
 // FLOW207: a named argument passes one item to every call, so its stream must hold at most one.
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel } from "../model";
-import { maxCounts } from "./walk";
+import { maxCounts } from "../pricing/counts";
 
 export function namedArgDiagnostics(model: FlowModel): Diagnostic[] {
   const counts = maxCounts(model);
@@ -10,7 +10,7 @@ export function namedArgDiagnostics(model: FlowModel): Diagnostic[] {
     if (stream.decl.kind !== "node") continue;
     for (const arg of stream.decl.args) {
       const count = counts.get(arg.ref.name.text);
-      if (arg.kind !== "named" || count === undefined || count <= 1) continue;
+      if (arg.kind !== "named" || count === undefined || count <= 1n) continue;
       out.push(diag("FLOW207", `named argument '${arg.name.text}' must be a single item: '${arg.ref.name.text}' holds up to ${count} items`, arg.ref.range));
     }
   }

@@ -1,30 +1,39 @@
 // FLOW208: `else retry NODE up to K` runs the items again from NODE, so NODE must be the gate's
 // source or an ancestor reached through nodes only, and every node on the way must feed nothing
 // but the next one (a re-run must not send extra items anywhere else) with one variant per item.
-// A valid path fills `retry.chain`.
+// Pure: the model builder (resolve.ts) puts each valid path into its gate as `retry.chain`, the
+// one source of retry chains for the cost analysis, codegen's FlowGraph and so the runtime.
 import type { Ident } from "../../syntax/ast";
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel, GateStream, NodeStream } from "../model";
 import { article } from "../graph";
 import { namedUses } from "./walk";
 
-export function retryDiagnostics(model: FlowModel): Diagnostic[] {
-  const uses = namedUses(model);
-  const outputs = new Set(model.outputs.map((o) => o.name));
-  const out: Diagnostic[] = [];
+export interface RetryPaths {
+  /** gate name → its chain: node names from the retry target down to the gate's source */
+  chains: Map<string, string[]>;
+  diagnostics: Diagnostic[];
+}
+
+export function retryPaths(model: FlowModel): RetryPaths {
+  const found: RetryPaths = { chains: new Map(), diagnostics: [] };
+  let uses: Map<string, NodeStream[]> | undefined;
+  let outputs: Set<string> | undefined;
   for (const gate of model.streams) {
     if (gate.kind !== "gate" || !gate.retry) continue;
+    uses ??= namedUses(model);
+    outputs ??= new Set(model.outputs.map((o) => o.name));
     const target = retryTarget(gate);
     const result = retryChain(model, gate, gate.retry.target);
     if (typeof result === "string") {
-      if (target) out.push(diag("FLOW208", result, target.range));
+      if (target) found.diagnostics.push(diag("FLOW208", result, target.range));
       continue;
     }
-    const problem = result.map((node, i) => feedsElsewhere(model, node, result[i + 1]?.name ?? gate.name, uses, outputs)).find((p) => p !== undefined);
-    if (problem && target) out.push(diag("FLOW208", `cannot retry from '${gate.retry.target}': ${problem}`, target.range));
-    else gate.retry.chain = result.map((node) => node.name);
+    const problem = result.map((node, i) => feedsElsewhere(model, node, result[i + 1]?.name ?? gate.name, uses!, outputs!)).find((p) => p !== undefined);
+    if (problem && target) found.diagnostics.push(diag("FLOW208", `cannot retry from '${gate.retry.target}': ${problem}`, target.range));
+    else found.chains.set(gate.name, result.map((node) => node.name));
   }
-  return out;
+  return found;
 }
 
 function retryTarget(gate: GateStream): Ident | undefined {

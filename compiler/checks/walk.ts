@@ -37,28 +37,18 @@ export function producers(model: FlowModel): Map<string, Stream> {
   return producer;
 }
 
-/** The largest number of items each stream can hold (Infinity never arises: counts are finite). */
-export function maxCounts(model: FlowModel): Map<string, number> {
-  const counts = new Map<string, number>();
-  const count = (name: string | undefined): number => (name === undefined ? 1 : (counts.get(name) ?? 1));
-  for (const stream of model.streams) counts.set(stream.name, maxCount(stream, model, count));
-  return counts;
-}
-
-function maxCount(stream: Stream, model: FlowModel, count: (name: string | undefined) => number): number {
-  switch (stream.kind) {
-    case "input":
-      return stream.max;
-    case "node":
-      return count(stream.source?.name) * stream.variants;
-    case "gate":
-      return count(stream.source.name);
-    case "select": {
-      const source = model.byName.get(stream.source);
-      // A select keeps `pick` of each group of variants: one group per item of the node's input.
-      return source?.kind === "node" ? count(source.source?.name) * Math.min(stream.pick, source.variants) : count(stream.source);
-    }
+/** Readers of each stream's pass and `.rejected` items through their primary input, in stream order. */
+export function consumersOf(streams: readonly Stream[]): FlowModel["consumers"] {
+  const consumers: FlowModel["consumers"] = new Map();
+  for (const s of streams) consumers.set(s.name, { pass: [], rejected: [] });
+  for (const s of streams) {
+    const source = primaryOf(s);
+    const entry = source === undefined ? undefined : consumers.get(source);
+    if (!entry) continue;
+    const rejected = (s.kind === "node" || s.kind === "gate") && s.source?.rejected === true;
+    (rejected ? entry.rejected : entry.pass).push(s.name);
   }
+  return consumers;
 }
 
 /** Nodes that use each stream as a named argument, in stream order. */

@@ -5,13 +5,14 @@ import type { CostReport, NodeCost } from "../cost-report";
 import { Decimal, formatExact, formatRounded } from "../../syntax/credits";
 import type { FlowModel, InputStream, ModelInfo, NodeStream, Stream } from "../model";
 import { buildCatalog } from "../catalog";
-import { maxCounts, namedUses, primaryOf, producers } from "../checks/walk";
+import { namedUses, primaryOf, producers } from "../checks/walk";
+import { maxCounts, maxEntering } from "../pricing/counts";
 import { refSites, SourceText, type RefSite } from "./edits";
 
 export class LintContext {
   readonly source: SourceText;
   private readonly rows: Map<string, NodeCost>;
-  private cache: { producers?: Map<string, Stream>; namedUses?: Map<string, NodeStream[]>; inputs?: Map<string, InputStream[]>; maxCounts?: Map<string, number>; sites?: RefSite[]; models?: ModelInfo[] } = {};
+  private cache: { producers?: Map<string, Stream>; namedUses?: Map<string, NodeStream[]>; inputs?: Map<string, InputStream[]>; maxCounts?: Map<string, bigint>; sites?: RefSite[]; models?: ModelInfo[] } = {};
 
   constructor(
     readonly model: FlowModel,
@@ -71,9 +72,9 @@ export class LintContext {
   }
 
   /** the most items that can enter a node from its primary source */
-  maxEntering(node: NodeStream): number {
+  maxEntering(node: NodeStream): bigint {
     this.cache.maxCounts ??= maxCounts(this.model);
-    return node.source ? (this.cache.maxCounts.get(node.source.name) ?? 1) : 1;
+    return maxEntering(this.cache.maxCounts, node);
   }
 
   sites(): RefSite[] {

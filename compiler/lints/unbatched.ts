@@ -3,7 +3,7 @@
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { NodeStream } from "../model";
 import { credits, rounded, type LintContext } from "./context";
-import { aloneWith, savingOf, spendOf } from "./what-if";
+import { expectedNodeCost, savingOf } from "./what-if";
 
 /** The batch size the fix adds: the contract's own example batches captions by 25. */
 export const DEFAULT_BATCH = 25;
@@ -14,7 +14,7 @@ export function unbatchedLint(ctx: LintContext): Diagnostic[] {
   for (const node of ctx.nodes()) {
     const decl = ctx.nodeDecl(node);
     if (!node.op.batchable || node.overheadPerCall.lte(0) || decl.props.some((p) => p.kind === "batch")) continue;
-    if (ctx.maxEntering(node) <= 1) continue;
+    if (ctx.maxEntering(node) <= 1n) continue;
     const saving = expectedSaving(ctx, node, chained.has(node.name));
     if (saving.lte(0)) continue;
     const prop = `batch ${DEFAULT_BATCH}`;
@@ -34,5 +34,5 @@ function expectedSaving(ctx: LintContext, node: NodeStream, inRetryChain: boolea
   const batched: NodeStream = { ...node, batch: DEFAULT_BATCH };
   if (inRetryChain) return savingOf(ctx.model, node.name, () => [batched]).expected;
   const items = ctx.row(node.name).expectedItems;
-  return spendOf(aloneWith(ctx.model, node, items)).expected.minus(spendOf(aloneWith(ctx.model, batched, items)).expected);
+  return expectedNodeCost(node, items).minus(expectedNodeCost(batched, items));
 }

@@ -104,7 +104,8 @@ function entering(node: NodeSpec, counts: Counts): number {
 export function replayWitness(spec: FlowSpec, witness: Witness, warm: boolean): number {
   const counts = new Map<string, number>();
   const attempts = new Map(witness.nodes.map((n) => [n.name, n.attemptsPerCall]));
-  const gates = new Map(witness.gates.map((g) => [g.name, g.rounds]));
+  // the witness counts in BigInts; these flows are small
+  const gates = new Map(witness.gates.map((g) => [g.name, g.rounds.map((r) => ({ checked: Number(r.checked), passed: Number(r.passed) }))]));
   const byName = new Map(spec.streams.map((s) => [s.name, s]));
   const handled = new Set<string>();
   let total = 0;
@@ -121,7 +122,7 @@ export function replayWitness(spec: FlowSpec, witness: Witness, warm: boolean): 
   };
   for (const s of spec.streams) {
     if (handled.has(s.name)) continue;
-    if (s.kind === "input") counts.set(s.name, witness.inputs.find((i) => i.name === s.name)!.count);
+    if (s.kind === "input") counts.set(s.name, Number(witness.inputs.find((i) => i.name === s.name)!.count));
     else if (s.kind === "gate") {
       const m = counts.get(key(s.source))!;
       const a = passedIn(s.name, 0, m);

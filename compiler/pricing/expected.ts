@@ -1,0 +1,187 @@
+// Expected spend (section 5): the top-down walk with expected, fractional counts. Counts are fixed
+// point BigInts with EXPECTED_PLACES decimals and credits are counts times the branch's integer
+// price units, so the hot path never builds a decimal object. Products of the flow's short rates
+// are exact at that precision; a long chain of gates rounds (half to even) at the last place,
+// which leaves every figure at or above 10^-14 credits with at least 34 significant digits, and
+// every figure shown (at most 12 places) unchanged.
+import { Decimal } from "../../syntax/credits";
+import type { GateStream, NodeStream, Stream } from "../model";
+import type { Rate } from "./count-fn";
+import type { BranchShape } from "./shape";
+import { Counts } from "./worst";
+import { Units, decimalText, scaledDigits } from "./units";
+
+export const EXPECTED_PLACES = 48;
+const ONE = 10n ** BigInt(EXPECTED_PLACES);
+
+const RATES = new WeakMap<Decimal, Rate>();
+
+/** A fraction of the model (a pass or fail rate) as an exact Rate. */
+export function rateOf(fraction: Decimal): Rate {
+  let rate = RATES.get(fraction);
+  if (!rate) {
+    const places = fraction.decimalPlaces();
+    RATES.set(fraction, (rate = { numerator: scaledDigits(fraction.toFixed(), places), places }));
+  }
+  return rate;
+}
+
+/** n / d rounded half to even (n ≥ 0, d > 0) */
+function divide(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  const r2 = (n - q * d) * 2n;
+  return r2 > d || (r2 === d && q % 2n === 1n) ? q + 1n : q;
+}
+
+function timesRate(x: bigint, rate: Rate): bigint {
+  return rate.places === 0 ? x * rate.numerator : divide(x * rate.numerator, 10n ** BigInt(rate.places));
+}
+
+function timesFixed(x: bigint, y: bigint): bigint {
+  return y === ONE ? x : divide(x * y, ONE);
+}
+
+function complement(rate: Rate): Rate {
+  return { numerator: 10n ** BigInt(rate.places) - rate.numerator, places: rate.places };
+}
+
+/** A decimal count as a fixed-point count. */
+export function fixedCount(count: Decimal): bigint {
+  const places = count.decimalPlaces();
+  return places <= EXPECTED_PLACES ? scaledDigits(count.toFixed(), EXPECTED_PLACES) : scaledDigits(count.toDecimalPlaces(EXPECTED_PLACES).toFixed(), EXPECTED_PLACES);
+}
+
+/** A fixed-point count (or credits at `places` more decimals) as a decimal. */
+export function fixedDecimal(value: bigint, extraPlaces = 0): Decimal {
+  return new Decimal(decimalText(value, EXPECTED_PLACES + extraPlaces));
+}
+
+interface Retrying {
+  /** 1 + f + f² + … + f^K: expected attempts per call */
+  attempts: bigint;
+  /** 1 − f^(K+1): the chance that a call succeeds within its attempts */
+  survival: bigint;
+}
+
+const RETRYING = new Map<string, Retrying>();
+
+function retrying(n: NodeStream): Retrying {
+  if (n.failRate.isZero()) return { attempts: ONE, survival: ONE };
+  const key = `${n.failRate.toFixed()}|${n.retry}`;
+  let found = RETRYING.get(key);
+  if (!found) {
+    const f = rateOf(n.failRate);
+    let attempts = 0n;
+    let term = ONE;
+    for (let k = 0; k <= n.retry; k++) {
+      attempts += term;
+      term = timesRate(term, f);
+    }
+    RETRYING.set(key, (found = { attempts: n.retry === 0 ? ONE : attempts, survival: ONE - term }));
+  }
+  return found;
+}
+
+/** One node's expected figures, summed over the rounds it runs. */
+export interface ExpectedFigures {
+  /** credits, in the branch's units with EXPECTED_PLACES more decimals */
+  credits: bigint;
+  calls: bigint;
+  items: bigint;
+}
+
+/** Charges calls to nodes: what one round of a node over its expected items costs, and what comes out. */
+class Charges {
+  constructor(
+    private readonly perItem: (n: NodeStream) => bigint,
+    private readonly perCall: (n: NodeStream) => bigint,
+    private readonly free: (n: NodeStream) => boolean,
+  ) {}
+
+  /** the credits and calls of one round over `items` expected items, and the outputs that survive */
+  round(n: NodeStream, items: bigint): { credits: bigint; calls: bigint; outputs: bigint } {
+    const calls = n.batch ? wholeCallsFor(n.batch, items) : items;
+    const outputs = items * BigInt(n.variants);
+    // a cache hit makes no call, so it cannot fail (contract, section 5)
+    if (this.free(n)) return { credits: 0n, calls, outputs };
+    const { attempts, survival } = retrying(n);
+    const credits = timesFixed(this.perItem(n) * items + this.perCall(n) * calls, attempts);
+    return { credits, calls, outputs: timesFixed(outputs, survival) };
+  }
+}
+
+/** ceil(items / batch) calls for a fixed-point count of items */
+function wholeCallsFor(batch: number, items: bigint): bigint {
+  const per = BigInt(batch) * ONE;
+  return ((items + per - 1n) / per) * ONE;
+}
+
+/** The expected figures of every node of a branch. */
+export function expectedRun(shape: BranchShape): Map<string, ExpectedFigures> {
+  const charges = new Charges(
+    (n) => shape.perItem.get(n.name)!,
+    (n) => shape.perCall.get(n.name)!,
+    (n) => shape.free(n),
+  );
+  const counts = new Counts<bigint>(shape, ONE);
+  const figures = new Map<string, ExpectedFigures>();
+  const charge = (n: NodeStream, items: bigint): bigint => {
+    const r = charges.round(n, items);
+    const f = figures.get(n.name);
+    if (f) [f.credits, f.calls, f.items] = [f.credits + r.credits, f.calls + r.calls, f.items + items];
+    else figures.set(n.name, { credits: r.credits, calls: r.calls, items });
+    return r.outputs;
+  };
+  for (const s of shape.branch.streams) {
+    if (shape.handledByChain(s)) continue;
+    if (s.kind === "input") counts.set(s.name, s.single ? ONE : fixedCount(s.expect));
+    else if (s.kind === "node" && shape.chainStart.has(s.name)) expectedRounds(shape, shape.chainStart.get(s.name)!, counts.entering(s), charge, counts);
+    else if (s.kind === "node") counts.set(s.name, charge(s, counts.entering(s)));
+    else if (s.kind === "gate") {
+      const m = counts.entering(s);
+      const rate = rateOf(s.passRate);
+      counts.set(s.name, timesRate(m, rate), timesRate(m, complement(rate)));
+    } else counts.set(s.name, selected(shape, s, counts));
+  }
+  return figures;
+}
+
+/** a select keeps `pick` of each group of variants that survived its node's calls */
+function selected(shape: BranchShape, s: Extract<Stream, { kind: "select" }>, counts: Counts<bigint>): bigint {
+  const node = shape.node(s.source);
+  const survival = shape.free(node) ? ONE : retrying(node).survival;
+  return timesFixed(counts.groups(s), survival) * BigInt(s.pick);
+}
+
+/** rounds of a retried chain: n, n·q, n·q², … items; passes summed over the rounds */
+function expectedRounds(shape: BranchShape, g: GateStream, entering: bigint, charge: (n: NodeStream, items: bigint) => bigint, counts: Counts<bigint>): void {
+  const pass = rateOf(g.passRate);
+  const reject = complement(pass);
+  let items = entering;
+  let passed = 0n;
+  let rejected = 0n;
+  for (let round = 0; round <= g.retry!.upTo; round++) {
+    let out = items;
+    for (const name of g.retry!.chain) out = charge(shape.node(name), out);
+    passed += timesRate(out, pass);
+    rejected = timesRate(out, reject);
+    items = rejected;
+  }
+  for (const name of g.retry!.chain) counts.set(name, 0n);
+  counts.set(g.name, passed, rejected);
+}
+
+/**
+ * One node's expected spend over `items` expected items in one round, as in the flow: what a lint
+ * compares when a change (batching) alters neither the node's counts nor anything below it.
+ */
+export function expectedNodeCost(n: NodeStream, items: Decimal, warm = false): Decimal {
+  const units = Units.fitting([n.pricePerOutput, n.overheadPerCall]);
+  const free = (node: NodeStream) => warm && node.cacheTtlSeconds !== undefined;
+  const charges = new Charges(
+    (node) => units.of(node.pricePerOutput) * BigInt(node.variants),
+    (node) => units.of(node.overheadPerCall),
+    free,
+  );
+  return fixedDecimal(charges.round(n, fixedCount(items)).credits, units.scale);
+}

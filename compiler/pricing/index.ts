@@ -1,0 +1,124 @@
+// The pricing core: the one way to price a flow, or a branch of it. `flowc cost` and `flowc
+// check` (through analyzeFile), the budget checks, the lints (what a fix saves), the language
+// server (re-pricing only the branches an edit changed) and codegen (the figures and witness it
+// embeds) all come through here.
+import { Decimal } from "../../syntax/credits";
+import { diag, type Diagnostic } from "../../syntax/diagnostics";
+import type { FlowModel, Stream } from "../model";
+import type { CostReport } from "../cost-report";
+import { type Branch, branchesOf, branchHolding, fingerprint, withStreams } from "./branches";
+import { PricingLimit } from "./count-fn";
+import { type BranchCost, mergeBranches, priceBranch } from "./report";
+import { consumersOf } from "../checks/walk";
+
+export interface PricingOptions {
+  /** cached nodes are hits: they cost nothing and cannot fail */
+  warm: boolean;
+  /** figures of branches priced before, kept between analyses (the language server's) */
+  cache?: BranchCache;
+}
+
+/** Priced branches by fingerprint; each pricing keeps only the branches of the flow it priced. */
+export class BranchCache {
+  private priced = new Map<string, BranchCost>();
+  /** branches priced (not found) by the last pricing, for tests and the language server's status */
+  misses = 0;
+
+  price(branches: readonly Branch[], warm: boolean): BranchCost[] {
+    const kept = new Map<string, BranchCost>();
+    this.misses = 0;
+    const costs = branches.map((branch) => {
+      const key = fingerprint(branch, warm);
+      let cost = kept.get(key) ?? this.priced.get(key);
+      if (!cost) {
+        cost = priceBranch(branch, warm);
+        this.misses++;
+      }
+      kept.set(key, cost);
+      return cost;
+    });
+    this.priced = kept;
+    return costs;
+  }
+}
+
+export type Priced = { report: CostReport; limit?: undefined } | { report?: undefined; limit: Diagnostic };
+
+/** The flow's figures, or the FLOW215 error naming the limit the analysis reached. */
+export function priceFlow(model: FlowModel, options: PricingOptions): Priced {
+  try {
+    const branches = branchesOf(model);
+    const costs = options.cache ? options.cache.price(branches, options.warm) : branches.map((b) => priceBranch(b, options.warm));
+    return { report: mergeBranches(model, options.warm, costs) };
+  } catch (error) {
+    if (!(error instanceof PricingLimit)) throw error;
+    const at = error.stream === undefined ? undefined : model.byName.get(error.stream);
+    return { limit: diag("FLOW215", error.message, at ? at.decl.name.range : model.decl.name.range) };
+  }
+}
+
+/** The flow's report; throws PricingLimit where `priceFlow` gives FLOW215 (for callers that hold a flow priced before). */
+export function analyzeCost(model: FlowModel, options: PricingOptions): CostReport {
+  const priced = priceFlow(model, options);
+  if (priced.limit) throw new PricingLimit(priced.limit.message);
+  return priced.report;
+}
+
+export interface Spend {
+  worstCase: Decimal;
+  expected: Decimal;
+}
+
+/** A branch's totals. */
+function spendOf(cost: BranchCost): { worst: bigint; expected: bigint; scale: number } {
+  let worst = 0n;
+  let expected = 0n;
+  for (const r of cost.rows) [worst, expected] = [worst + r.worst, expected + r.expected];
+  return { worst, expected, scale: cost.scale };
+}
+
+/**
+ * What a change saves: the branch holding `anchor` priced before and after `change`, which
+ * receives the branch as a model and returns the streams it replaces or adds (by name); `warm`
+ * prices cached nodes as hits. A change the analysis cannot price saves nothing.
+ */
+export function savingOf(model: FlowModel, anchor: string, change: (branch: FlowModel) => Stream[], warm = false): Spend {
+  const branch = branchHolding(model, anchor);
+  try {
+    const before = spendOf(priceBranch(branch, warm));
+    const after = spendOf(priceBranch(withStreams(branch, change(asModel(model, branch))), warm));
+    const scale = Math.max(before.scale, after.scale);
+    const lift = (s: { scale: number }) => 10n ** BigInt(scale - s.scale);
+    const worst = before.worst * lift(before) - after.worst * lift(after);
+    const expected = before.expected * lift(before) - after.expected * lift(after);
+    return { worstCase: new Decimal(decimalText(worst, scale)), expected: fixedDecimal(expected, scale) };
+  } catch (error) {
+    if (error instanceof PricingLimit) return { worstCase: new Decimal(0), expected: new Decimal(0) };
+    throw error;
+  }
+}
+
+/** The branch as a model of its own, for a change to read (its readers, its streams by name). */
+function asModel(model: FlowModel, branch: Branch): FlowModel {
+  const names = new Set(branch.streams.map((s) => s.name));
+  return {
+    name: model.name,
+    decl: model.decl,
+    streams: branch.streams,
+    byName: new Map(branch.streams.map((s) => [s.name, s])),
+    consumers: consumersOf(branch.streams),
+    outputs: model.outputs.filter((o) => names.has(o.name)),
+    ...(model.budget ? { budget: model.budget } : {}),
+  };
+}
+
+/** The worst case straight from each branch's bottom-up functions, for cross-checking the witness. */
+export { worstCaseTotal } from "./total";
+export { expectedNodeCost } from "./expected";
+export { branchesOf, branchHolding, type Branch } from "./branches";
+export { maxCounts, maxEntering } from "./counts";
+export { PricingLimit } from "./count-fn";
+export { Units } from "./units";
+export { outputPrice, megapixels, exactTimes, exactShift, unitFigure } from "./prices";
+import { decimalText } from "./units";
+import { fixedDecimal } from "./expected";
