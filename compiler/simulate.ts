@@ -153,7 +153,7 @@ class Plan {
 
   constructor(
     private readonly model: FlowModel,
-    warm: boolean,
+    private readonly warm: boolean,
   ) {
     this.nodes = model.streams.filter((s): s is NodeStream => s.kind === "node");
     this.nodeIndex = new Map(this.nodes.map((n, i) => [n.name, i]));
@@ -238,7 +238,8 @@ class Plan {
       variants: n.variants,
       batch: n.batch ?? 1,
       retry: n.retry,
-      fail: n.failRate.toNumber(),
+      // a cache hit makes no call, so it cannot fail (contract, section 5)
+      fail: this.warm && n.cacheTtlSeconds !== undefined ? 0 : n.failRate.toNumber(),
     };
   }
 

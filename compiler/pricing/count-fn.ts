@@ -174,12 +174,14 @@ function lcm(a: number, b: number): bigint {
 
 const larger = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
-/** One round of a node: `perCall` for each call of up to `batch` items, `perItem` for each item. */
-export function batched(perItem: bigint, perCall: bigint, batch: number): CountFn {
+/** One round of a node over 0..most items: `perCall` for each call of up to `batch` items, `perItem` for each item. */
+export function batched(perItem: bigint, perCall: bigint, batch: number, most: bigint, budget: Budget): CountFn {
   if (batch === 1 || perCall === 0n) return linear(perItem + perCall);
-  const values: bigint[] = [0n];
-  for (let m = 1; m < batch; m++) values.push(perCall + perItem * BigInt(m));
-  return normalize(values, 0, batch, perCall + perItem * BigInt(batch));
+  const shape = budget.shape(0n, BigInt(batch), most, "a node's calls of up to " + batch + " items");
+  const values = new Array<bigint>(shape.start + shape.period);
+  values[0] = 0n;
+  for (let m = 1; m < values.length; m++) values[m] = perCall * BigInt(Math.ceil(m / batch)) + perItem * BigInt(m);
+  return build(values, shape, perCall + perItem * BigInt(batch));
 }
 
 /** m ↦ f(m) + g(m) over 0..most */

@@ -65,21 +65,24 @@ interface Retrying {
 
 const RETRYING = new Map<string, Retrying>();
 
+/** In closed form, so that any number of retries costs the same: f^(K+1) by repeated squaring. */
 function retrying(n: NodeStream): Retrying {
   if (n.failRate.isZero()) return { attempts: ONE, survival: ONE };
   const key = `${n.failRate.toFixed()}|${n.retry}`;
   let found = RETRYING.get(key);
   if (!found) {
-    const f = rateOf(n.failRate);
-    let attempts = 0n;
-    let term = ONE;
-    for (let k = 0; k <= n.retry; k++) {
-      attempts += term;
-      term = timesRate(term, f);
-    }
-    RETRYING.set(key, (found = { attempts: n.retry === 0 ? ONE : attempts, survival: ONE - term }));
+    const f = fixedCount(n.failRate);
+    const allFail = power(f, BigInt(n.retry) + 1n);
+    const attempts = f === ONE ? (BigInt(n.retry) + 1n) * ONE : divide((ONE - allFail) * ONE, ONE - f);
+    RETRYING.set(key, (found = { attempts, survival: ONE - allFail }));
   }
   return found;
+}
+
+function power(x: bigint, exponent: bigint): bigint {
+  let result = ONE;
+  for (let base = x, e = exponent; e > 0n; e >>= 1n, base = timesFixed(base, base)) if (e & 1n) result = timesFixed(result, base);
+  return result;
 }
 
 /** One node's expected figures, summed over the rounds it runs. */
@@ -125,11 +128,12 @@ export function expectedRun(shape: BranchShape): Map<string, ExpectedFigures> {
   );
   const counts = new Counts<bigint>(shape, ONE);
   const figures = new Map<string, ExpectedFigures>();
-  const charge = (n: NodeStream, items: bigint): bigint => {
+  /** `times` rounds of the node over `items` items each */
+  const charge = (n: NodeStream, items: bigint, times = 1n): bigint => {
     const r = charges.round(n, items);
     const f = figures.get(n.name);
-    if (f) [f.credits, f.calls, f.items] = [f.credits + r.credits, f.calls + r.calls, f.items + items];
-    else figures.set(n.name, { credits: r.credits, calls: r.calls, items });
+    if (f) [f.credits, f.calls, f.items] = [f.credits + r.credits * times, f.calls + r.calls * times, f.items + items * times];
+    else figures.set(n.name, { credits: r.credits * times, calls: r.calls * times, items: items * times });
     return r.outputs;
   };
   for (const s of shape.branch.streams) {
@@ -153,21 +157,33 @@ function selected(shape: BranchShape, s: Extract<Stream, { kind: "select" }>, co
   return timesFixed(counts.groups(s), survival) * BigInt(s.pick);
 }
 
-/** rounds of a retried chain: n, n·q, n·q², … items; passes summed over the rounds */
-function expectedRounds(shape: BranchShape, g: GateStream, entering: bigint, charge: (n: NodeStream, items: bigint) => bigint, counts: Counts<bigint>): void {
+/**
+ * Rounds of a retried chain: n, n·q, n·q², … items; passes summed over the rounds. The rounds stop
+ * mattering once no item is left, and repeat exactly once a round sends on all it received.
+ */
+function expectedRounds(shape: BranchShape, g: GateStream, entering: bigint, charge: (n: NodeStream, items: bigint, times?: bigint) => bigint, counts: Counts<bigint>): void {
   const pass = rateOf(g.passRate);
   const reject = complement(pass);
+  const chain = g.retry!.chain.map((name) => shape.node(name));
   let items = entering;
   let passed = 0n;
   let rejected = 0n;
-  for (let round = 0; round <= g.retry!.upTo; round++) {
+  for (let round = 0; round <= g.retry!.upTo && items > 0n; round++) {
     let out = items;
-    for (const name of g.retry!.chain) out = charge(shape.node(name), out);
+    for (const n of chain) out = charge(n, out);
     passed += timesRate(out, pass);
     rejected = timesRate(out, reject);
+    if (rejected === items && round < g.retry!.upTo) {
+      // every later round is this one again
+      const more = BigInt(g.retry!.upTo - round);
+      let again = items;
+      for (const n of chain) again = charge(n, again, more);
+      passed += timesRate(out, pass) * more;
+      break;
+    }
     items = rejected;
   }
-  for (const name of g.retry!.chain) counts.set(name, 0n);
+  for (const n of chain) counts.set(n.name, 0n);
   counts.set(g.name, passed, rejected);
 }
 

@@ -4,7 +4,7 @@
 // top-down with concrete counts, taking at each gate a split that attains the maximum.
 import type { GateStream, NodeStream, Stream } from "../model";
 import type { Witness } from "../cost-report";
-import { type CountFn, type Rate, Budget, ZERO_FN, add, at, batched, bestSplit, linear, scaleCount, splitMax, times } from "./count-fn";
+import { type CountFn, type Rate, Budget, PricingLimit, ZERO_FN, add, at, batched, bestSplit, linear, scaleCount, splitMax, times } from "./count-fn";
 import { type BranchShape, callsFor } from "./shape";
 import { rateOf } from "./expected";
 
@@ -74,16 +74,16 @@ function gateWorst(shape: BranchShape, g: GateStream, fns: WorstFns, size: bigin
   return splitMax(sides.pass, sides.rejected, size, budget);
 }
 
-/** the worst-case credits of one round of the node itself: every call takes all its attempts */
-function selfWorst(shape: BranchShape, n: NodeStream): CountFn {
+/** the worst-case credits of one round of the node itself over 0..most items: every call takes all its attempts */
+function selfWorst(shape: BranchShape, n: NodeStream, most: bigint, budget: Budget): CountFn {
   const attempts = BigInt(n.retry + 1);
   const perItem = shape.perItem.get(n.name)! * attempts;
   const perCall = shape.perCall.get(n.name)! * attempts;
-  return n.batch ? batched(perItem, perCall, n.batch) : linear(perItem + perCall);
+  return n.batch ? batched(perItem, perCall, n.batch, most, budget) : linear(perItem + perCall);
 }
 
 function nodeWorst(shape: BranchShape, n: NodeStream, fns: WorstFns, size: bigint, budget: Budget): CountFn {
-  let total = selfWorst(shape, n);
+  let total = selfWorst(shape, n, size, budget);
   for (const r of shape.readersOf(n.name).pass) {
     // a select's function counts the items it keeps; any other reader's, the node's outputs
     const factor = BigInt(r.kind === "select" ? r.pick : n.variants);
@@ -99,7 +99,7 @@ function nodeWorst(shape: BranchShape, n: NodeStream, fns: WorstFns, size: bigin
 function chainWorst(shape: BranchShape, g: GateStream, fns: WorstFns, size: bigint, budget: Budget): CountFn {
   const rounds = BigInt(g.retry!.upTo + 1);
   let total = gateWorst(shape, g, fns, size, budget);
-  for (const name of g.retry!.chain) total = add(total, times(selfWorst(shape, shape.node(name)), rounds), size, budget);
+  for (const name of g.retry!.chain) total = add(total, times(selfWorst(shape, shape.node(name), size, budget), rounds), size, budget);
   return total;
 }
 
@@ -158,8 +158,14 @@ export function witnessRun(shape: BranchShape, fns: WorstFns): BranchWitness {
   return run;
 }
 
+/** The most rounds of a retried gate the witness lists (its figures need no limit: every round is alike). */
+export const ROUNDS_LIMIT = 10_000;
+
 /** Every round takes all m items through the chain; the last round splits them. */
 function retriedRun(shape: BranchShape, g: GateStream, m: bigint, split: (g: GateStream, m: bigint) => bigint, counts: Counts<bigint>, run: BranchWitness, at: string): void {
+  if (g.retry!.upTo + 1 > ROUNDS_LIMIT) {
+    throw new PricingLimit(`${g.human ? "review" : "gate"} '${g.name}': its witness would list ${g.retry!.upTo + 1} rounds, beyond the analysis' limit of ${ROUNDS_LIMIT.toLocaleString("en-US")}`, g.name);
+  }
   const a = split(g, m);
   const rounds = Array.from({ length: g.retry!.upTo + 1 }, (_, r) => r);
   for (const name of g.retry!.chain) {
