@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { analyzeFile } from "../compiler/index";
 import { worstCaseTotal } from "../compiler/pricing/index";
-import { arbitrarySpec, specToFlow, type FlowSpec } from "./helpers/random-flows";
+import { arbitrarySpec, arbitrarySplitSpec, specToFlow, type FlowSpec } from "./helpers/random-flows";
 import { bruteForceWorst, replayWitness } from "./helpers/enumerate";
 
 const noImports = { readFile: () => undefined };
@@ -33,6 +33,17 @@ describe("worst case against brute force", () => {
       );
     });
   }
+
+  it("equals the maximum over every execution with batches on both sides of gates, and its witness spends it", () => {
+    fc.assert(
+      fc.property(arbitrarySplitSpec, fc.boolean(), (spec, warm) => {
+        const { text, cost } = analyse(spec, warm);
+        expect(inCents(cost.worstCase), text).toBe(bruteForceWorst(spec, warm));
+        expect(replayWitness(spec, cost.witness, warm), text).toBe(inCents(cost.worstCase));
+      }),
+      { numRuns: 60, seed: 23 },
+    );
+  });
 
   it("has a witness that, replayed, spends exactly the worst case", () => {
     fc.assert(

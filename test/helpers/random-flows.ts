@@ -136,3 +136,38 @@ function declText(s: SpecStream): string {
 }
 
 export const arbitrarySpec = fc.array(fc.nat(1000), { minLength: 60, maxLength: 60 }).map((tape) => specFromTape(tape));
+
+/**
+ * Flows whose gates have batched readers on both sides (where the worst case may split the items
+ * rather than send them all one way), nested up to two deep, with larger inputs: the periodic
+ * worst-case functions with transients, not only tables.
+ */
+export function splitSpecFromTape(values: number[]): FlowSpec {
+  const t = new Tape(values);
+  const streams: SpecStream[] = [{ kind: "input", name: "in0", max: 2 + t.next(9) }];
+  const batchedNode = (name: string, source: SpecRef): SpecStream => ({
+    kind: "node",
+    name,
+    source,
+    variants: 1,
+    batch: 2 + t.next(4),
+    retry: t.next(4) === 0 ? 1 : 0,
+    priceCents: t.next(3) * 25,
+    overheadCents: 100 * (1 + t.next(3)),
+    cached: t.next(8) === 0,
+  });
+  let source: SpecRef = { name: "in0", rejected: false };
+  for (let depth = 0; depth < 1 + t.next(2); depth++) {
+    const check = `c${depth}`;
+    streams.push({ kind: "node", name: check, source, variants: 1, batch: t.next(2) === 0 ? 2 + t.next(3) : undefined, retry: 0, priceCents: 25 * t.next(2), overheadCents: 0, cached: false });
+    const gate = `g${depth}`;
+    streams.push({ kind: "gate", name: gate, human: t.next(2) === 0, source: { name: check, rejected: false } });
+    streams.push(batchedNode(`r${depth}`, { name: gate, rejected: true }));
+    const pass = batchedNode(`p${depth}`, { name: gate, rejected: false });
+    streams.push(pass);
+    source = { name: pass.name, rejected: false };
+  }
+  return { streams };
+}
+
+export const arbitrarySplitSpec = fc.array(fc.nat(1000), { minLength: 40, maxLength: 40 }).map((tape) => splitSpecFromTape(tape));
