@@ -138,6 +138,13 @@ function orderStreams(decls: Map<string, StreamDecl>, sink: Diagnostic[]): strin
         low[parent] = Math.min(low[parent]!, low[v]!);
       }
       if (low[v] !== index[v]) continue;
+      if (stack[stack.length - 1] === v && !targets.includes(v)) {
+        // a component of one stream that does not read itself: no cycle (nearly every stream)
+        stack.pop();
+        onStack[v] = 0;
+        order.push(names[v]!);
+        continue;
+      }
       const component: number[] = [];
       let member: number;
       do {
@@ -148,7 +155,7 @@ function orderStreams(decls: Map<string, StreamDecl>, sink: Diagnostic[]): strin
       // numbers are declaration order
       const inDeclOrder = component.sort((a, b) => a - b).map((m) => names[m]!);
       order.push(...inDeclOrder);
-      if (component.length > 1 || targets.includes(v)) {
+      {
         const byName = new Map(names.map((n, i) => [n, edges[i]!.map((t) => names[t]!)]));
         sink.push(cycleDiagnostic(inDeclOrder, decls, byName));
       }

@@ -109,7 +109,7 @@ export interface FlowModel {
   /** every stream, in an order where each stream comes after the streams it reads (primary and named) */
   streams: Stream[];
   byName: Map<string, Stream>;
-  /** who reads each stream's pass items and `.rejected` items through their primary input */
+  /** who reads each stream's pass items and `.rejected` items through their primary input (no entry: nobody) */
   consumers: Map<string, { pass: string[]; rejected: string[] }>;
   outputs: StreamRef[];
   budget?: Budget;

@@ -15,10 +15,34 @@ export function firstOfEach<P extends { range: Range }>(
   for (const prop of props) {
     const k = key(prop);
     const earlier = first.get(k);
-    if (earlier) sink.push(diag("FLOW212", `'${k}' is given twice in ${owner} (first on line ${earlier.range.start.line})`, prop.range));
+    if (earlier) sink.push(givenTwice(k, owner, earlier, prop));
     else first.set(k, prop);
   }
   return first;
+}
+
+/**
+ * The same as a list, for the few properties of one stream: no map per declaration (the model
+ * builder's hot path), and `owner` worked out only for a repeat.
+ */
+export function keptProps<P extends { range: Range }>(props: readonly P[], key: (prop: P) => string, owner: () => string, sink: Diagnostic[]): readonly P[] {
+  if (props.length <= 1) return props;
+  const keys: string[] = [];
+  const kept: P[] = [];
+  for (const prop of props) {
+    const k = key(prop);
+    const at = keys.indexOf(k);
+    if (at >= 0) sink.push(givenTwice(k, owner(), kept[at]!, prop));
+    else {
+      keys.push(k);
+      kept.push(prop);
+    }
+  }
+  return kept;
+}
+
+function givenTwice(key: string, owner: string, earlier: { range: Range }, repeat: { range: Range }): Diagnostic {
+  return diag("FLOW212", `'${key}' is given twice in ${owner} (first on line ${earlier.range.start.line})`, repeat.range);
 }
 
 export interface Bounds {

@@ -8,7 +8,7 @@ import { Decimal, ONE, ZERO, dec } from "../syntax/credits";
 import { type PriceBasis, exactShift, exactTimes, outputPrice, unitFigure } from "./pricing/prices";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
 import type { Budget, GateStream, InputStream, ModelInfo, NodeStream, SelectStream, StreamRef } from "./model";
-import { firstOfEach, fraction, positiveSeconds, wholeNumber } from "./props";
+import { fraction, keptProps, positiveSeconds, wholeNumber } from "./props";
 import { paramDiagnostics, paramJson } from "./checks/params";
 import { didYouMean } from "./suggest";
 
@@ -69,7 +69,7 @@ function nodePropKey(prop: NodeProp): string {
 const UNKNOWN_OP: Omit<OpInfo, "name"> = { metrics: {}, batchable: true, schema: {}, builtin: false };
 
 export function nodeStream(decl: NodeDecl, catalog: Catalog, sink: Diagnostic[]): NodeStream {
-  const props = [...firstOfEach(decl.props, nodePropKey, `node '${decl.name.text}'`, sink).values()];
+  const props = keptProps(decl.props, nodePropKey, () => `node '${decl.name.text}'`, sink);
   const op = lookupOp(decl.op, catalog, sink);
   const model = lookupModel(find(props, "model")?.model, catalog, sink);
   const resolution = resolutionOf(find(props, "resolution"), sink);
@@ -103,7 +103,7 @@ export function nodeStream(decl: NodeDecl, catalog: Catalog, sink: Diagnostic[])
 }
 
 /** Properties that shape how the runtime makes calls, not what they cost. */
-function runtimeOptions(node: NodeStream, props: NodeProp[], op: OpInfo, sink: Diagnostic[]): void {
+function runtimeOptions(node: NodeStream, props: readonly NodeProp[], op: OpInfo, sink: Diagnostic[]): void {
   const cache = find(props, "cache");
   const timeout = find(props, "timeout");
   const concurrency = find(props, "concurrency");
@@ -156,14 +156,22 @@ function argsOf(decl: NodeDecl, sink: Diagnostic[]): { source: StreamRef | undef
     else if (!primary) primary = arg;
     else sink.push(diag("FLOW212", `node '${decl.name.text}' reads one stream: pass '${arg.ref.name.text}' as a named argument (e.g. 'ref: ${arg.ref.name.text}')`, arg.range));
   }
-  const named = namedArgs.length === 0 ? [] : [...firstOfEach(namedArgs, (a) => `${a.name.text}:`, `node '${decl.name.text}'`, sink).values()];
+  const named = keptProps(namedArgs, (a) => `${a.name.text}:`, () => `node '${decl.name.text}'`, sink);
   return {
     source: primary && { name: primary.ref.name.text, rejected: primary.ref.rejected !== undefined },
     named: named.map((a) => ({ name: a.name.text, ref: { name: a.ref.name.text, rejected: a.ref.rejected !== undefined } })),
   };
 }
 
-function paramsOf(decl: NodeDecl, op: OpInfo, props: NodeProp[], sink: Diagnostic[]): Record<string, unknown> {
+/** whether an op's schema accepts no params, worked out once per op (most nodes have none) */
+const ACCEPTS_NONE = new WeakMap<OpInfo, boolean>();
+
+function paramsOf(decl: NodeDecl, op: OpInfo, props: readonly NodeProp[], sink: Diagnostic[]): Record<string, unknown> {
+  if (!props.some((p) => p.kind === "param")) {
+    let none = ACCEPTS_NONE.get(op);
+    if (none === undefined) ACCEPTS_NONE.set(op, (none = paramDiagnostics(decl, op, {}, new Map()).length === 0));
+    if (none) return {};
+  }
   const sites = new Map<string, { name: Ident; value: Value }>();
   for (const prop of props) if (prop.kind === "param") sites.set(prop.name.text, prop);
   const params = Object.fromEntries([...sites].map(([name, site]) => [name, paramJson(site.value)]));
@@ -174,7 +182,7 @@ function paramsOf(decl: NodeDecl, op: OpInfo, props: NodeProp[], sink: Diagnosti
 /** The node's `cost` figures replace the model's; FLOW206 when a unit of the model's rate has no figure. */
 function pricing(
   decl: NodeDecl,
-  props: NodeProp[],
+  props: readonly NodeProp[],
   model: ModelInfo | undefined,
   basis: PriceBasis,
   sink: Diagnostic[],
@@ -200,7 +208,7 @@ function pricing(
 }
 
 /** What gates and reviews share: the expected rate and the `else` clause. */
-function verdict(props: { kind: string; range: GateDecl["range"] }[], rate: PercentLit | undefined, label: string, sink: Diagnostic[]) {
+function verdict(props: readonly { kind: string; range: GateDecl["range"] }[], rate: PercentLit | undefined, label: string, sink: Diagnostic[]) {
   const otherwise = props.find((p): p is ElseClause => p.kind === "else");
   const action = otherwise?.action;
   const upTo = action?.kind === "retry" ? wholeNumber(action.upTo, "up to", { min: 1 }, sink) : undefined;
@@ -215,7 +223,7 @@ function verdict(props: { kind: string; range: GateDecl["range"] }[], rate: Perc
 
 export function gateStream(decl: GateDecl, sink: Diagnostic[]): GateStream {
   const owner = `gate '${decl.name.text}'`;
-  const props = [...firstOfEach(decl.props, (p) => (p.kind === "expectPass" ? "expect pass" : "else"), owner, sink).values()];
+  const props = keptProps(decl.props, (p) => (p.kind === "expectPass" ? "expect pass" : "else"), () => owner, sink);
   const first = decl.conds[0];
   for (const cond of decl.conds.slice(1)) {
     if (first && cond.source.text !== first.source.text) {
@@ -236,7 +244,7 @@ export function gateStream(decl: GateDecl, sink: Diagnostic[]): GateStream {
 export function reviewStream(decl: ReviewDecl, sink: Diagnostic[]): GateStream {
   const owner = `review '${decl.name.text}'`;
   const key = (p: ReviewDecl["props"][number]): string => (p.kind === "expectApprove" ? "expect approve" : p.kind);
-  const props = [...firstOfEach(decl.props, key, owner, sink).values()];
+  const props = keptProps(decl.props, key, () => owner, sink);
   const timeout = find(props, "timeout");
   if (timeout) positiveSeconds(timeout.duration, "timeout", sink);
   return {
@@ -271,7 +279,7 @@ export function budgetOf(blocks: BudgetDecl[], sink: Diagnostic[]): Budget | und
   const [decl, ...more] = blocks;
   if (!decl) return undefined;
   for (const extra of more) sink.push(diag("FLOW212", `'budget' is given twice (first on line ${decl.keyword.start.line})`, extra.keyword));
-  const props = [...firstOfEach(decl.props, (p) => p.kind, "the budget", sink).values()];
+  const props = keptProps(decl.props, (p) => p.kind, () => "the budget", sink);
   const cap = find(props, "cap");
   const alert = find(props, "alert");
   const capCredits = cap && dec(cap.amount.value);

@@ -4,10 +4,11 @@ import type { FlowModel } from "../model";
 import { maxCounts } from "../pricing/counts";
 
 export function namedArgDiagnostics(model: FlowModel): Diagnostic[] {
-  const counts = maxCounts(model);
+  let counts: Map<string, bigint> | undefined; // only flows with named arguments need them
   const out: Diagnostic[] = [];
   for (const stream of model.streams) {
-    if (stream.decl.kind !== "node") continue;
+    if (stream.kind !== "node" || stream.named.length === 0 || stream.decl.kind !== "node") continue;
+    counts ??= maxCounts(model);
     for (const arg of stream.decl.args) {
       const count = counts.get(arg.ref.name.text);
       if (arg.kind !== "named" || count === undefined || count <= 1n) continue;

@@ -37,14 +37,19 @@ export function producers(model: FlowModel): Map<string, Stream> {
   return producer;
 }
 
-/** Readers of each stream's pass and `.rejected` items through their primary input, in stream order. */
+/**
+ * Readers of each stream's pass and `.rejected` items through their primary input, in stream order;
+ * a stream nobody reads has no entry.
+ */
 export function consumersOf(streams: readonly Stream[]): FlowModel["consumers"] {
   const consumers: FlowModel["consumers"] = new Map();
-  for (const s of streams) consumers.set(s.name, { pass: [], rejected: [] });
+  const names = new Set<string>();
+  for (const s of streams) names.add(s.name);
   for (const s of streams) {
     const source = primaryOf(s);
-    const entry = source === undefined ? undefined : consumers.get(source);
-    if (!entry) continue;
+    if (source === undefined || !names.has(source)) continue;
+    let entry = consumers.get(source);
+    if (!entry) consumers.set(source, (entry = { pass: [], rejected: [] }));
     const rejected = (s.kind === "node" || s.kind === "gate") && s.source?.rejected === true;
     (rejected ? entry.rejected : entry.pass).push(s.name);
   }

@@ -83,10 +83,11 @@ function valueAt(f: Law, i: number): bigint {
 export class Budget {
   private work = 0;
   /** the stream being priced, named in a limit's message */
-  stream: { kind: string; name: string } | undefined;
+  stream: { kind: string; name: string; human?: boolean } | undefined;
 
   private get where(): string {
-    return this.stream ? `${this.stream.kind} '${this.stream.name}'` : "the flow";
+    const s = this.stream;
+    return s ? `${s.kind === "gate" && s.human ? "review" : s.kind} '${s.name}'` : "the flow";
   }
 
   private limit(message: string): PricingLimit {
@@ -252,6 +253,11 @@ class Candidates {
   readonly span: number;
   readonly width: number;
   readonly L: bigint;
+  /**
+   * When hi grows by the same step every item past its transient (hi(a) = base + step·a), the best
+   * of lo's window is lo's best of lo(b) − step·b so far, whatever m is: kept per b.
+   */
+  private readonly loLead: bigint[] | undefined;
 
   constructor(
     readonly hi: Law,
@@ -262,6 +268,12 @@ class Candidates {
     budget.spend(BigInt(hi.start + lo.start) + this.L, "a gate's split of batched steps");
     this.span = lo.start + Number(this.L);
     this.width = hi.start + this.span;
+    if (hi.period === 1) {
+      this.loLead = new Array<bigint>(this.span);
+      let lead = 0n;
+      for (let b = 0; b < this.span; b++) this.loLead[b] = lead = larger(lead, valueAt(lo, b) - hi.step * BigInt(b));
+      this.width = hi.start + 1;
+    }
   }
 
   /** the best split where hi takes fewer than hi.start items; undefined when hi has no transient */
@@ -274,8 +286,13 @@ class Candidates {
     return best;
   }
 
-  /** the best split where lo takes fewer than lo.start + L items */
+  /** the best split where lo takes fewer than lo.start + L items (and hi is past its transient) */
   fromLoWindow(m: number): bigint {
+    if (this.loLead) {
+      if (m < this.hi.start) return valueAt(this.hi, m); // every other split is hi's transient's
+      const base = this.hi.values[this.hi.start]! - this.hi.step * BigInt(this.hi.start);
+      return base + this.hi.step * BigInt(m) + this.loLead[Math.min(this.span - 1, m - this.hi.start)]!;
+    }
     let best = valueAt(this.hi, m);
     for (let b = 1; b < this.span && b <= m; b++) {
       const v = valueAt(this.hi, m - b) + valueAt(this.lo, b);

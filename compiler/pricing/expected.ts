@@ -45,15 +45,22 @@ function complement(rate: Rate): Rate {
   return { numerator: 10n ** BigInt(rate.places) - rate.numerator, places: rate.places };
 }
 
+/** Fixed-point counts behind the decimals of a report: a lint that reads one back needs no text. */
+const FIXED = new WeakMap<Decimal, bigint>();
+
 /** A decimal count as a fixed-point count. */
 export function fixedCount(count: Decimal): bigint {
+  const known = FIXED.get(count);
+  if (known !== undefined) return known;
   const places = count.decimalPlaces();
   return places <= EXPECTED_PLACES ? scaledDigits(count.toFixed(), EXPECTED_PLACES) : scaledDigits(count.toDecimalPlaces(EXPECTED_PLACES).toFixed(), EXPECTED_PLACES);
 }
 
 /** A fixed-point count (or credits at `places` more decimals) as a decimal. */
 export function fixedDecimal(value: bigint, extraPlaces = 0): Decimal {
-  return new Decimal(decimalText(value, EXPECTED_PLACES + extraPlaces));
+  const decimal = new Decimal(decimalText(value, EXPECTED_PLACES + extraPlaces));
+  if (extraPlaces === 0) FIXED.set(decimal, value);
+  return decimal;
 }
 
 interface Retrying {
@@ -63,18 +70,21 @@ interface Retrying {
   survival: bigint;
 }
 
-const RETRYING = new Map<string, Retrying>();
+const RETRYING = new WeakMap<Decimal, Map<number, Retrying>>();
+
+const SURE: Retrying = { attempts: ONE, survival: ONE };
 
 /** In closed form, so that any number of retries costs the same: f^(K+1) by repeated squaring. */
 function retrying(n: NodeStream): Retrying {
-  if (n.failRate.isZero()) return { attempts: ONE, survival: ONE };
-  const key = `${n.failRate.toFixed()}|${n.retry}`;
-  let found = RETRYING.get(key);
+  if (n.failRate.isZero()) return SURE;
+  let byRetry = RETRYING.get(n.failRate);
+  if (!byRetry) RETRYING.set(n.failRate, (byRetry = new Map()));
+  let found = byRetry.get(n.retry);
   if (!found) {
     const f = fixedCount(n.failRate);
     const allFail = power(f, BigInt(n.retry) + 1n);
     const attempts = f === ONE ? (BigInt(n.retry) + 1n) * ONE : divide((ONE - allFail) * ONE, ONE - f);
-    RETRYING.set(key, (found = { attempts, survival: ONE - allFail }));
+    byRetry.set(n.retry, (found = { attempts, survival: ONE - allFail }));
   }
   return found;
 }
@@ -192,7 +202,7 @@ function expectedRounds(shape: BranchShape, g: GateStream, entering: bigint, cha
  * compares when a change (batching) alters neither the node's counts nor anything below it.
  */
 export function expectedNodeCost(n: NodeStream, items: Decimal, warm = false): Decimal {
-  const units = Units.fitting([n.pricePerOutput, n.overheadPerCall]);
+  const units = Units.at(Math.max(n.pricePerOutput.decimalPlaces(), n.overheadPerCall.decimalPlaces()));
   const free = (node: NodeStream) => warm && node.cacheTtlSeconds !== undefined;
   const charges = new Charges(
     (node) => units.of(node.pricePerOutput) * BigInt(node.variants),

@@ -6,7 +6,16 @@ import { Decimal } from "../../syntax/credits";
 /** Converts between credits and the integer units of one flow (by digits, not arithmetic). */
 export class Units {
   private readonly known = new Map<string, bigint>();
+  /** most nodes share their price objects (a model's price at a resolution): no text for those */
+  private readonly seen = new WeakMap<Decimal, bigint>();
   constructor(readonly scale: number) {}
+
+  /** shared units of a scale, for callers that price one node at a time */
+  static at(scale: number): Units {
+    let units = SHARED.get(scale);
+    if (!units) SHARED.set(scale, (units = new Units(scale)));
+    return units;
+  }
 
   /** the smallest scale at which every given figure is a whole number of units */
   static fitting(figures: Iterable<Decimal>): Units {
@@ -16,12 +25,15 @@ export class Units {
   }
 
   of(credits: Decimal): bigint {
+    let units = this.seen.get(credits);
+    if (units !== undefined) return units;
     const text = credits.toFixed();
-    let units = this.known.get(text);
+    units = this.known.get(text);
     if (units === undefined) {
       units = scaledDigits(text, this.scale);
       this.known.set(text, units);
     }
+    this.seen.set(credits, units);
     return units;
   }
 
@@ -35,6 +47,8 @@ export class Units {
     return new Decimal(decimalText((a * 10n ** 12n) / b, 12));
   }
 }
+
+const SHARED = new Map<number, Units>();
 
 /** Decimal text ("12.5", "-0.25") as an integer of 10^-scale units; the text has at most `scale` places. */
 export function scaledDigits(text: string, scale: number): bigint {

@@ -30,7 +30,7 @@ export function worstFns(shape: BranchShape): WorstFns {
   const streams = shape.branch.streams;
   for (let i = streams.length - 1; i >= 0; i--) {
     const s = streams[i]!;
-    budget.stream = { kind: s.kind === "gate" && s.human ? "review" : s.kind, name: s.name };
+    budget.stream = s;
     const fn = streamWorst(shape, s, fns, budget);
     if (fn) fns.entry.set(s.name, fn);
   }
