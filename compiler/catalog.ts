@@ -25,7 +25,13 @@ interface Origin {
   file?: string;
 }
 
-export function buildCatalog(sources: readonly DeclSource[], sink: Diagnostic[]): Catalog {
+/** Models and ops built without a diagnostic, by declaration: the same declaration, the same object. */
+export interface CatalogMemo {
+  models: WeakMap<ModelDecl, ModelInfo>;
+  ops: WeakMap<OpDecl, OpInfo>;
+}
+
+export function buildCatalog(sources: readonly DeclSource[], sink: Diagnostic[], memo?: CatalogMemo): Catalog {
   const models = new Map<string, ModelInfo>();
   const ops = new Map<string, OpInfo>(BUILTIN_OPS);
   const modelOrigins = new Map<string, Origin>();
@@ -40,12 +46,21 @@ export function buildCatalog(sources: readonly DeclSource[], sink: Diagnostic[])
         continue;
       }
       origins.set(decl.name.text, { range: decl.name.range, file: source.file });
-      if (decl.kind === "model") models.set(decl.name.text, modelInfo(decl, local));
-      else ops.set(decl.name.text, opInfo(decl, local));
+      if (decl.kind === "model") models.set(decl.name.text, remembered(memo?.models, decl, local, modelInfo));
+      else ops.set(decl.name.text, remembered(memo?.ops, decl, local, opInfo));
     }
     sink.push(...local.map((d) => (source.file === undefined ? d : { ...d, file: source.file })));
   }
   return { models, ops };
+}
+
+function remembered<D extends object, I>(known: WeakMap<D, I> | undefined, decl: D, sink: Diagnostic[], build: (decl: D, sink: Diagnostic[]) => I): I {
+  const found = known?.get(decl);
+  if (found) return found;
+  const before = sink.length;
+  const info = build(decl, sink);
+  if (known && sink.length === before) known.set(decl, info);
+  return info;
 }
 
 function where(origin: Origin, currentFile: string | undefined): string {

@@ -6,7 +6,7 @@ import type { FlowModel } from "./model";
 import type { CostReport } from "./cost-report";
 import { type Diagnostic, diag, hasErrors, sortDiagnostics } from "../syntax/diagnostics";
 import { parse, type ParseResult } from "../grammar/index";
-import { resolveFlow } from "./resolve";
+import { type ResolveMemo, resolveFlow } from "./resolve";
 import { type BranchCache, priceFlow } from "./pricing/index";
 import { budgetDiagnostics, limitDiagnostics, type Limits } from "./budget-checks";
 import type { FlowcConfig } from "./config";
@@ -34,6 +34,8 @@ export interface AnalyzeOptions {
   parsed?: ParseResult;
   /** figures of branches priced before (the language server keeps them between edits) */
   pricing?: BranchCache;
+  /** streams built before from declarations that are still the same (the language server's) */
+  streams?: ResolveMemo;
 }
 
 export interface FileAnalysis {
@@ -51,7 +53,7 @@ export function analyzeFile(file: string, text: string, host: SourceHost, option
   const parsed = options.parsed ?? parse(text);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const imports = readImports(file, parsed.ast, host, diagnostics);
-  const resolved = resolveFlow(parsed.ast, imports);
+  const resolved = resolveFlow(parsed.ast, imports, options.streams);
   diagnostics.push(...resolved.diagnostics);
   const model = resolved.model;
   let cost: CostReport | undefined;

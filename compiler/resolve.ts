@@ -2,11 +2,12 @@
 // from a parsed file and its parsed imports (no IO here), and runs every semantic check (FLOW2xx,
 // FLOW305, FLOW306, FLOW407, FLOW408). Budget figures against cost come from budget-checks.ts.
 import type { BudgetDecl, FlowDecl, FlowFile, ModelDecl, OpDecl, StreamDecl } from "../syntax/ast";
-import { buildCatalog, type Catalog, type DeclSource } from "./catalog";
+import { buildCatalog, type Catalog, type CatalogMemo, type DeclSource } from "./catalog";
+import type { OpInfo } from "./builtins";
 import { semanticChecks } from "./checks/all";
 import { diag, sortDiagnostics, type Diagnostic, type DiagnosticCode } from "../syntax/diagnostics";
 import { buildGraph, type StreamGraph } from "./graph";
-import type { FlowModel, GateStream, Stream, StreamRef } from "./model";
+import type { FlowModel, GateStream, ModelInfo, Stream, StreamRef } from "./model";
 import { budgetOf, gateStream, inputStream, nodeStream, reviewStream, selectStream } from "./streams";
 import { consumersOf } from "./checks/walk";
 import { retryPaths } from "./checks/retry";
@@ -30,13 +31,43 @@ export interface Resolution {
  */
 const HARMLESS_ERRORS: ReadonlySet<DiagnosticCode> = new Set(["FLOW204", "FLOW205", "FLOW210"]);
 
-export function resolveFlow(file: FlowFile, imports: readonly ImportedFile[]): Resolution {
+/**
+ * What a resolution of one version of a file can hand the next: the streams and catalog entries
+ * built from declarations that are still the same objects (the language server's incremental
+ * parse keeps untouched declarations), found again by identity. Only what was built without a
+ * diagnostic is kept, and a stream only while the models and ops it looked up are the same.
+ */
+export class ResolveMemo {
+  readonly catalog: CatalogMemo = { models: new WeakMap(), ops: new WeakMap() };
+  private readonly streams = new WeakMap<StreamDecl, { stream: Stream; op?: OpInfo; model?: ModelInfo }>();
+
+  stream(decl: StreamDecl, catalog: Catalog, build: (sink: Diagnostic[]) => Stream, sink: Diagnostic[]): Stream {
+    const known = this.streams.get(decl);
+    if (known && (known.stream.kind !== "node" || (catalog.ops.get(known.stream.op.name) === known.op && lookedUp(decl, catalog) === known.model))) return known.stream;
+    const local: Diagnostic[] = [];
+    const stream = build(local);
+    sink.push(...local);
+    // a gate's retry chain is set by the model builder each time: such gates are built afresh
+    if (local.length === 0 && !(stream.kind === "gate" && stream.retry)) {
+      this.streams.set(decl, stream.kind === "node" ? { stream, op: stream.op, model: stream.model } : { stream });
+    }
+    return stream;
+  }
+}
+
+function lookedUp(decl: StreamDecl, catalog: Catalog): ModelInfo | undefined {
+  if (decl.kind !== "node") return undefined;
+  const prop = decl.props.find((p) => p.kind === "model");
+  return prop?.kind === "model" ? catalog.models.get(prop.model.text) : undefined;
+}
+
+export function resolveFlow(file: FlowFile, imports: readonly ImportedFile[], memo?: ResolveMemo): Resolution {
   const sink: Diagnostic[] = [];
   const flow = file.flow;
-  const catalog = buildCatalog(declSources(file, imports), sink);
+  const catalog = buildCatalog(declSources(file, imports), sink, memo?.catalog);
   let model: FlowModel | undefined;
   if (flow) {
-    model = buildModel(flow, buildGraph(flow, sink), catalog, sink);
+    model = buildModel(flow, buildGraph(flow, sink), catalog, sink, memo);
     sink.push(...semanticChecks(model, catalog));
   }
   const meaningful = !sink.some((d) => d.severity === "error" && !HARMLESS_ERRORS.has(d.code));
@@ -51,8 +82,11 @@ function declSources(file: FlowFile, imports: readonly ImportedFile[]): DeclSour
 }
 
 /** The model, complete before any check reads it: every valid retry path is its gate's chain (FLOW208 otherwise). */
-function buildModel(flow: FlowDecl, graph: StreamGraph, catalog: Catalog, sink: Diagnostic[]): FlowModel {
-  const streams = graph.order.map((name) => buildStream(graph.decls.get(name)!, catalog, sink));
+function buildModel(flow: FlowDecl, graph: StreamGraph, catalog: Catalog, sink: Diagnostic[], memo: ResolveMemo | undefined): FlowModel {
+  const streams = graph.order.map((name) => {
+    const decl = graph.decls.get(name)!;
+    return memo ? memo.stream(decl, catalog, (local) => buildStream(decl, catalog, local), sink) : buildStream(decl, catalog, sink);
+  });
   const byName = new Map(streams.map((s) => [s.name, s]));
   const budget = budgetOf(flow.decls.filter((d): d is BudgetDecl => d.kind === "budget"), sink);
   const model: FlowModel = { name: flow.name.text, decl: flow, streams, byName, consumers: consumersOf(streams), outputs: outputsOf(flow, byName, sink) };

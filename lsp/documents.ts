@@ -12,6 +12,7 @@ import type { FlowFile } from "../syntax/ast";
 import { analyzeFile, type AnalyzeOptions, type FileAnalysis, type SourceHost } from "../compiler/index";
 import { parse } from "../grammar/index";
 import { BranchCache } from "../compiler/pricing/index";
+import { ResolveMemo } from "../compiler/resolve";
 import { CONFIG_FILE } from "../compiler/config";
 import { configFor } from "./config";
 import { lintSnapshot, type LintSnapshot } from "./lint-snapshot";
@@ -98,6 +99,8 @@ interface Entry {
   lastLints?: LintSnapshot;
   /** figures of unchanged branches, kept between edits */
   costs: BranchCache;
+  /** streams of unchanged declarations, kept between edits */
+  streams: ResolveMemo;
   /** the files the latest analysis imported */
   importPaths: string[];
 }
@@ -125,7 +128,7 @@ export class DocumentStore {
   /** Open a document; returns the open documents whose analysis it may change (itself included). */
   open(uri: string, version: number, text: string): string[] {
     const document = TextDocument.create(uri, LANGUAGE_ID, version, text);
-    this.entries.set(uri, { document, path: uriToPath(uri), generation: 0, results: {}, stamp: "", costs: new BranchCache(), importPaths: [] });
+    this.entries.set(uri, { document, path: uriToPath(uri), generation: 0, results: {}, stamp: "", costs: new BranchCache(), streams: new ResolveMemo(), importPaths: [] });
     return this.affectedBy(uri);
   }
 
@@ -199,7 +202,7 @@ export class DocumentStore {
     }
     const settings = configFor(entry.path, this.readDisk);
     const problems: DocumentProblems = settings.problem === undefined ? {} : { config: settings.problem };
-    const options: AnalyzeOptions = { ...settings.options, parsed, pricing: entry.costs, lints: depth === "full" };
+    const options: AnalyzeOptions = { ...settings.options, parsed, pricing: entry.costs, streams: entry.streams, lints: depth === "full" };
     try {
       return new AnalyzedDocument(uri, entry.path, entry.document, this.analyze(entry.path, text, this.host, options), this.host, problems);
     } catch (error) {

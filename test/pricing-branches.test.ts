@@ -1,7 +1,9 @@
 // The pricing core prices a flow branch by branch (compiler/pricing/branches.ts); the language
-// server keeps the figures of branches between edits in a BranchCache. A branch found again by its
-// fingerprint must give exactly what pricing it afresh gives — every figure, share, row order and
-// witness entry — and an edit must re-price only the branch it touched.
+// server keeps the figures of branches between edits in a BranchCache, and the streams of
+// unchanged declarations in a ResolveMemo. A branch found again by its fingerprint must give
+// exactly what pricing it afresh gives — every figure, share, row order and witness entry — an
+// edit must re-price only the branch it touched, and the analysis with both kept must be the
+// analysis of the whole text.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
@@ -10,6 +12,9 @@ import type { CostReport } from "../compiler/cost-report";
 import { analyzeFile } from "../compiler/index";
 import type { FlowModel } from "../compiler/model";
 import { BranchCache, branchesOf, priceFlow } from "../compiler/pricing/index";
+import { ResolveMemo } from "../compiler/resolve";
+import { parse } from "../grammar/index";
+import { reparse, type Parsed } from "../lsp/reparse";
 import { benchDecls, toFlowText } from "../bench/generate";
 import { arbitrarySpec, specToFlow, type FlowSpec } from "./helpers/random-flows";
 import { ROOT } from "./lsp-client";
@@ -80,5 +85,26 @@ describe("branch-by-branch pricing with a cache", () => {
     const report = priceFlow(edited, { warm: false, cache }).report;
     expect(cache.misses).toBe(1);
     expect(plain(report)).toEqual(plain(fresh(edited, false)));
+  });
+});
+
+describe("the language server's memo of streams by declaration", () => {
+  test("gives the analysis of the whole text after edits of the bench flow", () => {
+    const random = fc.sample(fc.tuple(fc.nat(), fc.nat(9)), { numRuns: 25, seed: 9 });
+    const memo = { streams: new ResolveMemo(), pricing: new BranchCache() };
+    let text = toFlowText(benchDecls(600));
+    let previous: Parsed = { text, result: parse(text) };
+    for (const [pick, digit] of random) {
+      // a digit typed into a resolution, a batch or a price: every kind of stream changes
+      const spots = [...text.matchAll(/resolution 512x\d+|batch \d+|rate 0\.0\d+/g)];
+      const spot = spots[pick % spots.length]!;
+      text = text.slice(0, spot.index! + spot[0].length) + String(digit) + text.slice(spot.index! + spot[0].length);
+      const parsed = reparse(previous, text);
+      previous = { text, result: parsed };
+      const incremental = analyzeFile("bench.flow", text, disk, { parsed, ...memo });
+      const whole = analyzeFile("bench.flow", text, disk);
+      expect(plain(incremental.cost)).toEqual(plain(whole.cost));
+      expect(JSON.stringify(incremental.diagnostics)).toBe(JSON.stringify(whole.diagnostics));
+    }
   });
 });

@@ -93,7 +93,16 @@ export function fingerprint(branch: Branch, warm: boolean): string {
   return `${warm ? "warm" : "cold"}\n${branch.streams.map(streamKey).join("\n")}`;
 }
 
+// The language server keeps the streams of unchanged declarations between edits: their keys too.
+const KEYS = new WeakMap<Stream, string>();
+
 function streamKey(s: Stream): string {
+  let key = KEYS.get(s);
+  if (key === undefined) KEYS.set(s, (key = keyOf(s)));
+  return key;
+}
+
+function keyOf(s: Stream): string {
   switch (s.kind) {
     case "input":
       return `input ${s.name} ${s.max} ${s.expect.toFixed()}`;

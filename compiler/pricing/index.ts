@@ -18,34 +18,64 @@ export interface PricingOptions {
   cache?: BranchCache;
 }
 
-/** Priced branches by fingerprint; each pricing keeps only the branches of the flow it priced. */
+interface Priced {
+  streams: readonly Stream[];
+  key: string;
+  cost: BranchCost;
+}
+
+/**
+ * Priced branches, found again by their streams — the same objects, when the language server's
+ * ResolveMemo kept them — or else by fingerprint (the same content); each pricing keeps only the
+ * branches of the flow it priced, so an edit costs one fingerprint, not one per branch.
+ */
 export class BranchCache {
-  private priced = new Map<string, BranchCost>();
+  private byTop = new Map<Stream, Priced>();
+  private byKey = new Map<string, Priced>();
+  private warm = false;
   /** branches priced (not found) by the last pricing, for tests and the language server's status */
   misses = 0;
 
   price(branches: readonly Branch[], warm: boolean): BranchCost[] {
-    const kept = new Map<string, BranchCost>();
+    if (warm !== this.warm) [this.byTop, this.byKey, this.warm] = [new Map(), new Map(), warm];
+    const byTop = new Map<Stream, Priced>();
+    const byKey = new Map<string, Priced>();
     this.misses = 0;
     const costs = branches.map((branch) => {
-      const key = fingerprint(branch, warm);
-      let cost = kept.get(key) ?? this.priced.get(key);
-      if (!cost) {
-        cost = priceBranch(branch, warm);
-        this.misses++;
+      const top = topOf(branch);
+      let found = this.byTop.get(top);
+      if (!found || !sameStreams(found.streams, branch.streams)) {
+        const key = fingerprint(branch, warm);
+        found = byKey.get(key) ?? this.byKey.get(key);
+        if (!found) {
+          found = { streams: branch.streams, key, cost: priceBranch(branch, warm) };
+          this.misses++;
+        } else found = { streams: branch.streams, key, cost: found.cost };
       }
-      kept.set(key, cost);
-      return cost;
+      byTop.set(top, found);
+      byKey.set(found.key, found);
+      return found.cost;
     });
-    this.priced = kept;
+    [this.byTop, this.byKey] = [byTop, byKey];
     return costs;
   }
 }
 
-export type Priced = { report: CostReport; limit?: undefined } | { report?: undefined; limit: Diagnostic };
+/** the stream that starts a branch (an input's reader, not the input, which other branches share) */
+function topOf(branch: Branch): Stream {
+  return branch.streams[branch.input ? 1 : 0]!;
+}
+
+function sameStreams(a: readonly Stream[], b: readonly Stream[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export type Pricing = { report: CostReport; limit?: undefined } | { report?: undefined; limit: Diagnostic };
 
 /** The flow's figures, or the FLOW215 error naming the limit the analysis reached. */
-export function priceFlow(model: FlowModel, options: PricingOptions): Priced {
+export function priceFlow(model: FlowModel, options: PricingOptions): Pricing {
   try {
     const branches = branchesOf(model);
     const costs = options.cache ? options.cache.price(branches, options.warm) : branches.map((b) => priceBranch(b, options.warm));
