@@ -32,6 +32,10 @@ export interface Witness {
   nodes: { name: string; rounds: { round: number; items: bigint; calls: bigint }[]; attemptsPerCall: number }[];
 }
 
+/**
+ * The flow's figures. The pricing core gives its rows as objects whose decimals are worked out on
+ * first read: read their fields (or JSON.stringify them), do not spread them.
+ */
 export interface CostReport {
   flow: string;
   warm: boolean;

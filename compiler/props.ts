@@ -50,30 +50,50 @@ export interface Bounds {
   max?: number;
 }
 
-/** A whole number within bounds, or undefined after a FLOW212 on the value. */
+/**
+ * A whole number within bounds, or undefined after a FLOW212 on the value. Without a maximum of
+ * its own, a number is at most 2^53 − 1, where JavaScript numbers stop being exact: the limit is
+ * named rather than a figure silently off.
+ */
 export function wholeNumber(lit: NumberLit, what: string, bounds: Bounds, sink: Diagnostic[]): number | undefined {
-  const problem = !/^\d+$/.test(lit.value)
-    ? "must be a whole number"
-    : dec(lit.value).lt(bounds.min)
-      ? `must be at least ${bounds.min}`
-      : bounds.max !== undefined && dec(lit.value).gt(bounds.max)
-        ? `must be at most ${bounds.max}`
-        : undefined;
+  const text = lit.value;
+  const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
+  // up to 15 digits a number is exact as it is; longer ones are compared as decimals first
+  const tooLarge = text.length <= 15 ? Number(text) > max : dec(text).gt(max);
+  const problem = !/^\d+$/.test(text) ? "must be a whole number" : tooLarge ? `must be at most ${max}` : Number(text) < bounds.min ? `must be at least ${bounds.min}` : undefined;
   if (problem) {
-    sink.push(diag("FLOW212", `${what} ${lit.value} ${problem}`, lit.range));
+    sink.push(diag("FLOW212", `${what} ${text} ${problem}`, lit.range));
     return undefined;
   }
-  return Number(lit.value);
+  return Number(text);
+}
+
+// Flows repeat the same few literals (thresholds, rates, prices): each becomes one decimal.
+const LITERALS = new Map<string, Decimal>();
+const FRACTIONS = new Map<string, Decimal>();
+
+function remember(cache: Map<string, Decimal>, text: string, make: () => Decimal): Decimal {
+  let value = cache.get(text);
+  if (value === undefined) {
+    if (cache.size >= 10_000) cache.clear(); // a language server sees many texts: stay bounded
+    cache.set(text, (value = make()));
+  }
+  return value;
+}
+
+/** A decimal literal of the flow (`0.5`, `1_000`) as a decimal, shared between equal texts. */
+export function literal(text: string): Decimal {
+  return remember(LITERALS, text, () => dec(text));
 }
 
 /** `85%` → 0.85; above 100% is a FLOW212. */
 export function fraction(lit: PercentLit, what: string, sink: Diagnostic[]): Decimal | undefined {
-  const value = dec(lit.value);
+  const value = literal(lit.value);
   if (value.gt(100)) {
     sink.push(diag("FLOW212", `${what} ${lit.value}% is above 100%`, lit.range));
     return undefined;
   }
-  return exactShift(value, 2);
+  return remember(FRACTIONS, lit.value, () => exactShift(value, 2));
 }
 
 /** A duration in seconds that must be longer than 0. */

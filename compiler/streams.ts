@@ -8,14 +8,16 @@ import { Decimal, ONE, ZERO, dec } from "../syntax/credits";
 import { type PriceBasis, exactShift, exactTimes, outputPrice, unitFigure } from "./pricing/prices";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
 import type { Budget, GateStream, InputStream, ModelInfo, NodeStream, SelectStream, StreamRef } from "./model";
-import { fraction, keptProps, positiveSeconds, wholeNumber } from "./props";
+import { fraction, keptProps, literal, positiveSeconds, wholeNumber } from "./props";
 import { paramDiagnostics, paramJson } from "./checks/params";
 import { didYouMean } from "./suggest";
 
 type Kind<P extends { kind: string }, K extends P["kind"]> = Extract<P, { kind: K }>;
 
 /** The kept property of one kind. */
-function find<P extends { kind: string }, K extends P["kind"]>(props: Iterable<P>, kind: K, also: (p: Kind<P, K>) => boolean = () => true): Kind<P, K> | undefined {
+const ANY = () => true;
+
+function find<P extends { kind: string }, K extends P["kind"]>(props: Iterable<P>, kind: K, also: (p: Kind<P, K>) => boolean = ANY): Kind<P, K> | undefined {
   for (const prop of props) if (prop.kind === kind && also(prop as Kind<P, K>)) return prop as Kind<P, K>;
   return undefined;
 }
@@ -193,7 +195,7 @@ function pricing(
   if (!modelProp && !perOutput && !perCall) {
     sink.push(diag("FLOW214", `node '${decl.name.text}' has neither a model nor a cost: it is priced at 0 credits`, decl.name.range));
   }
-  let price = perOutput ? dec(perOutput.amount.value) : undefined;
+  let price = perOutput ? literal(perOutput.amount.value) : undefined;
   if (!price && model && modelProp) {
     price = outputPrice(model, basis);
     for (const unit of model.units) {
@@ -203,7 +205,7 @@ function pricing(
   }
   return {
     pricePerOutput: price ?? ZERO,
-    overheadPerCall: perCall ? dec(perCall.amount.value) : (model?.overhead ?? ZERO),
+    overheadPerCall: perCall ? literal(perCall.amount.value) : (model?.overhead ?? ZERO),
   };
 }
 
@@ -236,7 +238,7 @@ export function gateStream(decl: GateDecl, sink: Diagnostic[]): GateStream {
     decl,
     human: false,
     source: { name: first?.source.text ?? "", rejected: false },
-    conds: decl.conds.map((c) => ({ metric: c.metric.text, op: c.op, threshold: dec(c.threshold.value) })),
+    conds: decl.conds.map((c) => ({ metric: c.metric.text, op: c.op, threshold: literal(c.threshold.value) })),
     ...verdict(props, find(props, "expectPass")?.percent, "expect pass", sink),
   };
 }

@@ -84,7 +84,7 @@ describe("campaign_portraits", () => {
   });
 
   it("wires consumers through primary inputs only and lists outputs", () => {
-    expect(model.consumers.get("style_ref")).toEqual({ pass: [], rejected: [] });
+    expect(model.consumers.get("style_ref")).toBeUndefined(); // read only as a named argument: no primary readers, no entry
     expect(model.consumers.get("faces")).toEqual({ pass: ["face_ok"], rejected: [] });
     expect(model.consumers.get("previews")).toEqual({ pass: ["direction"], rejected: [] });
     expect(model.consumers.get("approved")).toEqual({ pass: ["final"], rejected: [] });

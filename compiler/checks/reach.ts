@@ -3,15 +3,21 @@
 // named argument).
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel } from "../model";
-import { readsOf } from "./walk";
+import { primaryOf } from "./walk";
 
 export function reachDiagnostics(model: FlowModel): Diagnostic[] {
   const useful = new Set(model.outputs.map((o) => o.name));
   // Readers come after what they read: walking backwards settles every reader first.
-  for (const stream of [...model.streams].reverse()) {
-    if (useful.has(stream.name)) readsOf(stream).forEach((name) => useful.add(name));
+  for (let i = model.streams.length - 1; i >= 0; i--) {
+    const stream = model.streams[i]!;
+    if (!useful.has(stream.name)) continue;
+    const primary = primaryOf(stream);
+    if (primary !== undefined) useful.add(primary);
+    if (stream.kind === "node") for (const arg of stream.named) useful.add(arg.ref.name);
   }
-  return model.streams
-    .filter((s) => s.kind === "node" && !useful.has(s.name))
-    .map((s) => diag("FLOW407", `node '${s.name}' reaches no output: its credits are wasted`, s.decl.name.range));
+  const out: Diagnostic[] = [];
+  for (const s of model.streams) {
+    if (s.kind === "node" && !useful.has(s.name)) out.push(diag("FLOW407", `node '${s.name}' reaches no output: its credits are wasted`, s.decl.name.range));
+  }
+  return out;
 }

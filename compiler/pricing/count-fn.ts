@@ -386,9 +386,9 @@ export interface Rate {
  * sides grow alike, those candidates moved down by multiples of L (which keeps the value).
  */
 export function bestSplit(pass: CountFn, rejected: CountFn, m: bigint, rate: Rate): bigint {
+  if (pass.kind === "linear" && rejected.kind === "linear" && pass.slope !== rejected.slope) return pass.slope > rejected.slope ? m : 0n;
   const closest = new Closest(m, rate);
   if (pass.kind === "linear" && rejected.kind === "linear") {
-    if (pass.slope !== rejected.slope) return pass.slope > rejected.slope ? m : 0n;
     closest.progression(0n, m, 1n);
     return closest.best!;
   }
@@ -404,10 +404,15 @@ export function bestSplit(pass: CountFn, rejected: CountFn, m: bigint, rate: Rat
     if (best === undefined || v > best) [best, winners] = [v, [x]];
     else if (v === best) winners.push(x);
   };
-  // hi's share x: x < hi.start, or lo's share m − x < lo.start + L (each x once)
+  // hi's share x: x < hi.start, or lo's share m − x < lo.start + L (each x once); both ranges
+  // are within the limits, so they are counted in numbers
   const transient = BigInt(hi.start);
-  for (let x = 0n; x < transient && x <= m; x++) weigh(x);
-  for (let b = 0n; b < BigInt(lo.start) + L && b <= m && m - b >= transient; b++) weigh(m - b);
+  const xs = m < transient ? Number(m) + 1 : hi.start;
+  for (let x = 0; x < xs; x++) weigh(BigInt(x));
+  const window = BigInt(lo.start) + L;
+  const room = m - transient + 1n; // lo's shares that leave hi at least hi.start items
+  const bs = room <= 0n ? 0 : Number(room < window ? room : window);
+  for (let b = 0; b < bs; b++) weigh(m - BigInt(b));
   const asSteep = hi.step * BigInt(lo.period) === lo.step * BigInt(hi.period);
   for (const x of winners) {
     closest.consider(asPass(x));

@@ -59,33 +59,31 @@ export function priceBranch(branch: Branch, warm: boolean): BranchCost {
   return { scale: shape.units.scale, rows, gates: witness.gates, nodes: witness.nodes };
 }
 
-interface Row {
-  figures: NodeFigures;
-  /** worst case and expected credits at the flow's scale */
-  worst: bigint;
-  expected: bigint;
-}
-
 /** The flow's report from its branches' figures: rows by worst case, then expected, highest first, then by name. */
 export function mergeBranches(model: FlowModel, warm: boolean, costs: readonly BranchCost[]): CostReport {
   const scale = costs.reduce((s, c) => Math.max(s, c.scale), 0);
-  const rows: Row[] = [];
-  for (const c of costs) {
-    const lift = 10n ** BigInt(scale - c.scale);
-    for (const figures of c.rows) rows.push({ figures, worst: figures.worst * lift, expected: figures.expected * lift });
-  }
-  rows.sort(byWorstThenExpected);
+  const rows: NodeRow[] = [];
   let worst = 0n;
   let expected = 0n;
-  for (const r of rows) [worst, expected] = [worst + r.worst, expected + r.expected];
-  const topTwo = (rows[0]?.worst ?? 0n) + (rows[1]?.worst ?? 0n);
+  for (const c of costs) {
+    const lift = c.scale === scale ? 1n : 10n ** BigInt(scale - c.scale);
+    for (const figures of c.rows) {
+      const row = new NodeRow(figures, model.byName.get(figures.name)!.decl.range, scale, lift);
+      rows.push(row);
+      worst += row.worstUnits;
+      expected += row.expectedUnits;
+    }
+  }
+  rows.sort(byWorstThenExpected);
+  for (const row of rows) row.total = worst;
+  const topTwo = (rows[0]?.worstUnits ?? 0n) + (rows[1]?.worstUnits ?? 0n);
   const units = new Units(scale);
   const report: CostReport = {
     flow: model.name,
     warm,
     worstCase: units.credits(worst),
     expected: fixedDecimal(expected, scale),
-    nodes: rows.map((r) => nodeCost(r, model, scale, worst)),
+    nodes: rows,
     topTwoShare: Units.ratio(topTwo, worst),
     cap: model.budget?.cap,
     alert: model.budget?.alert,
@@ -94,45 +92,76 @@ export function mergeBranches(model: FlowModel, warm: boolean, costs: readonly B
   return lazily(report, "witness", () => mergeWitness(model, costs));
 }
 
-function byWorstThenExpected(a: Row, b: Row): number {
-  if (a.worst !== b.worst) return a.worst > b.worst ? -1 : 1;
-  if (a.expected !== b.expected) return a.expected > b.expected ? -1 : 1;
-  const [x, y] = [a.figures.name, b.figures.name];
-  return x < y ? -1 : x > y ? 1 : 0;
+function byWorstThenExpected(a: NodeRow, b: NodeRow): number {
+  if (a.worstUnits !== b.worstUnits) return a.worstUnits > b.worstUnits ? -1 : 1;
+  if (a.expectedUnits !== b.expectedUnits) return a.expectedUnits > b.expectedUnits ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /**
- * A row of the report. Its decimals are made when read: a flow has one row per node, and most
- * readers (a lint, a hover, the top rows of a table) read a few of them.
+ * A row of the report. Its decimals are made when first read — a flow has a row per node, and
+ * most readers (a lint, a hover, the check's totals) read a few — so they are getters of the
+ * class: read a row's fields, do not spread it (`toJSON` gives every field).
  */
-function nodeCost(r: Row, model: FlowModel, scale: number, total: bigint): NodeCost {
-  const f = r.figures;
-  const made: { worst?: Decimal; expected?: Decimal; calls?: Decimal; items?: Decimal; share?: Decimal } = {};
-  return {
-    name: f.name,
-    op: f.op,
-    // cached branches belong to earlier versions of the text: ranges from this one
-    range: model.byName.get(f.name)!.decl.range,
-    worstCalls: f.calls,
-    worstAttempts: f.attempts,
-    worstItems: f.items,
-    get expectedCalls(): Decimal {
-      return (made.calls ??= fixedDecimal(f.expectedCalls));
-    },
-    get expectedItems(): Decimal {
-      return (made.items ??= fixedDecimal(f.expectedItems));
-    },
-    get worstCase(): Decimal {
-      return (made.worst ??= new Decimal(decimalText(r.worst, scale)));
-    },
-    get expected(): Decimal {
-      return (made.expected ??= fixedDecimal(r.expected, scale));
-    },
-    get share(): Decimal {
-      return (made.share ??= Units.ratio(r.worst, total));
-    },
-    cacheHit: f.cacheHit,
-  };
+class NodeRow implements NodeCost {
+  readonly name: string;
+  readonly op: string;
+  readonly worstCalls: bigint;
+  readonly worstAttempts: bigint;
+  readonly worstItems: bigint;
+  readonly cacheHit: boolean;
+  /** worst case and expected credits at the flow's scale */
+  readonly worstUnits: bigint;
+  readonly expectedUnits: bigint;
+  /** the flow's worst case, for the share */
+  total = 0n;
+  private made: { worst?: Decimal; expected?: Decimal; calls?: Decimal; items?: Decimal; share?: Decimal } | undefined;
+
+  constructor(
+    private readonly figures: NodeFigures,
+    /** cached branches belong to earlier versions of the text: the range is this one's */
+    readonly range: NodeCost["range"],
+    private readonly scale: number,
+    lift: bigint,
+  ) {
+    this.name = figures.name;
+    this.op = figures.op;
+    this.worstCalls = figures.calls;
+    this.worstAttempts = figures.attempts;
+    this.worstItems = figures.items;
+    this.cacheHit = figures.cacheHit;
+    this.worstUnits = lift === 1n ? figures.worst : figures.worst * lift;
+    this.expectedUnits = lift === 1n ? figures.expected : figures.expected * lift;
+  }
+
+  private get decimals() {
+    return (this.made ??= {});
+  }
+
+  get expectedCalls(): Decimal {
+    return (this.decimals.calls ??= fixedDecimal(this.figures.expectedCalls));
+  }
+
+  get expectedItems(): Decimal {
+    return (this.decimals.items ??= fixedDecimal(this.figures.expectedItems));
+  }
+
+  get worstCase(): Decimal {
+    return (this.decimals.worst ??= new Decimal(decimalText(this.worstUnits, this.scale)));
+  }
+
+  get expected(): Decimal {
+    return (this.decimals.expected ??= fixedDecimal(this.expectedUnits, this.scale));
+  }
+
+  get share(): Decimal {
+    return (this.decimals.share ??= Units.ratio(this.worstUnits, this.total));
+  }
+
+  toJSON(): NodeCost {
+    const { name, op, range, worstCalls, worstAttempts, worstItems, expectedCalls, expectedItems, worstCase, expected, share, cacheHit } = this;
+    return { name, op, range, worstCalls, worstAttempts, worstItems, expectedCalls, expectedItems, worstCase, expected, share, cacheHit };
+  }
 }
 
 /** `target` with an own, enumerable property worked out on first read (copies and JSON still hold it). */
