@@ -103,24 +103,18 @@ export interface ExpectedFigures {
   items: bigint;
 }
 
-/** Charges calls to nodes: what one round of a node over its expected items costs, and what comes out. */
-class Charges {
-  constructor(
-    private readonly perItem: (n: NodeStream) => bigint,
-    private readonly perCall: (n: NodeStream) => bigint,
-    private readonly free: (n: NodeStream) => boolean,
-  ) {}
-
-  /** the credits and calls of one round over `items` expected items, and the outputs that survive */
-  round(n: NodeStream, items: bigint): { credits: bigint; calls: bigint; outputs: bigint } {
-    const calls = n.batch ? wholeCallsFor(n.batch, items) : items;
-    const outputs = items * BigInt(n.variants);
-    // a cache hit makes no call, so it cannot fail (contract, section 5)
-    if (this.free(n)) return { credits: 0n, calls, outputs };
-    const { attempts, survival } = retrying(n);
-    const credits = timesFixed(this.perItem(n) * items + this.perCall(n) * calls, attempts);
-    return { credits, calls, outputs: timesFixed(outputs, survival) };
-  }
+/**
+ * One round of a node over `items` expected items: its credits (at `perItem` and `perCall` units,
+ * zero for a cache hit) and calls, and the outputs that survive its failed calls.
+ */
+function round(n: NodeStream, items: bigint, perItem: bigint, perCall: bigint, free: boolean): { credits: bigint; calls: bigint; outputs: bigint } {
+  const calls = n.batch ? wholeCallsFor(n.batch, items) : items;
+  const outputs = n.variants === 1 ? items : items * BigInt(n.variants);
+  // a cache hit makes no call, so it cannot fail (contract, section 5)
+  if (free) return { credits: 0n, calls, outputs };
+  const { attempts, survival } = retrying(n);
+  const credits = timesFixed(perItem * items + perCall * calls, attempts);
+  return { credits, calls, outputs: timesFixed(outputs, survival) };
 }
 
 /** ceil(items / batch) calls for a fixed-point count of items */
@@ -131,16 +125,11 @@ function wholeCallsFor(batch: number, items: bigint): bigint {
 
 /** The expected figures of every node of a branch. */
 export function expectedRun(shape: BranchShape): Map<string, ExpectedFigures> {
-  const charges = new Charges(
-    (n) => shape.perItem.get(n.name)!,
-    (n) => shape.perCall.get(n.name)!,
-    (n) => shape.free(n),
-  );
   const counts = new Counts<bigint>(shape, ONE);
   const figures = new Map<string, ExpectedFigures>();
   /** `times` rounds of the node over `items` items each */
   const charge = (n: NodeStream, items: bigint, times = 1n): bigint => {
-    const r = charges.round(n, items);
+    const r = round(n, items, shape.perItem.get(n.name)!, shape.perCall.get(n.name)!, shape.free(n));
     const f = figures.get(n.name);
     if (f) [f.credits, f.calls, f.items] = [f.credits + r.credits * times, f.calls + r.calls * times, f.items + items * times];
     else figures.set(n.name, { credits: r.credits * times, calls: r.calls * times, items: items * times });
@@ -203,11 +192,7 @@ function expectedRounds(shape: BranchShape, g: GateStream, entering: bigint, cha
  */
 export function expectedNodeCost(n: NodeStream, items: Decimal, warm = false): Decimal {
   const units = Units.at(Math.max(n.pricePerOutput.decimalPlaces(), n.overheadPerCall.decimalPlaces()));
-  const free = (node: NodeStream) => warm && node.cacheTtlSeconds !== undefined;
-  const charges = new Charges(
-    (node) => units.of(node.pricePerOutput) * BigInt(node.variants),
-    (node) => units.of(node.overheadPerCall),
-    free,
-  );
-  return fixedDecimal(charges.round(n, fixedCount(items)).credits, units.scale);
+  const free = warm && n.cacheTtlSeconds !== undefined;
+  const r = round(n, fixedCount(items), units.of(n.pricePerOutput) * BigInt(n.variants), units.of(n.overheadPerCall), free);
+  return fixedDecimal(r.credits, units.scale);
 }
