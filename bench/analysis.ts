@@ -9,6 +9,7 @@ import path from "node:path";
 import { analyzeFile } from "../compiler/index";
 import { benchDecls, toFlowText } from "./generate";
 import { measureLsp, percentile } from "./lsp";
+import { best } from "./parse";
 import type { TableRow } from "./table";
 
 const noImports = { readFile: () => undefined };
@@ -20,18 +21,6 @@ function processMs(args: string[], cwd: string, runs: number): number {
     const start = performance.now();
     const r = spawnSync(process.execPath, args, { cwd, stdio: "ignore" });
     if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(" ")} exited ${r.status}`);
-    best = Math.min(best, performance.now() - start);
-  }
-  return best;
-}
-
-/** best time of `runs` calls in this process, after one to warm up, ms */
-function inProcessMs(work: () => unknown, runs: number): number {
-  work();
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    work();
     best = Math.min(best, performance.now() - start);
   }
   return best;
@@ -114,8 +103,8 @@ export function analysisRows(root: string): TableRow[] {
       case: "same in-process vs JSON.parse",
       now: () => {
         const f = fixtures.flow(10_000);
-        inProcess10k = inProcessMs(() => analyzeFile("bench.flow", f.text, noImports), 5);
-        const json = inProcessMs(() => JSON.parse(f.jsonText), 10);
+        inProcess10k = best(5, () => analyzeFile("bench.flow", f.text, noImports));
+        const json = best(10, () => JSON.parse(f.jsonText));
         return `${inProcess10k.toFixed(0)} ms vs ${json.toFixed(1)} ms = ${times(inProcess10k / json)}`;
       },
       target: "≤ 12x",
@@ -124,7 +113,7 @@ export function analysisRows(root: string): TableRow[] {
       case: "20k / 10k declarations (in process)",
       now: () => {
         const f = fixtures.flow(20_000);
-        const ms = inProcessMs(() => analyzeFile("bench.flow", f.text, noImports), 5);
+        const ms = best(5, () => analyzeFile("bench.flow", f.text, noImports));
         return (ms / inProcess10k).toFixed(2);
       },
       target: "≤ 2.2",

@@ -10,7 +10,8 @@ import { benchDecls, benchSchema, toFlowText } from "./generate";
 
 const noImports = { readFile: () => undefined };
 
-function best(runs: number, work: () => void): number {
+/** best time of `runs` calls in this process, after one to warm up, ms */
+export function best(runs: number, work: () => void): number {
   work();
   let min = Infinity;
   for (let i = 0; i < runs; i++) {

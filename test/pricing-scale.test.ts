@@ -19,15 +19,22 @@ function cost(body: string, warm = false): CostReport {
 
 const node = (c: CostReport, name: string) => c.nodes.find((n) => n.name === name)!;
 
-/** tag calls of 10 credits for up to 25 items on the pass side, up to 30 on the rejected side */
-const splitGate = (items: string) => `
+/** tag calls of 10 credits for up to 25 items (or `pass`) on the pass side, up to 30 (or `rejected`) on the other */
+const splitGate = (items: string, pass = "25", rejected = "30") => `
   input docs: text[${items}]
   model tagger { rate 0 credits per item  overhead 10 credits per call }
   node check = quality_check(docs) { cost 0.1 credits  batch 7 }
   gate good = check.legibility >= 0.5 { expect pass 90% }
-  node tag_good = tag(good) { model tagger  batch 25 }
-  node tag_bad = tag(good.rejected) { model tagger  batch 30 }
+  node tag_good = tag(good) { model tagger  batch ${pass} }
+  node tag_bad = tag(good.rejected) { model tagger  batch ${rejected} }
   output tag_good, tag_bad`;
+
+/** three items drafted at 1 credit, retried up to `upTo` times at a 50% pass rate */
+const retried = (upTo: string) => `
+  input a: text[3]
+  node n = generate(a) { cost 1 credit }
+  gate g = n.aesthetic >= 0.5 { expect pass 50%  else retry n up to ${upTo} }
+  output g`;
 
 describe("worst case at any count", () => {
   test("a gate over 100,000 items with batched nodes on both sides", () => {
@@ -72,15 +79,9 @@ describe("worst case at any count", () => {
   test("a flow beyond the analysis' limits is a FLOW215 error that names the limit", () => {
     // Calls of 10,007 and 9,973 items on the two sides of a gate over 10^15 items: the split
     // repeats only every 10,007 × 9,973 items, far past the candidates the analysis weighs.
-    const result = analyse(`
-  input docs: text[1_000_000_000_000_000]
-  node check = quality_check(docs) { cost 0.1 credits }
-  gate good = check.legibility >= 0.5 { expect pass 90% }
-  node a = tag(good) { cost 10 credits per call  batch 10_007 }
-  node b = tag(good.rejected) { cost 10 credits per call  batch 9_973 }
-  output a, b`);
+    const result = analyse(splitGate("1_000_000_000_000_000", "10_007", "9_973"));
     const limit = result.diagnostics.find((d) => d.code === "FLOW215");
-    expect(limit).toMatchObject({ severity: "error", range: { start: { line: 5 } } });
+    expect(limit).toMatchObject({ severity: "error", range: { start: { line: 6 } } });
     expect(limit!.message).toMatch(/^gate 'good': .*the analysis' limit/);
     expect(result.cost).toBeUndefined();
   });
@@ -124,11 +125,7 @@ describe("retries without a bound", () => {
 
   test("up to 1000 rounds: every round in the worst case, a witness of 1001 rounds", () => {
     // every item runs all 1001 rounds at 1 credit in the worst case
-    const c = cost(`
-  input a: text[3]
-  node n = generate(a) { cost 1 credit }
-  gate g = n.aesthetic >= 0.5 { expect pass 50%  else retry n up to 1000 }
-  output g`);
+    const c = cost(retried("1000"));
     expect(c.worstCase.toFixed()).toBe("3003");
     expect(c.witness.gates[0]!.rounds).toHaveLength(1001);
     // expected: 3 + 1.5 + 0.75 + … = 3 × (2 − 0.5^1000), which is 6 at 12 places
@@ -136,11 +133,7 @@ describe("retries without a bound", () => {
   });
 
   test("a witness of more rounds than its limit is a FLOW215 error", () => {
-    const result = analyse(`
-  input a: text[3]
-  node n = generate(a) { cost 1 credit }
-  gate g = n.aesthetic >= 0.5 { expect pass 50%  else retry n up to 20_000 }
-  output g`);
+    const result = analyse(retried("20_000"));
     expect(result.diagnostics.find((d) => d.code === "FLOW215")?.message).toBe("gate 'g': its witness would list 20001 rounds, beyond the analysis' limit of 10,000");
   });
 });
