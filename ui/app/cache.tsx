@@ -1,0 +1,80 @@
+// The cache: entries by flow and node with their age, TTL and size; clear a node or a flow (as
+// `flowc cache clear --flow F [--node N]`).
+import { useState } from "preact/hooks";
+import { postJson } from "./api";
+import { Loading, Notice } from "./common";
+import { bytes, duration } from "./format";
+import { useResource } from "./hooks";
+import type { CacheView } from "../views";
+
+export function CachePage() {
+  const cache = useResource<CacheView>("/api/cache");
+  const [said, setSaid] = useState<{ kind: "info" | "error"; text: string } | undefined>();
+  if (!cache.data) return <Loading error={cache.error} what="the cache" />;
+  const clear = async (flow: string, node?: string) => {
+    try {
+      const result = await postJson<CacheView & { removed: number }>("/api/cache/clear", { flow, ...(node ? { node } : {}) });
+      cache.set(result);
+      setSaid({ kind: "info", text: `Removed ${result.removed} entr${result.removed === 1 ? "y" : "ies"} of ${node ? `${flow} / ${node}` : flow}.` });
+    } catch (e) {
+      setSaid({ kind: "error", text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const flows = [...new Set(cache.data.nodes.map((n) => n.flow))];
+  return (
+    <section aria-labelledby="cache-title">
+      <h1 id="cache-title">Cache</h1>
+      <p>
+        {cache.data.entries} entries, {bytes(cache.data.totalBytes)}.
+      </p>
+      {said && <Notice kind={said.kind}>{said.text}</Notice>}
+      {flows.map((flow) => (
+        <section aria-labelledby={`cache-${flow}`}>
+          <h2 id={`cache-${flow}`}>
+            {flow}{" "}
+            <button type="button" class="small" onClick={() => void clear(flow)}>
+              Clear flow {flow}
+            </button>
+          </h2>
+          <div class="scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Node</th>
+                  <th scope="col" class="num">Entries</th>
+                  <th scope="col" class="num">Size</th>
+                  <th scope="col" class="num">Newest</th>
+                  <th scope="col" class="num">Oldest</th>
+                  <th scope="col" class="num">TTL</th>
+                  <th scope="col">
+                    <span class="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {cache.data!.nodes
+                  .filter((n) => n.flow === flow)
+                  .map((n) => (
+                    <tr key={n.node}>
+                      <th scope="row">{n.node}</th>
+                      <td class="num">{n.entries}</td>
+                      <td class="num">{bytes(n.bytes)}</td>
+                      <td class="num">{duration(n.newestSeconds)}</td>
+                      <td class="num">{duration(n.oldestSeconds)}</td>
+                      <td class="num">{n.ttlSeconds !== undefined ? duration(n.ttlSeconds) : ""}</td>
+                      <td>
+                        <button type="button" class="small" onClick={() => void clear(flow, n.node)}>
+                          Clear node {n.node} of {flow}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+      {flows.length === 0 && <p>The cache is empty.</p>}
+    </section>
+  );
+}

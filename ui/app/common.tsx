@@ -1,0 +1,31 @@
+// Pieces every page uses: the loading and error states, a status badge, share bars.
+import type { ComponentChildren } from "preact";
+
+export function Loading({ error, what }: { error: string | undefined; what: string }) {
+  if (error) return <p role="alert" class="error">Could not load {what}: {error}</p>;
+  return <p aria-busy="true">Loading {what}…</p>;
+}
+
+export function Status({ status, reason }: { status: string; reason?: string | undefined }) {
+  return <span class={`status status-${status}`}>{reason && status === "paused" ? `${status} (${reason})` : status}</span>;
+}
+
+/** a bar for a percent figure; the number is the label, the bar only draws it */
+export function ShareBar({ share }: { share: string }) {
+  return (
+    <span class="share">
+      <span class="bar" aria-hidden="true">
+        <span class="fill" style={{ width: `${Math.min(100, Number(share))}%` }} />
+      </span>
+      <span class="pct">{share}%</span>
+    </span>
+  );
+}
+
+export function Notice({ children, kind = "info" }: { children: ComponentChildren; kind?: "info" | "error" }) {
+  return (
+    <p role={kind === "error" ? "alert" : "status"} class={kind}>
+      {children}
+    </p>
+  );
+}

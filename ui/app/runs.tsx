@@ -1,0 +1,120 @@
+// Runs: the task history, newest first, filterable by flow and status; alerts acknowledged here
+// as `flowc ack` does.
+import { useState } from "preact/hooks";
+import { postJson, runPath } from "./api";
+import { Loading, Notice, Status } from "./common";
+import { duration, when } from "./format";
+import { href, useResource } from "./hooks";
+import type { RunRow, RunsView } from "../views";
+
+const STATUSES = ["running", "completed", "paused", "awaiting-review", "failed"];
+
+export function RunsPage() {
+  const runs = useResource<RunsView>("/api/runs", (v) => v.runs.some((r) => r.status === "running"));
+  const [flow, setFlow] = useState("");
+  const [status, setStatus] = useState("");
+  const [problem, setProblem] = useState<string | undefined>();
+  if (!runs.data) return <Loading error={runs.error} what="runs" />;
+  const flows = [...new Set(runs.data.runs.map((r) => r.flow))].sort();
+  const shown = runs.data.runs.filter((r) => (!flow || r.flow === flow) && (!status || r.status === status));
+  const acknowledge = async (run: RunRow) => {
+    try {
+      await postJson(`${runPath(run.runId)}/ack`, {});
+      setProblem(undefined);
+      runs.reload();
+    } catch (e) {
+      setProblem(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <section aria-labelledby="runs-title">
+      <h1 id="runs-title">Runs</h1>
+      <div class="filters">
+        <label>
+          Flow{" "}
+          <select value={flow} onChange={(e) => setFlow((e.target as HTMLSelectElement).value)}>
+            <option value="">all flows</option>
+            {flows.map((f) => (
+              <option value={f}>{f}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status{" "}
+          <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
+            <option value="">any status</option>
+            {STATUSES.map((s) => (
+              <option value={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <span class="count" role="status">
+          {shown.length} of {runs.data.runs.length} runs
+        </span>
+      </div>
+      {problem && <Notice kind="error">{problem}</Notice>}
+      {runs.data.runs.length === 0 ? (
+        <p>No runs yet: start one with <code>flowc run FLOW</code>.</p>
+      ) : (
+        <div class="scroll">
+          <table class="runs">
+            <caption class="sr-only">Runs, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">Flow</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="num">Spent / cap</th>
+                <th scope="col" class="num">Worst case</th>
+                <th scope="col" class="num">Expected</th>
+                <th scope="col">Started</th>
+                <th scope="col" class="num">Duration</th>
+                <th scope="col">Flagged</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((r) => (
+                <tr key={r.runId}>
+                  <th scope="row">
+                    <a href={href("runs", r.runId)}>{r.runId}</a>
+                  </th>
+                  <td>{r.flow}</td>
+                  <td>
+                    <Status status={r.status} />
+                    {r.pending > 0 && (
+                      <>
+                        {" "}
+                        <a href={href("runs", r.runId, "reviews")}>{r.pending} to decide</a>
+                      </>
+                    )}
+                  </td>
+                  <td class="num">
+                    {r.spent}
+                    {r.cap !== undefined ? ` / ${r.cap}` : ""}
+                  </td>
+                  <td class="num">{r.worstCase}</td>
+                  <td class="num">{r.expected}</td>
+                  <td>
+                    <time dateTime={r.startedAt}>{when(r.startedAt)}</time>
+                  </td>
+                  <td class="num">{duration(r.durationSeconds)}</td>
+                  <td>
+                    {r.flagged && !r.acknowledged ? (
+                      <button type="button" class="small" onClick={() => void acknowledge(r)} aria-label={`Acknowledge the alert of ${r.runId}`}>
+                        Acknowledge
+                      </button>
+                    ) : r.flagged ? (
+                      "acknowledged"
+                    ) : (
+                      ""
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
