@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { ack, cacheClear, cacheList, listRuns, recordDecisions, resumeRun, runFolder, runHistory, RuntimeError } from "../runtime/index";
 import { itemFile } from "./files";
 import { FlowIndex } from "./flow-index";
@@ -100,6 +101,8 @@ class UiApp {
   private readonly flows: FlowIndex;
   private readonly resuming = new Map<string, Promise<void>>();
   private readonly resumeErrors = new Map<string, string>();
+  /** per run, the last change: decisions from quick clicks are recorded one after another */
+  private readonly changes = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly options: UiOptions,
@@ -139,7 +142,7 @@ class UiApp {
     if (section === "runs" && id !== undefined && method === "POST") {
       const body = await readJson(request);
       if (action === "decisions") {
-        await recordDecisions(id, body, home);
+        await this.serially(id, () => recordDecisions(id, body, home));
         return send(response, 200, await this.run(id));
       }
       if (action === "resume") return send(response, 202, await this.resume(id, body));
@@ -156,6 +159,13 @@ class UiApp {
       return send(response, 200, { removed: await cacheClear(filter, home), ...(await this.cache()) });
     }
     throw new HttpError(404, `no API at ${method} ${url.pathname}`);
+  }
+
+  private serially<T>(runId: string, change: () => Promise<T>): Promise<T> {
+    const next = (this.changes.get(runId) ?? Promise.resolve()).catch(() => undefined).then(change);
+    this.changes.set(runId, next);
+    void next.finally(() => this.changes.get(runId) === next && this.changes.delete(runId)).catch(() => undefined);
+    return next;
   }
 
   private page(response: ServerResponse, url: URL): void {
@@ -222,7 +232,9 @@ class UiApp {
     const cap = capOf(body);
     await runHistory(runId, { home: this.options.home }); // an unknown run is a 404 now, not a failure later
     this.resumeErrors.delete(runId);
-    const work = resumeRun(runId, { home: this.options.home, ...(cap !== undefined ? { cap } : {}), notify: { stderr: false }, collectOutputs: false })
+    // the owner hears of a pause as with `flowc resume`: a line where flowc ui writes its own
+    const stderr = new Writable({ write: (chunk: Buffer, _encoding, done) => (this.options.log?.(chunk.toString().trimEnd()), done()) });
+    const work = resumeRun(runId, { home: this.options.home, ...(cap !== undefined ? { cap } : {}), notify: { stderr }, collectOutputs: false })
       .then(() => undefined)
       .catch((error: unknown) => void this.resumeErrors.set(runId, error instanceof Error ? error.message : String(error)))
       .finally(() => this.resuming.delete(runId));

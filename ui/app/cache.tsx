@@ -2,7 +2,7 @@
 // `flowc cache clear --flow F [--node N]`).
 import { useState } from "preact/hooks";
 import { postJson } from "./api";
-import { Loading, Notice } from "./common";
+import { Loading, Notice, Scroll } from "./common";
 import { bytes, duration } from "./format";
 import { useResource } from "./hooks";
 import type { CacheView } from "../views";
@@ -36,7 +36,7 @@ export function CachePage() {
               Clear flow {flow}
             </button>
           </h2>
-          <div class="scroll">
+          <Scroll label={`Cache entries of ${flow}`}>
             <table>
               <thead>
                 <tr>
@@ -71,7 +71,7 @@ export function CachePage() {
                   ))}
               </tbody>
             </table>
-          </div>
+          </Scroll>
         </section>
       ))}
       {flows.length === 0 && <p>The cache is empty.</p>}

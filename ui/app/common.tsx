@@ -29,3 +29,12 @@ export function Notice({ children, kind = "info" }: { children: ComponentChildre
     </p>
   );
 }
+
+/** a horizontally scrolling box (wide tables, the graph): focusable, so keyboards can scroll it */
+export function Scroll({ label, children, class: extra }: { label: string; children: ComponentChildren; class?: string }) {
+  return (
+    <div class={`scroll${extra ? ` ${extra}` : ""}`} tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
+  );
+}

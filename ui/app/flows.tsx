@@ -3,7 +3,7 @@
 // witness on demand and the diagnostics of `flowc check`.
 import { useState } from "preact/hooks";
 import { Graph, layout } from "@dagrejs/dagre";
-import { Loading, Notice } from "./common";
+import { Loading, Notice, Scroll } from "./common";
 import { href, useResource } from "./hooks";
 import type { FlowView, FlowsView, GraphEdgeView, GraphNodeView, WitnessView } from "../views";
 
@@ -16,7 +16,7 @@ export function FlowsPage() {
       {flows.data.flows.length === 0 ? (
         <p>No .flow files under the paths given to <code>flowc ui</code>.</p>
       ) : (
-        <div class="scroll">
+        <Scroll label="Flows table">
           <table>
             <thead>
               <tr>
@@ -45,7 +45,7 @@ export function FlowsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       )}
     </section>
   );
@@ -125,7 +125,7 @@ function FlowGraph({ nodes, edges }: { nodes: GraphNodeView[]; edges: GraphEdgeV
   const height = Math.ceil(size.height ?? 0);
   const top = nodes.filter((n) => n.top).map((n) => n.id);
   return (
-    <div class="graph scroll">
+    <Scroll class="graph" label="Graph of the flow (scrolls sideways)">
       <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-label={`Graph of the flow: ${nodes.length} steps left to right${top.length ? `; the costliest are ${top.join(" and ")}` : ""}. The table below lists the same steps.`}>
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -162,7 +162,7 @@ function FlowGraph({ nodes, edges }: { nodes: GraphNodeView[]; edges: GraphEdgeV
           );
         })}
       </svg>
-    </div>
+    </Scroll>
   );
 }
 
@@ -174,7 +174,7 @@ function NodeTable({ nodes }: { nodes: GraphNodeView[] }) {
   return (
     <section aria-labelledby="steps-title">
       <h2 id="steps-title">Steps</h2>
-      <div class="scroll">
+      <Scroll label="Steps table">
         <table>
           <thead>
             <tr>
@@ -202,7 +202,7 @@ function NodeTable({ nodes }: { nodes: GraphNodeView[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </Scroll>
     </section>
   );
 }

@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { postJson, runPath } from "./api";
 import { SpendChart } from "./chart";
-import { Loading, Notice, ShareBar, Status } from "./common";
+import { Loading, Notice, Scroll, ShareBar, Status } from "./common";
 import { when } from "./format";
 import { href, useResource } from "./hooks";
 import type { RunView } from "../views";
@@ -76,7 +76,7 @@ export function RunPage({ runId }: { runId: string }) {
       <ResumeForm run={r} onChange={run.set} />
       <section aria-labelledby="nodes-title">
         <h2 id="nodes-title">Credits per node</h2>
-        <div class="scroll">
+        <Scroll label="Credits per node table">
           <table>
             <thead>
               <tr>
@@ -111,7 +111,7 @@ export function RunPage({ runId }: { runId: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
         <p>{r.topTwo.length > 0 ? `Top two: ${r.topTwo.join(", ")} = ${r.topTwoShare}% of the spend.` : "No node has spent anything."}</p>
       </section>
       <section aria-labelledby="spend-title">

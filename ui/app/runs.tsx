@@ -2,7 +2,7 @@
 // as `flowc ack` does.
 import { useState } from "preact/hooks";
 import { postJson, runPath } from "./api";
-import { Loading, Notice, Status } from "./common";
+import { Loading, Notice, Scroll, Status } from "./common";
 import { duration, when } from "./format";
 import { href, useResource } from "./hooks";
 import type { RunRow, RunsView } from "../views";
@@ -56,7 +56,7 @@ export function RunsPage() {
       {runs.data.runs.length === 0 ? (
         <p>No runs yet: start one with <code>flowc run FLOW</code>.</p>
       ) : (
-        <div class="scroll">
+        <Scroll label="Runs table">
           <table class="runs">
             <caption class="sr-only">Runs, newest first</caption>
             <thead>
@@ -113,7 +113,7 @@ export function RunsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       )}
     </section>
   );
