@@ -64,16 +64,19 @@ async function visit(route: string, heading: string | RegExp, shot: string): Pro
 }
 
 async function checked(shot: string): Promise<void> {
-  const serious = await page.evaluate(async (source) => {
-    (0, eval)(source);
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document);
-    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-  }, AXE);
+  // axe-core evaluated in the page (over the devtools protocol, so the page's CSP does not stop it)
+  await page.evaluate(AXE);
+  const serious = await page.evaluate<string[]>(`axe.run(document).then((result) => result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => v.id + ": " + v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")))`);
   expect(serious, `axe on ${shot}`).toEqual([]);
   expect(problems, `script errors on ${shot}`).toEqual([]);
+  await page.waitForFunction(PICTURES_LOADED);
   await page.screenshot({ path: path.join(SHOTS, `${shot}.png`) });
 }
+
+/** the pictures in view have loaded (a screenshot of half-loaded pictures shows nothing) */
+const PICTURES_LOADED = "[...document.images].filter((i) => i.getBoundingClientRect().top < window.innerHeight).every((i) => i.complete && i.naturalWidth > 0)";
 
 const button = (name: string) => page.getByRole("button", { name, exact: true });
 
@@ -177,7 +180,7 @@ describe("flowc ui in chromium", () => {
   it("reads well on a narrow window", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await visit("/runs", "Runs", "runs-narrow");
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
     expect(overflow).toBeLessThanOrEqual(0);
     await page.setViewportSize({ width: 1280, height: 800 });
   });

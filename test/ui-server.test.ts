@@ -153,7 +153,7 @@ describe("flowc ui", () => {
     const url = new URL(line.slice("flowc ui: ".length));
     expect((await fetch(new URL("/api/runs", url))).status).toBe(401);
     const runs = await fetch(new URL("/api/runs", url), { headers: { authorization: `Bearer ${url.searchParams.get("token")}` } });
-    expect((await runs.json()).runs[0].runId).toBe(runId);
+    expect(((await runs.json()) as { runs: { runId: string }[] }).runs[0]!.runId).toBe(runId);
     await expect.poll(() => import("node:fs").then((fs) => (fs.existsSync(seen) ? fs.readFileSync(seen, "utf8").trim() : "")), { timeout: 5000 }).toBe(url.href);
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGINT");

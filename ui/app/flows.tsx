@@ -111,11 +111,13 @@ export function FlowPage({ query }: { query: string }) {
   );
 }
 
-const BOX = { width: 164, height: 70 };
+const BOX = { width: 152, height: 70 };
+/** a wide graph shrinks to fit the page, down to this scale; beyond it, it scrolls */
+const MIN_SCALE = 0.75;
 
 function FlowGraph({ nodes, edges }: { nodes: GraphNodeView[]; edges: GraphEdgeView[] }) {
   const g = new Graph({ multigraph: true });
-  g.setGraph({ rankdir: "LR", nodesep: 18, ranksep: 34, marginx: 8, marginy: 8 });
+  g.setGraph({ rankdir: "LR", nodesep: 16, ranksep: 28, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, { ...BOX });
   edges.forEach((e, i) => g.setEdge(e.from, e.to, {}, `e${i}`));
@@ -126,7 +128,7 @@ function FlowGraph({ nodes, edges }: { nodes: GraphNodeView[]; edges: GraphEdgeV
   const top = nodes.filter((n) => n.top).map((n) => n.id);
   return (
     <Scroll class="graph" label="Graph of the flow (scrolls sideways)">
-      <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-label={`Graph of the flow: ${nodes.length} steps left to right${top.length ? `; the costliest are ${top.join(" and ")}` : ""}. The table below lists the same steps.`}>
+      <svg viewBox={`0 0 ${width} ${height}`} style={{ width: "100%", maxWidth: `${width}px`, minWidth: `${Math.round(width * MIN_SCALE)}px` }} role="img" aria-label={`Graph of the flow: ${nodes.length} steps left to right${top.length ? `; the costliest are ${top.join(" and ")}` : ""}. The table below lists the same steps.`}>
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
             <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
@@ -147,15 +149,15 @@ function FlowGraph({ nodes, edges }: { nodes: GraphNodeView[]; edges: GraphEdgeV
               <title>{`${n.label} (${n.kind}): ${n.detail}${n.worstCase ? `; worst ${n.worstCase}, expected ${n.expected}` : ""}`}</title>
               <rect width={BOX.width} height={BOX.height} rx={n.kind === "node" ? 6 : 18} />
               <text x={10} y={18} class="glabel">
-                {clip(n.label, 17)}
+                {clip(n.label, 15)}
                 {rank >= 0 ? ` ★${rank + 1}` : ""}
               </text>
               <text x={10} y={36} class="gdetail">
-                {clip(n.detail, 26)}
+                {clip(n.detail, 24)}
               </text>
               {n.worstCase !== undefined && (
                 <text x={10} y={56} class="gbadge">
-                  {clip(`${n.worstCase} / ${n.expected}`, 26)}
+                  {clip(`${n.worstCase} / ${n.expected}`, 22)}
                 </text>
               )}
             </g>
