@@ -2,6 +2,9 @@
 // text, as in run records; where the page must place a figure on a chart it gets a number made
 // for drawing only, next to the exact text it shows.
 
+import type { Witness } from "../compiler/cost-report";
+import type { ReportRow } from "../runtime/report";
+
 export type RunStatus = "running" | "completed" | "paused" | "awaiting-review" | "failed";
 
 export interface RunRow {
@@ -25,19 +28,8 @@ export interface RunsView {
   runs: RunRow[];
 }
 
-export interface NodeRow {
-  name: string;
-  op?: string;
-  calls: number;
-  attempts: number;
-  itemsIn: number;
-  itemsOut: number;
-  failedItems: number;
-  cacheHits: number;
-  credits: string;
-  /** of the run's spend, percent with one decimal ("84.0") */
-  share: string;
-}
+/** a row of `flowc report`, credits as exact text and the share as a percent ("84.0") */
+export type NodeRow = Omit<ReportRow, "credits" | "share"> & { credits: string; share: string };
 
 export interface SpendPointView {
   at: number;
@@ -147,11 +139,8 @@ export interface DiagnosticView {
   column: number;
 }
 
-export interface WitnessView {
-  inputs: { name: string; count: number }[];
-  gates: { name: string; human: boolean; rounds: { round: number; checked: number; passed: number; rejected: number }[] }[];
-  nodes: { name: string; rounds: { round: number; items: number; calls: number }[]; attemptsPerCall: number }[];
-}
+/** the cost analysis' witness, as `flowc cost --format json` has it */
+export type WitnessView = Witness;
 
 export interface FlowView {
   /** the file, relative to where `flowc ui` started; absent for a run's own graph */

@@ -2,7 +2,7 @@
 // `flowc cache clear --flow F [--node N]`).
 import { useState } from "preact/hooks";
 import { postJson } from "./api";
-import { Loading, Notice, Scroll } from "./common";
+import { Head, Loading, Notice, Scroll } from "./common";
 import { bytes, duration } from "./format";
 import { useResource } from "./hooks";
 import type { CacheView } from "../views";
@@ -38,19 +38,7 @@ export function CachePage() {
           </h2>
           <Scroll label={`Cache entries of ${flow}`}>
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Node</th>
-                  <th scope="col" class="num">Entries</th>
-                  <th scope="col" class="num">Size</th>
-                  <th scope="col" class="num">Newest</th>
-                  <th scope="col" class="num">Oldest</th>
-                  <th scope="col" class="num">TTL</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <Head cols={["Node", "#Entries", "#Size", "#Newest", "#Oldest", "#TTL", "Actions"]} />
               <tbody>
                 {cache.data!.nodes
                   .filter((n) => n.flow === flow)

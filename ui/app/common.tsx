@@ -38,3 +38,29 @@ export function Scroll({ label, children, class: extra }: { label: string; child
     </div>
   );
 }
+
+/** a table's header row; a column named "#Calls" is numeric (right-aligned) and shown as "Calls" */
+export function Head({ cols }: { cols: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {cols.map((c) => (c.startsWith("#") ? <th scope="col" class="num">{c.slice(1)}</th> : <th scope="col">{c}</th>))}
+      </tr>
+    </thead>
+  );
+}
+
+/** a labelled drop-down of `choices`, the empty value meaning "all" */
+export function Choice({ label, all, value, choices, onChange }: { label: string; all: string; value: string; choices: string[]; onChange: (value: string) => void }) {
+  return (
+    <label>
+      {label}{" "}
+      <select value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+        <option value="">{all}</option>
+        {choices.map((c) => (
+          <option value={c}>{c}</option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -3,7 +3,7 @@
 // witness on demand and the diagnostics of `flowc check`.
 import { useState } from "preact/hooks";
 import { Graph, layout } from "@dagrejs/dagre";
-import { Loading, Notice, Scroll } from "./common";
+import { Head, Loading, Notice, Scroll } from "./common";
 import { href, useResource } from "./hooks";
 import type { FlowView, FlowsView, GraphEdgeView, GraphNodeView, WitnessView } from "../views";
 
@@ -18,17 +18,7 @@ export function FlowsPage() {
       ) : (
         <Scroll label="Flows table">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Flow</th>
-                <th scope="col" class="num">Worst case</th>
-                <th scope="col" class="num">Expected</th>
-                <th scope="col" class="num">Cap</th>
-                <th scope="col" class="num">Errors</th>
-                <th scope="col" class="num">Warnings</th>
-              </tr>
-            </thead>
+            <Head cols={["File", "Flow", "#Worst case", "#Expected", "#Cap", "#Errors", "#Warnings"]} />
             <tbody>
               {flows.data.flows.map((f) => (
                 <tr key={f.file}>
@@ -178,16 +168,7 @@ function NodeTable({ nodes }: { nodes: GraphNodeView[] }) {
       <h2 id="steps-title">Steps</h2>
       <Scroll label="Steps table">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Step</th>
-              <th scope="col">Kind</th>
-              <th scope="col">What</th>
-              <th scope="col" class="num">Worst case</th>
-              <th scope="col" class="num">Expected</th>
-              <th scope="col" class="num">Share of worst</th>
-            </tr>
-          </thead>
+          <Head cols={["Step", "Kind", "What", "#Worst case", "#Expected", "#Share of worst"]} />
           <tbody>
             {nodes.map((n) => (
               <tr key={n.id} class={n.top ? "top" : ""}>
@@ -216,15 +197,7 @@ function Witness({ witness }: { witness: WitnessView }) {
       {witness.gates.length > 0 && (
         <table>
           <caption>Gates and reviews, per round</caption>
-          <thead>
-            <tr>
-              <th scope="col">Gate</th>
-              <th scope="col" class="num">Round</th>
-              <th scope="col" class="num">Checked</th>
-              <th scope="col" class="num">Passed</th>
-              <th scope="col" class="num">Rejected</th>
-            </tr>
-          </thead>
+          <Head cols={["Gate", "#Round", "#Checked", "#Passed", "#Rejected"]} />
           <tbody>
             {witness.gates.flatMap((g) =>
               g.rounds.map((r) => (
@@ -245,15 +218,7 @@ function Witness({ witness }: { witness: WitnessView }) {
       )}
       <table>
         <caption>Nodes: calls per round, attempts per call</caption>
-        <thead>
-          <tr>
-            <th scope="col">Node</th>
-            <th scope="col" class="num">Round</th>
-            <th scope="col" class="num">Items</th>
-            <th scope="col" class="num">Calls</th>
-            <th scope="col" class="num">Attempts per call</th>
-          </tr>
-        </thead>
+        <Head cols={["Node", "#Round", "#Items", "#Calls", "#Attempts per call"]} />
         <tbody>
           {witness.nodes.flatMap((n) =>
             n.rounds.map((r) => (

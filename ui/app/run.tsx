@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { postJson, runPath } from "./api";
 import { SpendChart } from "./chart";
-import { Loading, Notice, Scroll, ShareBar, Status } from "./common";
+import { Head, Loading, Notice, Scroll, ShareBar, Status } from "./common";
 import { when } from "./format";
 import { href, useResource } from "./hooks";
 import type { RunView } from "../views";
@@ -78,20 +78,7 @@ export function RunPage({ runId }: { runId: string }) {
         <h2 id="nodes-title">Credits per node</h2>
         <Scroll label="Credits per node table">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Node</th>
-                <th scope="col">Op</th>
-                <th scope="col" class="num">Calls</th>
-                <th scope="col" class="num">Attempts</th>
-                <th scope="col" class="num">Items in</th>
-                <th scope="col" class="num">Items out</th>
-                <th scope="col" class="num">Failed</th>
-                <th scope="col" class="num">Cache hits</th>
-                <th scope="col" class="num">Credits</th>
-                <th scope="col">Share</th>
-              </tr>
-            </thead>
+            <Head cols={["Node", "Op", "#Calls", "#Attempts", "#Items in", "#Items out", "#Failed", "#Cache hits", "#Credits", "Share"]} />
             <tbody>
               {r.nodes.map((n) => (
                 <tr key={n.name}>

@@ -2,7 +2,7 @@
 // as `flowc ack` does.
 import { useState } from "preact/hooks";
 import { postJson, runPath } from "./api";
-import { Loading, Notice, Scroll, Status } from "./common";
+import { Choice, Head, Loading, Notice, Scroll, Status } from "./common";
 import { duration, when } from "./format";
 import { href, useResource } from "./hooks";
 import type { RunRow, RunsView } from "../views";
@@ -30,24 +30,8 @@ export function RunsPage() {
     <section aria-labelledby="runs-title">
       <h1 id="runs-title">Runs</h1>
       <div class="filters">
-        <label>
-          Flow{" "}
-          <select value={flow} onChange={(e) => setFlow((e.target as HTMLSelectElement).value)}>
-            <option value="">all flows</option>
-            {flows.map((f) => (
-              <option value={f}>{f}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status{" "}
-          <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
-            <option value="">any status</option>
-            {STATUSES.map((s) => (
-              <option value={s}>{s}</option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Flow" all="all flows" value={flow} choices={flows} onChange={setFlow} />
+        <Choice label="Status" all="any status" value={status} choices={STATUSES} onChange={setStatus} />
         <span class="count" role="status">
           {shown.length} of {runs.data.runs.length} runs
         </span>
@@ -59,19 +43,7 @@ export function RunsPage() {
         <Scroll label="Runs table">
           <table class="runs">
             <caption class="sr-only">Runs, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Flow</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">Spent / cap</th>
-                <th scope="col" class="num">Worst case</th>
-                <th scope="col" class="num">Expected</th>
-                <th scope="col">Started</th>
-                <th scope="col" class="num">Duration</th>
-                <th scope="col">Flagged</th>
-              </tr>
-            </thead>
+            <Head cols={["Run", "Flow", "Status", "#Spent / cap", "#Worst case", "#Expected", "Started", "#Duration", "Flagged"]} />
             <tbody>
               {shown.map((r) => (
                 <tr key={r.runId}>
