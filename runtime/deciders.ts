@@ -213,7 +213,8 @@ function describeItem(item: DecisionItem): string {
   const metrics = Object.entries(item.metrics)
     .map(([name, value]) => `${name} ${value.toFixed(3)}`)
     .join(", ");
-  const value = typeof item.value === "string" ? item.value : JSON.stringify(item.value);
+  const text = typeof item.value === "string" ? item.value : (JSON.stringify(item.value) ?? "");
+  const value = text.length > 120 ? `${text.slice(0, 119)}…` : text;
   return `${item.id}  ${value}${metrics ? `  [${metrics}]` : ""}`;
 }
 

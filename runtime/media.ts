@@ -1,8 +1,10 @@
 // Pictures of the items awaiting a decision, added to the record when a run pauses: a value that
-// is an image, video or audio URL (http(s) or data:) is shown as it is; a file inside the run's
-// folder by its path there; otherwise the provider may draw one (the simulated provider does),
-// which is kept in the run's folder. Files elsewhere on disk are never shown: `flowc ui` serves
-// only what lies inside a run's own folder.
+// is an image, video or audio URL (http(s) or data:) is shown as it is; a media file inside the
+// run's folder by its path there; a media file elsewhere on this machine is copied into the run's
+// folder (`flowc ui` serves only what lies inside a run's own folder); otherwise the provider may
+// draw one (the simulated provider does), which is kept in the run's folder too. A value may be
+// the URL or path itself, or an object with a `url` or `path` field (as input files are).
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { originNode, type FlowGraph, type GraphNode, type GraphStream } from "./graph";
 import type { Provider } from "./provider";
@@ -37,16 +39,30 @@ export async function addMedia(pending: PendingDecision[], graph: FlowGraph, pro
     const node = originNode(byName, decision.stream);
     for (const item of decision.items ?? []) {
       const media = mediaOfValue(item.value, node, folder);
+      const file = media ? undefined : localFile(item.value);
       if (media) item.media = media;
+      else if (file) work.push(copied(item, file, runs, runId).then((m) => void (m && (item.media = m))));
       else if (node) work.push(drawn(item, node, provider, runs, runId).then((m) => void (m && (item.media = m))));
     }
   }
   await Promise.all(work);
 }
 
-/** An image, video or audio URL, or a file inside the run's folder; undefined otherwise. */
-export function mediaOfValue(value: unknown, node: GraphNode | undefined, folder: string | undefined): ItemMedia | undefined {
-  if (typeof value !== "string") return undefined;
+/** largest media file copied into a run's folder */
+const MAX_COPY = 64 * 1024 * 1024;
+
+/** the URL or path a value stands for: itself, or its `url` or `path` field */
+function reference(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (value === null || typeof value !== "object") return undefined;
+  const { url, path: file } = value as { url?: unknown; path?: unknown };
+  return typeof url === "string" ? url : typeof file === "string" ? file : undefined;
+}
+
+/** An image, video or audio URL, or a media file inside the run's folder; undefined otherwise. */
+export function mediaOfValue(given: unknown, node: GraphNode | undefined, folder: string | undefined): ItemMedia | undefined {
+  const value = reference(given);
+  if (value === undefined) return undefined;
   const data = /^data:(image|video|audio)\//.exec(value);
   if (data) return { kind: data[1] as ItemMedia["kind"], url: value };
   if (/^https?:\/\//i.test(value)) return { kind: kindOf(new URL(value).pathname) ?? (node?.op === "video" ? "video" : "image"), url: value };
@@ -55,6 +71,30 @@ export function mediaOfValue(value: unknown, node: GraphNode | undefined, folder
   const kind = kindOf(value);
   if (!kind || relative.startsWith("..") || path.isAbsolute(relative)) return undefined;
   return { kind, path: relative.split(path.sep).join("/") };
+}
+
+/** an absolute path to a media file (outside the run's folder: mediaOfValue took those) */
+function localFile(value: unknown): string | undefined {
+  const file = reference(value);
+  return file !== undefined && path.isAbsolute(file) && kindOf(file) ? file : undefined;
+}
+
+/** A media file of this machine, copied into the run's folder; undefined when it is not a small regular file. */
+async function copied(item: PendingItem, file: string, runs: RunStore, runId: string): Promise<ItemMedia | undefined> {
+  if (!runs.saveItemFile) return undefined;
+  try {
+    const stats = await stat(file);
+    if (!stats.isFile() || stats.size > MAX_COPY) return undefined;
+    const name = `${fileName(item.id)}${path.extname(file).toLowerCase()}`;
+    return { kind: kindOf(file)!, path: await runs.saveItemFile(runId, name, await readFile(file)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** stream names are identifiers, so `#` → `-` keeps file names unique and plain */
+function fileName(itemId: string): string {
+  return itemId.replace(/[^A-Za-z0-9_.@-]/g, "-");
 }
 
 function kindOf(file: string): ItemMedia["kind"] | undefined {
@@ -74,8 +114,7 @@ async function drawn(item: PendingItem, node: GraphNode, provider: Provider, run
     hash: typeof item.value === "string" ? item.value : JSON.stringify(item.value ?? null),
   });
   if (!picture) return undefined;
-  // stream names are identifiers, so `#` → `-` keeps file names unique and plain
-  const name = `${item.id.replace(/[^A-Za-z0-9_.@-]/g, "-")}.${picture.extension}`;
+  const name = `${fileName(item.id)}.${picture.extension}`;
   return { kind: picture.kind, path: await runs.saveItemFile(runId, name, picture.data) };
 }
 

@@ -69,7 +69,7 @@ export interface RunStore {
   /** exclusive execution of one run; throws a `run-busy` error when a live process holds it */
   lock(runId: string): Promise<() => Promise<void>>;
   /** keeps a file (an item's picture) in the run's folder, unless there; returns its path relative to the folder */
-  saveItemFile?(runId: string, name: string, data: string): Promise<string>;
+  saveItemFile?(runId: string, name: string, data: string | Buffer): Promise<string>;
   /** the run's folder, for stores that keep runs on this machine */
   folder?(runId: string): string;
 }
@@ -174,7 +174,7 @@ export class FileRunStore implements RunStore {
     return lockRun(this.dir(runId), runId);
   }
 
-  async saveItemFile(runId: string, name: string, data: string): Promise<string> {
+  async saveItemFile(runId: string, name: string, data: string | Buffer): Promise<string> {
     const relative = `items/${name}`;
     const file = path.join(this.dir(runId), relative);
     if (await exists(file)) return relative;

@@ -378,9 +378,12 @@ function rankBy(items: Item[], metric: string, highest: boolean): Item[] {
 
 /** longest value (as JSON) kept with a pending item: a URL, a path or a caption, not a document */
 const PENDING_VALUE_LIMIT = 2048;
+/** longest `data:` picture kept (it is the item's picture: nothing else shows it) */
+const PENDING_PICTURE_LIMIT = 1024 * 1024;
 
 /** What the record keeps of an item awaiting a decision (its picture is added when the run pauses). */
 function pendingItem(item: Item): PendingItem {
   const json = JSON.stringify(item.value);
-  return { id: item.id, ...(json !== undefined && json.length <= PENDING_VALUE_LIMIT ? { value: item.value } : {}), metrics: item.metrics, cost: rounded(item.cost, 6) };
+  const limit = typeof item.value === "string" && /^data:(image|video|audio)\//.test(item.value) ? PENDING_PICTURE_LIMIT : PENDING_VALUE_LIMIT;
+  return { id: item.id, ...(json !== undefined && json.length <= limit ? { value: item.value } : {}), metrics: item.metrics, cost: rounded(item.cost, 6) };
 }
