@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRun } from "../runtime/index";
 import { startUi, type UiServer } from "../ui/server";
-import { BIN, ROOT } from "./cli-spawn";
+import { BIN, ROOT, flowc } from "./cli-spawn";
 import { campaign, uncapped } from "./helpers/runtime-graphs";
 
 let home: string;
@@ -156,6 +156,12 @@ describe("item files", () => {
 });
 
 describe("flowc ui", () => {
+  it("a port that is taken is bad usage, said in one line", () => {
+    const run = flowc(["ui", "--port", String(port)], { env: { FLOWC_HOME: home } });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`flowc: cannot listen on 127.0.0.1:${port}: the port is taken\n`);
+  });
+
   it("prints its address, needs the token, and stops cleanly on Ctrl-C; --open hands the address to $BROWSER", async () => {
     const seen = path.join(home, "opened.txt");
     const opener = path.join(home, "opener.sh");

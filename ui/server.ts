@@ -56,12 +56,17 @@ interface Assets {
   css: string;
 }
 
+/** Why the server could not start (the page is not built, the address is taken): bad usage for the CLI. */
+export class UiStartError extends Error {
+  override readonly name = "UiStartError";
+}
+
 export async function startUi(options: UiOptions): Promise<UiServer> {
   const assets = await loadAssets(options.assets);
   const host = options.host ?? "127.0.0.1";
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => reject(new UiStartError(`cannot listen on ${host}:${options.port ?? 0}: ${error.code === "EADDRINUSE" ? "the port is taken" : error.message}`)));
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
@@ -83,7 +88,7 @@ async function loadAssets(dir: string): Promise<Assets> {
     const [js, css] = await Promise.all([readFile(path.join(dir, "app.js"), "utf8"), readFile(path.join(dir, "app.css"), "utf8")]);
     return { js, css };
   } catch {
-    throw new RuntimeError("graph", `the web app is not built (no ${path.join(dir, "app.js")}): run \`npm run build\``);
+    throw new UiStartError(`the web app is not built (no ${path.join(dir, "app.js")}): run \`npm run build\``);
   }
 }
 

@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, Option } from "commander";
 import { type CliCommand, type CommandContext, examples } from "../command";
-import { EXIT_OK, type ExitCode } from "../exit";
+import { EXIT_OK, EXIT_USAGE, type ExitCode } from "../exit";
 import { type CliIo, complain } from "../io";
 import { wholeNumberParser } from "../options";
 import { guarded } from "../run-support";
@@ -41,7 +41,7 @@ export const uiCommand: CliCommand = {
 };
 
 async function serve(paths: string[], flags: UiFlags, io: CliIo): Promise<ExitCode> {
-  const { startUi } = await import("../../ui/server");
+  const { startUi, UiStartError } = await import("../../ui/server");
   return guarded(io, async () => {
     const server = await startUi({
       home: io.env.FLOWC_HOME ?? path.join(io.cwd, ".flowc"),
@@ -51,7 +51,12 @@ async function serve(paths: string[], flags: UiFlags, io: CliIo): Promise<ExitCo
       port: flags.port,
       assets: assetsDir(),
       log: (line) => io.err(`${line}\n`),
+    }).catch((error: unknown) => {
+      if (!(error instanceof UiStartError)) throw error;
+      complain(io, error.message);
+      return undefined;
     });
+    if (!server) return EXIT_USAGE;
     io.out(`flowc ui: ${server.url}\n`);
     if (!LOOPBACK.has(flags.host)) complain(io, `listening on ${flags.host}: anyone who can reach it and holds the token can decide reviews and resume runs`);
     if (flags.open) openBrowser(server.url, io);
