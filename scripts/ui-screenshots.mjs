@@ -40,18 +40,18 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(url);
   mkdirSync(out, { recursive: true });
-  const shoot = async (route, name, ready) => {
+  const shoot = async (route, name, ready, fullPage = false) => {
     await page.goto(`${origin}/#${route}`);
     await page.locator(ready).first().waitFor();
     await page.waitForLoadState("networkidle");
     await page.waitForFunction(() => [...document.images].filter((i) => i.getBoundingClientRect().top < window.innerHeight).every((i) => i.complete && i.naturalWidth > 0));
-    await page.screenshot({ path: path.join(out, `${name}.png`) });
+    await page.screenshot({ path: path.join(out, `${name}.png`), fullPage });
     console.log(`docs/ui/${name}.png`);
   };
   const listed = JSON.parse(spawnSync(process.execPath, [bin, "runs", "--format", "json"], { cwd: root, env, encoding: "utf8" }).stdout);
   const done = listed.runs.find((r) => r.flow === "campaign_portraits" && r.status === "completed").runId;
   await shoot("/runs", "runs", "table.runs");
-  await shoot(`/runs/${encodeURIComponent(done)}`, "run", ".chart");
+  await shoot(`/runs/${encodeURIComponent(done)}`, "run", ".chart", true);
   await shoot(`/runs/${encodeURIComponent(paused)}/reviews`, "reviews", ".group img");
   await shoot("/flows/file/samples/campaign.flow", "flow", ".graph svg");
   await shoot("/cache", "cache", "h1");

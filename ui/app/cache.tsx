@@ -25,7 +25,7 @@ export function CachePage() {
     <section aria-labelledby="cache-title">
       <h1 id="cache-title">Cache</h1>
       <p>
-        {cache.data.entries} entries, {bytes(cache.data.totalBytes)}.
+        {cache.data.entries} {cache.data.entries === 1 ? "entry" : "entries"}, {bytes(cache.data.totalBytes)}.
       </p>
       {said && <Notice kind={said.kind}>{said.text}</Notice>}
       {flows.map((flow) => (
