@@ -180,6 +180,10 @@ describe("flowc ui in chromium", () => {
   it("reads well on a narrow window", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await visit("/runs", "Runs", "runs-narrow");
+    await page.getByLabel("Status").selectOption("paused");
+    await page.getByText("0 of 1 runs").waitFor();
+    await page.getByLabel("Status").selectOption("completed");
+    await page.getByText("1 of 1 runs").waitFor();
     const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
     expect(overflow).toBeLessThanOrEqual(0);
     await page.setViewportSize({ width: 1280, height: 800 });
