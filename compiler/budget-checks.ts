@@ -7,7 +7,7 @@ import { Decimal, formatExact, formatRounded } from "../syntax/credits";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
 import type { CostReport } from "./cost-report";
 import type { FlowModel } from "./model";
-import { capFix, capNote, HIGH_HEADROOM, LOW_HEADROOM, suggestedCap } from "./cap-advice";
+import { capFix, HIGH_HEADROOM, LOW_HEADROOM, suggestedCap } from "./cap-advice";
 
 /** Expected figures may carry many digits; worst-case figures are short and exact. */
 const credits = (value: Decimal, exact: boolean): string => `${exact ? formatExact(value) : formatRounded(value)} credits`;
@@ -22,7 +22,7 @@ export function budgetDiagnostics(model: FlowModel, cost: CostReport): Diagnosti
   /** the suggested cap as this diagnostic's fix, when it differs from the cap and would clear it */
   const advice = (clears: (cap: Decimal) => boolean): Partial<Diagnostic> => {
     if (!suggestion || suggestion.eq(cap) || !clears(suggestion)) return {};
-    return { fix: capFix(capProp.amount.range, suggestion), notes: [capNote(suggestion, cost.expected, budget.strict)] };
+    return { fix: capFix(capProp.amount.range, suggestion, cost, budget.strict) };
   };
   const out: Diagnostic[] = [];
   if (cost.worstCase.gt(cap)) {

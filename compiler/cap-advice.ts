@@ -6,7 +6,7 @@
 // candidates with one digit (300) miss the band, those with two (330, 340, 350) fit, and 340 is
 // the closest to 125%. A tie goes to the larger (more room for a normal run).
 import type { Decl, FlowDecl, Range } from "../syntax/ast";
-import { Decimal, formatExact } from "../syntax/credits";
+import { Decimal, formatExact, formatRounded } from "../syntax/credits";
 import type { Diagnostic, Fix, TextEdit } from "../syntax/diagnostics";
 import type { CostReport } from "./cost-report";
 import { SourceText } from "./lints/edits";
@@ -45,16 +45,16 @@ export function roundUp(value: Decimal): Decimal {
 }
 
 /** The fix that writes `cap` over the amount at `amount`. */
-export function capFix(amount: Range, cap: Decimal): Fix {
+export function capFix(amount: Range, cap: Decimal, cost: CostReport, strict: boolean): Fix {
   const edit: TextEdit = { range: amount, text: formatExact(cap) };
-  return { title: `set the cap to ${formatExact(cap)} credits`, edits: [edit] };
+  return { title: `set the cap to ${formatExact(cap)} credits (${why(cap, cost, strict)})`, edits: [edit] };
 }
 
-/** Why that figure: said under a budget diagnostic. */
-export function capNote(cap: Decimal, expected: Decimal, strict: boolean): string {
-  if (strict) return `${formatExact(cap)} credits holds the worst case, as 'strict' asks, in a round number`;
-  const percent = cap.div(expected).times(100).toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed();
-  return `${formatExact(cap)} credits is ${percent}% of the expected spend: the round number closest to 125% between 120% and 130%`;
+/** Where the figure comes from, for a fix's title. */
+function why(cap: Decimal, cost: CostReport, strict: boolean): string {
+  if (strict && cap.gte(cost.worstCase) && cost.worstCase.gt(cost.expected.times(HIGH_HEADROOM))) return `the worst case ${formatExact(cost.worstCase)}, rounded up, as 'strict' asks`;
+  const percent = cap.div(cost.expected).times(100).toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed();
+  return `${percent}% of the expected ${formatRounded(cost.expected, 2)}, a round number between 120% and 130%`;
 }
 
 /**
@@ -68,8 +68,8 @@ export function withBudgetFix(diagnostics: readonly Diagnostic[], flow: FlowDecl
   const source = new SourceText(text);
   const block = `budget { cap ${formatExact(cap)} credits }`;
   const insert = budgetInsertion(source, anchor, flow, block, anchor.kind === "input");
-  const fix: Fix = { title: `add 'budget { cap ${formatExact(cap)} credits }'`, edits: [insert] };
-  return diagnostics.map((d) => (d.code === "FLOW305" && d.file === undefined ? { ...d, fix, notes: [...(d.notes ?? []), capNote(cap, cost.expected, false)] } : d));
+  const fix: Fix = { title: `add '${block}' (${why(cap, cost, false)})`, edits: [insert] };
+  return diagnostics.map((d) => (d.code === "FLOW305" && d.file === undefined ? { ...d, fix } : d));
 }
 
 /** On a line of its own after (or before) the anchor, at its indentation; on the anchor's line when the flow closes there. */

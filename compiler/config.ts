@@ -16,7 +16,7 @@ export interface RuleOptions {
 }
 
 /** `"hint"`, or `["hint", { "minSaving": "2%" }]` */
-export type RuleEntry = RuleLevel | [RuleLevel] | [RuleLevel, RuleOptions];
+export type RuleEntry = RuleLevel | [RuleLevel, RuleOptions];
 
 export interface FlowcConfig {
   /** severity per diagnostic code, or "off"; with options for the rules that take them */

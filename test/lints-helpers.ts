@@ -9,11 +9,12 @@ export function analyse(file: string, text: string, options: AnalyzeOptions = {}
   return analyzeFile(file, text, diskHost, options);
 }
 
-/** `CODE severity 3:5-3:9 message`, then `  fix: title` when there is one */
+/** `CODE severity 3:5-3:9 message`, then `  note: …` for each note and `  fix: title` when there is one */
 export function formatLint(d: Diagnostic): string[] {
   const { start, end } = d.range;
   const line = `${d.code} ${d.severity} ${start.line}:${start.column}-${end.line}:${end.column} ${d.message}`;
-  return d.fix ? [line, `  fix: ${d.fix.title}`] : [line];
+  const fix = d.fix ? [`  ${d.fix.preferred === false ? "suggestion" : "fix"}: ${d.fix.title}`] : [];
+  return [line, ...(d.notes ?? []).map((n) => `  note: ${n}`), ...fix];
 }
 
 /** The name a diagnostic is about: the first quoted name in its message. */
