@@ -33,7 +33,7 @@ const contract = Object.entries({ CAMPAIGN, SHARP_DRAFTS, SPLIT_BATCHES, PRODUCT
   text,
 }));
 
-const sources: Source[] = [...fromDir("samples"), ...contract, ...fromDir("test/fixtures/lints")];
+const sources: Source[] = [...fromDir("samples"), ...contract, ...fromDir("test/fixtures/lints"), ...fromDir("test/fixtures/fixes")];
 
 const fixable = sources.flatMap((source) =>
   analyse(source.file, source.text)
@@ -44,7 +44,7 @@ const fixable = sources.flatMap((source) =>
 describe("every fix", () => {
   test("there are fixes of every kind to try", () => {
     const codes = new Set(fixable.map(([, , d]) => d.code));
-    expect([...codes].sort()).toEqual(["FLOW301", "FLOW303", "FLOW304", "FLOW305", "FLOW401", "FLOW402", "FLOW404", "FLOW406", "FLOW408"]);
+    expect([...codes].sort()).toEqual(["FLOW301", "FLOW302", "FLOW303", "FLOW304", "FLOW305", "FLOW401", "FLOW402", "FLOW404", "FLOW406", "FLOW408"]);
   });
 
   test.each(fixable)("%s", (_, source, d: Diagnostic) => {
