@@ -3,7 +3,7 @@
 // (`source.fixAll.flowc`, for editor.codeActionsOnSave too): every preferred fix, round after round.
 // Both make their edits with compiler/fix-all.ts, the code `flowc check --fix` runs, so an editor
 // and the command line change a file in exactly the same way.
-import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit } from "vscode-languageserver";
+import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type CodeActionParams, type TextEdit } from "vscode-languageserver";
 import type { Diagnostic, TextEdit as FlowEdit } from "../syntax/diagnostics";
 import { fixAll, preferredFixes, quickFixEdits, editsBetween } from "../compiler/fix-all";
 import { isFormatted } from "../compiler/format/index";
@@ -18,14 +18,26 @@ export function codeActions(store: DocumentStore, params: CodeActionParams): Cod
   const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
   const doc = store.get(params.textDocument.uri, "full");
   const actions = wants(CodeActionKind.QuickFix) ? quickFixes(doc, params) : [];
-  const fixAllAction = wants(FIX_ALL_KIND) ? fixAllOf(store, doc) : undefined;
+  // "Fix all" analyses the flow once per round: only when asked for (on save, the source action
+  // menu, Ctrl+.), not on the requests an editor sends as the cursor moves.
+  const asked = only !== undefined || params.context.triggerKind === CodeActionTriggerKind.Invoked;
+  const fixAllAction = asked && wants(FIX_ALL_KIND) ? fixAllOf(store, doc) : undefined;
   return fixAllAction ? [...actions, fixAllAction] : actions;
+}
+
+/** Whether each analysed version is in the canonical form: formatting it once per version is enough. */
+const canonicalVersions = new WeakMap<AnalyzedDocument, boolean>();
+
+function isCanonical(doc: AnalyzedDocument): boolean {
+  let canonical = canonicalVersions.get(doc);
+  if (canonical === undefined) canonicalVersions.set(doc, (canonical = isFormatted(doc.text)));
+  return canonical;
 }
 
 /** One action per distinct fix (two diagnostics may offer the same edit, as FLOW301 and FLOW303 a cap). */
 function quickFixes(doc: AnalyzedDocument, params: CodeActionParams): CodeAction[] {
   const { from, to } = offsetsOf(doc.document, params.range);
-  const canonical = isFormatted(doc.text);
+  const canonical = isCanonical(doc);
   const byFix = new Map<string, CodeAction>();
   for (const d of doc.analysis.diagnostics) {
     if (!d.fix || (d.file ?? doc.path) !== doc.path || d.range.start.offset > to || d.range.end.offset < from) continue;

@@ -95,10 +95,10 @@ describe("flowc check --fix-dry-run, then --fix", () => {
 });
 
 describe("the language server's quick fixes", () => {
-  const samples = ["video_ad.flow", "campaign.flow", "sharp_drafts.flow"];
+  const flows = ["samples/campaign.flow", "samples/sharp_drafts.flow", "test/fixtures/fixes/storyboard.flow", "test/fixtures/lints/flow408-expect-rate.flow"];
 
-  test.each(samples)("%s: each quick fix makes the edits of compiler/fix-all.ts, and a formatted file stays formatted", (name) => {
-    const file = path.join(ROOT, "samples", name);
+  test.each(flows)("%s: each quick fix makes the edits of compiler/fix-all.ts, and a formatted file stays formatted", (name) => {
+    const file = path.join(ROOT, name);
     const text = readFileSync(file, "utf8");
     const store = new DocumentStore();
     const uri = pathToUri(file);
@@ -112,7 +112,7 @@ describe("the language server's quick fixes", () => {
       expect(action.isPreferred).toBe(d.fix!.preferred !== false);
       const byServer = applyLsp(text, action.edit!.changes![uri]!);
       expect(byServer).toBe(applyFixes(text, quickFixEdits(text, d.fix!.edits)));
-      expect(formatFlow(byServer).text).toBe(byServer);
+      if (formatFlow(text).text === text) expect(formatFlow(byServer).text).toBe(byServer);
     }
   });
 

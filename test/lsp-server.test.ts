@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import {
   DiagnosticSeverity,
   ErrorCodes,
+  CodeActionTriggerKind,
   type CodeAction,
   type CompletionItem,
   type DocumentSymbol,
@@ -130,11 +131,15 @@ describe("flowc lsp over stdio", () => {
     const opened = await client.open(uri, text);
     const lint = opened.diagnostics.find((d) => d.code === "FLOW401")!;
     expect(lint.message).toContain("99.8244352");
-    const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: lint.range, context: { diagnostics: [lint] } });
+    const request = (triggerKind?: number) =>
+      client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: lint.range, context: { diagnostics: [lint], triggerKind } });
+    const actions = await request();
     const fix = actions.find((a) => a.diagnostics?.[0]?.code === "FLOW401")!;
     expect(fix.kind).toBe("quickfix");
     expect(fix.isPreferred).toBe(true);
-    expect(actions.map((a) => a.kind)).toContain("source.fixAll.flowc");
+    // "fix all" when the user asks (Ctrl+.), not on every request the cursor makes
+    expect(actions.map((a) => a.kind)).not.toContain("source.fixAll.flowc");
+    expect((await request(CodeActionTriggerKind.Invoked)).map((a) => a.kind)).toContain("source.fixAll.flowc");
     const fixedText = apply(text, fix.edit!.changes![uri]!);
     const after = await client.change(uri, fixedText);
     expect(after.diagnostics.map((d) => d.code)).not.toContain("FLOW401");

@@ -50,7 +50,7 @@ export const checkCommand: CliCommand = {
           "flowc check flows/*.flow --format sarif --max-worst-case 1000 > flowc.sarif",
           "flowc check flows/*.flow --write-baseline flowc-baseline.json",
           "flowc check flows/*.flow --baseline flowc-baseline.json",
-          "flowc check --fix-dry-run samples/video_ad.flow",
+          "flowc check --fix-dry-run samples/campaign.flow",
         ),
       )
       .action(async (files: string[], options: CheckOptions) => context.finish(await runCheck(files, options, context)));
