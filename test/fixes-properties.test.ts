@@ -3,8 +3,6 @@
 // each, every data dependency between nodes, and the worst case and expected spend (cold and
 // --warm), which never rise. Each fix is applied alone, as a code action applies it; then all of
 // them, round after round, as `flowc check --fix` does, which settles within three rounds.
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { fixAll, preferredFixes, quickFixEdits } from "../compiler/fix-all";
@@ -13,40 +11,19 @@ import { applyFixes } from "../compiler/fixes";
 import { isFormatted } from "../compiler/format/index";
 import type { FileAnalysis } from "../compiler/index";
 import type { Diagnostic } from "../syntax/diagnostics";
-import { CAMPAIGN, PRODUCT_CLIPS, SHARP_DRAFTS, SPLIT_BATCHES } from "./checks-contract-flows";
-import { ROOT } from "./cli-spawn";
 import { arbitraryMediaFlow } from "./helpers/media-flows";
 import { arbitrarySpec, specToFlow } from "./helpers/random-flows";
-import { analyse, subject } from "./lints-helpers";
+import { analyse, contractFlows, flowsIn, subject, type FlowSource } from "./lints-helpers";
 
 const MAX_ROUNDS = 3;
 
-interface Source {
-  name: string;
-  file: string;
-  text: string;
-}
-
-function fromDir(dir: string): Source[] {
-  return readdirSync(path.join(ROOT, dir))
-    .filter((f) => f.endsWith(".flow"))
-    .sort()
-    .map((f) => ({ name: `${dir}/${f}`, file: path.join(ROOT, dir, f), text: readFileSync(path.join(ROOT, dir, f), "utf8") }));
-}
-
-const contract = Object.entries({ CAMPAIGN, SHARP_DRAFTS, SPLIT_BATCHES, PRODUCT_CLIPS }).map(([name, text]) => ({
-  name: `contract ${name}`,
-  file: path.join(ROOT, "samples", `${name.toLowerCase()}.flow`),
-  text,
-}));
-
-const sources: Source[] = [
-  ...fromDir("samples"),
-  ...contract,
-  ...fromDir("test/fixtures/lints"),
-  ...fromDir("test/fixtures/checks"),
-  ...fromDir("test/fixtures/fixes"),
-  ...fromDir("test/fmt-fixtures").filter((s) => !s.name.includes("broken")),
+const sources: FlowSource[] = [
+  ...flowsIn("samples"),
+  ...contractFlows,
+  ...flowsIn("test/fixtures/lints"),
+  ...flowsIn("test/fixtures/checks"),
+  ...flowsIn("test/fixtures/fixes"),
+  ...flowsIn("test/fmt-fixtures"),
 ];
 
 /** Whatever a fix broke, in words: the invariants, the --warm figures, and the diagnostic it fixes still there. */

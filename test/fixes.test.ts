@@ -10,6 +10,8 @@ import { roundestBetween, roundUp, suggestedCap } from "../compiler/cap-advice";
 import { parseConfig } from "../compiler/config";
 import { applyFixes } from "../compiler/fixes";
 import { Decimal, formatExact } from "../syntax/credits";
+import type { Diagnostic } from "../syntax/diagnostics";
+import { positionAt } from "../grammar/index";
 import { ROOT, expectGolden } from "./cli-spawn";
 import { expectedBlock, flowFixtures, updating, withBlock } from "./helpers/golden-block";
 import { analyse, formatLint, subject } from "./lints-helpers";
@@ -88,6 +90,35 @@ describe("the checker of what a fix keeps", () => {
       "the expected spend rose from 168.42752 to 170.3936 credits",
     ]);
     expect(meaningChanges(analyse(file, text), analyse(file, text.replace("select chosen = drafts", "select chosen = nowhere")))).toEqual(["the flow has errors after the change"]);
+  });
+});
+
+describe("fix all", () => {
+  test("a round that would change the flow's meaning is not applied, and the outcome says why", () => {
+    const { file, text } = fixture("video-ad-keyframe.flow");
+    const at = text.indexOf("  output smooth\n") + "  output ".length;
+    const analyseWithBadFix = (t: string) => {
+      const analysis = analyse(file, t);
+      if (t !== text) return analysis;
+      const range = { start: positionAt(t, at), end: positionAt(t, at + "smooth".length) };
+      const bad: Diagnostic = { code: "FLOW401", severity: "hint", message: "a bad fix", range, fix: { title: "output the frames", edits: [{ range, text: "frames" }] } };
+      return { ...analysis, diagnostics: [...analysis.diagnostics, bad] };
+    };
+    const outcome = fixAll(text, analyseWithBadFix);
+    expect(outcome.text).toBe(text);
+    expect(outcome.rounds).toEqual([]);
+    expect(outcome.refused?.problems).toEqual(["the outputs were smooth and are now frames"]);
+  });
+
+  test("suggestions are left alone; nothing to fix, nothing changes", () => {
+    const file = path.join(ROOT, "test/fixtures/lints/flow408-expect-rate.flow");
+    const text = readFileSync(file, "utf8");
+    const outcome = fixAll(text, (t) => analyse(file, t));
+    expect(outcome.analysis.diagnostics.filter((d) => d.code === "FLOW408").length).toBe(4);
+    expect(outcome.rounds.flat().map((d) => d.code)).toEqual(["FLOW304"]);
+    const comic = path.join(ROOT, "samples/comic_panels.flow");
+    const clean = readFileSync(comic, "utf8");
+    expect(fixAll(clean, (t) => analyse(comic, t))).toMatchObject({ text: clean, rounds: [] });
   });
 });
 

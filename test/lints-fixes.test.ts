@@ -3,37 +3,17 @@
 // FLOW401/FLOW402/FLOW406 spends less by exactly the figure the message gave (FLOW404: the --warm
 // worst case falls by it). The figures were computed on a copy of the model; here they are
 // checked against the edited text, analysed from scratch.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { applyFixes } from "../compiler/fixes";
 import type { Diagnostic, TextEdit } from "../syntax/diagnostics";
 import { formatExact } from "../syntax/credits";
 import { positionAt } from "../grammar/index";
-import { CAMPAIGN, PRODUCT_CLIPS, SHARP_DRAFTS, SPLIT_BATCHES } from "./checks-contract-flows";
 import { ROOT } from "./cli-spawn";
-import { analyse, statedFigure, subject } from "./lints-helpers";
+import { analyse, contractFlows, flowsIn, statedFigure, subject, type FlowSource } from "./lints-helpers";
 
-interface Source {
-  name: string;
-  file: string;
-  text: string;
-}
-
-function fromDir(dir: string): Source[] {
-  return readdirSync(path.join(ROOT, dir))
-    .filter((f) => f.endsWith(".flow"))
-    .sort()
-    .map((f) => ({ name: `${dir}/${f}`, file: path.join(ROOT, dir, f), text: readFileSync(path.join(ROOT, dir, f), "utf8") }));
-}
-
-const contract = Object.entries({ CAMPAIGN, SHARP_DRAFTS, SPLIT_BATCHES, PRODUCT_CLIPS }).map(([name, text]) => ({
-  name: `contract ${name}`,
-  file: path.join(ROOT, "samples", `${name.toLowerCase()}.flow`),
-  text,
-}));
-
-const sources: Source[] = [...fromDir("samples"), ...contract, ...fromDir("test/fixtures/lints"), ...fromDir("test/fixtures/fixes")];
+const sources: FlowSource[] = [...flowsIn("samples"), ...contractFlows, ...flowsIn("test/fixtures/lints"), ...flowsIn("test/fixtures/fixes")];
 
 const fixable = sources.flatMap((source) =>
   analyse(source.file, source.text)
