@@ -148,7 +148,8 @@ function previewFix(ctx: LintContext, { node, select, preview }: Plan): Fix {
   return {
     title: `render previews of '${node.name}' at ${preview.resolution!.width}x${preview.resolution!.height} for '${select.name}', then '${node.name}' for each kept item`,
     edits: [
-      source.insert(decl.range.start.offset, `${copy}${gap}${indent}`),
+      // above the node's own comments, so that they (a flowc-ignore among them) stay with the node
+      source.insert(source.commentsAbove(decl.range.start.offset), `${copy}${gap}${indent}`),
       { range: (select.decl as SelectDecl).source.range, text: preview.name },
       readSelect(ctx, decl, select.name),
       source.removeProperty(variants.range),
@@ -171,7 +172,7 @@ function previewText(ctx: LintContext, decl: NodeDecl, preview: NodeStream): str
     if (prop.kind === "model") edits.push(local(prop.model.range, preview.model!.name));
     if (prop.kind === "resolution") edits.push(local(prop.resolution.range, `${preview.resolution!.width}x${preview.resolution!.height}`));
   }
-  for (const comment of lex(text).comments) edits.push(copy.removeProperty(copy.range(comment.startOffset, comment.endOffset! + 1)));
+  for (const comment of lex(text).comments) edits.push(copy.removeProperty(copy.range(comment.startOffset, comment.startOffset + comment.image.length)));
   return applyFixes(text, edits);
 }
 
