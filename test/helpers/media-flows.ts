@@ -1,8 +1,8 @@
 // Random flows with real media (test/helpers/random-flows.ts gives the shape): images generated
 // with a cheap or a dear model of one family at one of a few resolutions, upscales, quality checks
 // in batches, variants for selects by a person or a metric, reviews and gates that retry, inputs
-// with expected counts and some marked stable, caches, and a cap that is sometimes too low,
-// sometimes too high, sometimes missing. This is where the credit-saving lints and their quick
+// with expected counts and some marked stable, caches, comments above and inside declarations,
+// and a cap that is sometimes too low, sometimes too high, sometimes missing. This is where the credit-saving lints and their quick
 // fixes find work: FLOW401 to FLOW406 and the cap fixes all fire on some of these flows.
 import fc from "fast-check";
 import { specFromTape, type FlowSpec, type SpecRef, type SpecStream } from "./random-flows";
@@ -113,7 +113,10 @@ function nodeText(s: SpecNode, ops: Map<string, string>, looks: Looks): string {
     op === "quality_check"
       ? ["model checker", ...(s.batch ? [`batch ${s.batch}`] : [])]
       : [`model ${op === "upscale" ? "sharpen" : looks.pick(["fast", "pro"])}`, `resolution ${looks.pick(RESOLUTIONS)}`, ...(s.variants > 1 ? [`variants ${s.variants + looks.pick([0, 2])}`] : [])];
-  return `node ${s.name} = ${op}(${args}) { ${[...props, ...common].join("  ")} }`;
+  const all = [...props, ...common];
+  if (!looks.chance(3)) return `node ${s.name} = ${op}(${args}) { ${all.join("  ")} }`;
+  // Comments above and inside a declaration, which fixes must leave with their node.
+  return [`// about ${s.name}`, `  node ${s.name} = ${op}(${args}) {`, `    ${all[0]}  // why this`, ...all.slice(1).map((p) => `    ${p}`), "  }"].join("\n");
 }
 
 /** A random media flow's text, from two tapes: the shape, and the looks. */
