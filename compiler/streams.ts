@@ -209,18 +209,31 @@ function pricing(
   };
 }
 
-/** What gates and reviews share: the expected rate and the `else` clause. */
-function verdict(props: readonly { kind: string; range: GateDecl["range"] }[], rate: PercentLit | undefined, label: string, sink: Diagnostic[]) {
+/** A gate or a review from what they share: the expected rate and the `else` clause. */
+function gate(
+  decl: GateDecl | ReviewDecl,
+  reading: { human: boolean; source: StreamRef; conds: GateStream["conds"] },
+  props: readonly { kind: string; range: GateDecl["range"] }[],
+  rate: PercentLit | undefined,
+  label: string,
+  sink: Diagnostic[],
+): GateStream {
   const otherwise = props.find((p): p is ElseClause => p.kind === "else");
   const action = otherwise?.action;
-  const upTo = action?.kind === "retry" ? wholeNumber(action.upTo, "up to", { min: 1 }, sink) : undefined;
   const passRate = rate && fraction(rate, label, sink);
-  return {
+  const stream: GateStream = {
+    kind: "gate",
+    name: decl.name.text,
+    decl,
+    human: reading.human,
+    source: reading.source,
+    conds: reading.conds,
     passRate: passRate ?? ONE,
     passRateGiven: passRate !== undefined,
     discards: action !== undefined && (action.kind === "discard" || action.thenDiscard),
-    ...(action?.kind === "retry" ? { retry: { target: action.target.text, upTo: upTo ?? 1, chain: [] } } : {}),
   };
+  if (action?.kind === "retry") stream.retry = { target: action.target.text, upTo: wholeNumber(action.upTo, "up to", { min: 1 }, sink) ?? 1, chain: [] };
+  return stream;
 }
 
 export function gateStream(decl: GateDecl, sink: Diagnostic[]): GateStream {
@@ -232,15 +245,8 @@ export function gateStream(decl: GateDecl, sink: Diagnostic[]): GateStream {
       sink.push(diag("FLOW212", `the conditions of ${owner} name different sources: '${cond.source.text}' here, '${first.source.text}' before`, cond.source.range));
     }
   }
-  return {
-    kind: "gate",
-    name: decl.name.text,
-    decl,
-    human: false,
-    source: { name: first?.source.text ?? "", rejected: false },
-    conds: decl.conds.map((c) => ({ metric: c.metric.text, op: c.op, threshold: literal(c.threshold.value) })),
-    ...verdict(props, find(props, "expectPass")?.percent, "expect pass", sink),
-  };
+  const conds = decl.conds.map((c) => ({ metric: c.metric.text, op: c.op, threshold: literal(c.threshold.value) }));
+  return gate(decl, { human: false, source: { name: first?.source.text ?? "", rejected: false }, conds }, props, find(props, "expectPass")?.percent, "expect pass", sink);
 }
 
 export function reviewStream(decl: ReviewDecl, sink: Diagnostic[]): GateStream {
@@ -249,15 +255,8 @@ export function reviewStream(decl: ReviewDecl, sink: Diagnostic[]): GateStream {
   const props = keptProps(decl.props, key, () => owner, sink);
   const timeout = find(props, "timeout");
   if (timeout) positiveSeconds(timeout.duration, "timeout", sink);
-  return {
-    kind: "gate",
-    name: decl.name.text,
-    decl,
-    human: true,
-    source: { name: decl.source.name.text, rejected: decl.source.rejected !== undefined },
-    conds: [],
-    ...verdict(props, find(props, "expectApprove")?.percent, "expect approve", sink),
-  };
+  const source = { name: decl.source.name.text, rejected: decl.source.rejected !== undefined };
+  return gate(decl, { human: true, source, conds: [] }, props, find(props, "expectApprove")?.percent, "expect approve", sink);
 }
 
 export function selectStream(decl: SelectDecl, sink: Diagnostic[]): SelectStream {

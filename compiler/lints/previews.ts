@@ -5,14 +5,14 @@
 // select keeps, for whatever read the select before. The select only picks, so it may move before
 // the node; everything that read the kept items still reads the node's full renders.
 import type { NodeDecl, Range, SelectDecl } from "../../syntax/ast";
-import { ONE, dec, type Decimal } from "../../syntax/credits";
+import type { Decimal } from "../../syntax/credits";
 import { diag, type Diagnostic, type Fix, type TextEdit } from "../../syntax/diagnostics";
 import { lex } from "../../grammar/tokens";
 import { applyFixes } from "../fixes";
 import type { FlowModel, ModelInfo, NodeStream, SelectStream, Stream } from "../model";
 import { credits, rounded, type LintContext } from "./context";
 import { renameReads, SourceText } from "./edits";
-import { savingOf } from "./what-if";
+import { outputPrice, savingOf } from "./what-if";
 
 interface Resolution {
   width: number;
@@ -112,21 +112,10 @@ function cheapestModel(ctx: LintContext, node: NodeStream, resolution: Resolutio
   const candidates = ctx.models().filter((m) => m.name !== own.name && (family !== undefined ? m.family === family : used.has(m.name)));
   let best: { model: ModelInfo; price: Decimal } | undefined;
   for (const model of [own, ...candidates.sort((a, b) => a.name.localeCompare(b.name))]) {
-    const price = priceAt(model, resolution, node.durationSeconds);
+    const price = outputPrice(model, { resolution, durationSeconds: node.durationSeconds });
     if (price && (!best || price.lt(best.price))) best = { model, price };
   }
   return best;
-}
-
-/** The model's price of one output; undefined when it needs a duration the node lacks. */
-function priceAt(model: ModelInfo, resolution: Resolution, durationSeconds: Decimal | undefined): Decimal | undefined {
-  let price = model.rate;
-  for (const unit of model.units) {
-    const figure = unit === "item" ? ONE : unit === "megapixel" ? dec(resolution.width).times(resolution.height).div(1_000_000) : durationSeconds;
-    if (!figure) return undefined;
-    price = price.times(figure);
-  }
-  return price;
 }
 
 function previewed(branch: FlowModel, { node, select, preview }: Plan): Stream[] {
