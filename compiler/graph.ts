@@ -12,6 +12,24 @@ export interface StreamGraph {
   order: string[];
 }
 
+const NO_TARGETS: number[] = [];
+
+/** The numbers of the declared streams a declaration reads (the order's hot path on large flows: no lists of names). */
+function targetsOf(decl: StreamDecl, position: Map<string, number>): number[] {
+  let targets = NO_TARGETS;
+  const add = (name: string) => {
+    const target = position.get(name);
+    if (target === undefined) return;
+    if (targets === NO_TARGETS) targets = [];
+    targets.push(target);
+  };
+  if (decl.kind === "node") for (const arg of decl.args) add(arg.ref.name.text);
+  else if (decl.kind === "gate") for (const cond of decl.conds) add(cond.source.text);
+  else if (decl.kind === "review") add(decl.source.name.text);
+  else if (decl.kind === "select") add(decl.source.text);
+  return targets;
+}
+
 /** A stream read by a declaration: its primary or named arguments, or a gate's condition sources. */
 export function readsOf(decl: StreamDecl): Ident[] {
   switch (decl.kind) {
@@ -47,35 +65,37 @@ function declareStreams(flow: FlowDecl, sink: Diagnostic[]): Map<string, StreamD
 }
 
 function checkRefs(decl: Decl, decls: Map<string, StreamDecl>, sink: Diagnostic[]): void {
-  const name = (ident: Ident): void => {
-    if (!decls.has(ident.text)) sink.push(diag("FLOW201", `unknown name '${ident.text}'${didYouMean(ident.text, decls.keys())}`, ident.range));
-  };
-  const ref = (r: Ref): void => {
-    name(r.name);
-    const target = decls.get(r.name.text);
-    if (r.rejected && target && target.kind !== "gate" && target.kind !== "review") {
-      sink.push(diag("FLOW201", `'${r.name.text}' is ${article(target.kind)}: only gates and reviews have '.rejected'`, r.rejected));
-    }
-  };
   switch (decl.kind) {
     case "node":
-      decl.args.forEach((arg) => ref(arg.ref));
+      for (const arg of decl.args) checkRef(arg.ref, decls, sink);
       break;
     case "gate":
-      decl.conds.forEach((cond) => name(cond.source));
+      for (const cond of decl.conds) checkName(cond.source, decls, sink);
       break;
     case "review":
-      ref(decl.source);
+      checkRef(decl.source, decls, sink);
       break;
     case "select":
-      name(decl.source);
+      checkName(decl.source, decls, sink);
       break;
     case "output":
-      decl.refs.forEach(ref);
+      for (const ref of decl.refs) checkRef(ref, decls, sink);
       break;
   }
   if (decl.kind === "gate" || decl.kind === "review") {
-    for (const prop of decl.props) if (prop.kind === "else" && prop.action.kind === "retry") name(prop.action.target);
+    for (const prop of decl.props) if (prop.kind === "else" && prop.action.kind === "retry") checkName(prop.action.target, decls, sink);
+  }
+}
+
+function checkName(ident: Ident, decls: Map<string, StreamDecl>, sink: Diagnostic[]): void {
+  if (!decls.has(ident.text)) sink.push(diag("FLOW201", `unknown name '${ident.text}'${didYouMean(ident.text, decls.keys())}`, ident.range));
+}
+
+function checkRef(r: Ref, decls: Map<string, StreamDecl>, sink: Diagnostic[]): void {
+  const target = decls.get(r.name.text);
+  if (!target) checkName(r.name, decls, sink);
+  else if (r.rejected && target.kind !== "gate" && target.kind !== "review") {
+    sink.push(diag("FLOW201", `'${r.name.text}' is ${article(target.kind)}: only gates and reviews have '.rejected'`, r.rejected));
   }
 }
 
@@ -95,14 +115,7 @@ function orderStreams(decls: Map<string, StreamDecl>, sink: Diagnostic[]): strin
   const position = new Map<string, number>();
   for (let i = 0; i < count; i++) position.set(names[i]!, i);
   const edges: number[][] = [];
-  for (const name of names) {
-    const targets: number[] = [];
-    for (const read of readsOf(decls.get(name)!)) {
-      const target = position.get(read.text);
-      if (target !== undefined) targets.push(target);
-    }
-    edges.push(targets);
-  }
+  for (const decl of decls.values()) edges.push(targetsOf(decl, position));
   const index = new Int32Array(count).fill(-1);
   const low = new Int32Array(count);
   const onStack = new Uint8Array(count);
