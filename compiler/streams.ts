@@ -161,9 +161,14 @@ function argsOf(decl: NodeDecl, sink: Diagnostic[]): { source: StreamRef | undef
   const named = keptProps(namedArgs, (a) => `${a.name.text}:`, () => `node '${decl.name.text}'`, sink);
   return {
     source: primary && { name: primary.ref.name.text, rejected: primary.ref.rejected !== undefined },
-    named: named.map((a) => ({ name: a.name.text, ref: { name: a.ref.name.text, rejected: a.ref.rejected !== undefined } })),
+    named: named.length === 0 ? NO_NAMED : named.map((a) => ({ name: a.name.text, ref: { name: a.ref.name.text, rejected: a.ref.rejected !== undefined } })),
   };
 }
+
+// Most nodes have no named arguments and no params: they share one empty list and one empty
+// record (the model is read, never changed).
+const NO_NAMED: NodeStream["named"] = Object.freeze([]) as unknown as NodeStream["named"];
+const NO_PARAMS: Record<string, unknown> = Object.freeze({});
 
 /** whether an op's schema accepts no params, worked out once per op (most nodes have none) */
 const ACCEPTS_NONE = new WeakMap<OpInfo, boolean>();
@@ -172,7 +177,7 @@ function paramsOf(decl: NodeDecl, op: OpInfo, props: readonly NodeProp[], sink: 
   if (!props.some((p) => p.kind === "param")) {
     let none = ACCEPTS_NONE.get(op);
     if (none === undefined) ACCEPTS_NONE.set(op, (none = paramDiagnostics(decl, op, {}, new Map()).length === 0));
-    if (none) return {};
+    if (none) return NO_PARAMS;
   }
   const sites = new Map<string, { name: Ident; value: Value }>();
   for (const prop of props) if (prop.kind === "param") sites.set(prop.name.text, prop);
