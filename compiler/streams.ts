@@ -173,10 +173,18 @@ const NO_PARAMS: Record<string, unknown> = Object.freeze({});
 /** whether an op's schema accepts no params, worked out once per op (most nodes have none) */
 const ACCEPTS_NONE = new WeakMap<OpInfo, boolean>();
 
+/**
+ * A schema that only describes properties, none required, accepts no params: known without
+ * compiling it (ajv's compile is the largest cost of a small check's start).
+ */
+function plainlyOptional(schema: Record<string, unknown>): boolean {
+  return schema.type === "object" && Object.keys(schema).every((k) => k === "type" || k === "properties" || k === "additionalProperties" || k === "description" || k === "title");
+}
+
 function paramsOf(decl: NodeDecl, op: OpInfo, props: readonly NodeProp[], sink: Diagnostic[]): Record<string, unknown> {
   if (!props.some((p) => p.kind === "param")) {
     let none = ACCEPTS_NONE.get(op);
-    if (none === undefined) ACCEPTS_NONE.set(op, (none = paramDiagnostics(decl, op, {}, new Map()).length === 0));
+    if (none === undefined) ACCEPTS_NONE.set(op, (none = plainlyOptional(op.schema) || paramDiagnostics(decl, op, {}, new Map()).length === 0));
     if (none) return NO_PARAMS;
   }
   const sites = new Map<string, { name: Ident; value: Value }>();
