@@ -29,15 +29,15 @@ export interface CheckPolicy {
 /** A checked file with the analysis behind it (absent when it could not be read). */
 export type AnalyzedFile = CheckedFile & { analysis?: FileAnalysis };
 
-/** Reads flowc.json and the baseline; every problem with them is bad usage (exit 2). */
-export function prepareCheckPolicy(options: PolicyOptions, io: CliIo, host: FileHost): CheckPolicy | ExitCode {
+/** Reads flowc.json and the baseline; every problem with them is bad usage (exit 2), said in `messages`. */
+export function prepareCheckPolicy(options: PolicyOptions, io: CliIo, host: FileHost): CheckPolicy | { messages: string[] } {
   if (options.baseline !== undefined && options.writeBaseline !== undefined) {
-    return usage(io, ["--baseline and --write-baseline do not go together: write a new baseline, or check against one"]);
+    return { messages: ["--baseline and --write-baseline do not go together: write a new baseline, or check against one"] };
   }
   const policy: CheckPolicy = { settings: settingsLoader(host, io.cwd, options.config), ...(options.writeBaseline ? { writeTo: options.writeBaseline } : {}) };
   if (options.baseline === undefined) return policy;
   const baseline = readBaseline(options.baseline, io.cwd, host);
-  if (!baseline.ok) return usage(io, baseline.errors);
+  if (!baseline.ok) return { messages: baseline.errors };
   return { ...policy, baseline: { file: options.baseline, doc: baseline.doc } };
 }
 

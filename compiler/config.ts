@@ -10,6 +10,10 @@ import type { PolicyDoc } from "./policy";
 export type RuleLevel = Severity | "off";
 
 export interface FlowcConfig {
+  /** the project's flows, globs from flowc.json's folder (default `**\/*.flow`): what a bare command works on */
+  include?: string[];
+  /** globs from flowc.json's folder that `include` matches but a bare command leaves out */
+  exclude?: string[];
   /** severity per diagnostic code, or "off" */
   rules?: Partial<Record<DiagnosticCode, RuleLevel>>;
   /** limits for the flows matching each entry's globs (compiler/policy.ts) */

@@ -41,7 +41,7 @@ mkdirSync(path.join(dir, "folder.flow"));
 async function flowc(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), color: false, cwd: dir, env: {} };
+  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), color: false, cwd: dir, env: {}, stdin: () => ({ ok: false, reason: "no standard input in this test" }) };
   const status = await runCli(args, io);
   return { status, stdout, stderr };
 }
