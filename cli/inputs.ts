@@ -44,7 +44,7 @@ export function watchedBy(inputs: Inputs): Watched {
 
 export type InputsResult = { ok: true; inputs: Inputs } | { ok: false; message: string };
 
-const LOCAL_PROJECT_DISK: ProjectDisk = {
+export const LOCAL_PROJECT_DISK: ProjectDisk = {
   list(dir) {
     try {
       return readdirSync(dir, { withFileTypes: true }).map((entry) => ({ name: entry.name, folder: entry.isDirectory() }));
