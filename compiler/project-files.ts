@@ -51,7 +51,8 @@ export class IgnoreRules {
     if (!this.byFolder.has(dir)) {
       const texts = [this.disk.read(path.join(dir, ".gitignore")), dir === this.root ? this.disk.read(path.join(dir, ".git", "info", "exclude")) : undefined];
       const given = texts.filter((t): t is string => t !== undefined);
-      this.byFolder.set(dir, given.length === 0 ? undefined : ignore().add(given));
+      // one `add` per file: `add([a, b])` would read each text as a single pattern
+      this.byFolder.set(dir, given.length === 0 ? undefined : given.reduce((rules, text) => rules.add(text), ignore()));
     }
     return this.byFolder.get(dir);
   }
