@@ -71,7 +71,8 @@ function withRules(diagnostics: FileAnalysis["diagnostics"], analysis: FileAnaly
   const added = diagnostics.filter((d) => d.code === "FLOW507" || d.code === "FLOW508");
   if (added.length === 0) return diagnostics;
   const rules = settings.ok ? settings.options.config?.rules : undefined;
-  const kept = suppress(added, { text: analysis.text, comments: parse(analysis.text).comments, rules });
+  // the flowc-ignore comments themselves were checked with the analysis: only the added codes here
+  const kept = suppress(added, { text: analysis.text, comments: parse(analysis.text).comments, rules }).filter((d) => d.code === "FLOW507" || d.code === "FLOW508");
   return [...diagnostics.filter((d) => !added.includes(d)), ...kept];
 }
 

@@ -67,7 +67,8 @@ export function analyzeFile(file: string, text: string, host: SourceHost, option
     }
   }
   if (options.policy) diagnostics.push(...policyDiagnostics({ ast: parsed.ast, model, cost }, options.policy));
-  const kept = suppress(expectRateFixes(diagnostics, parsed.ast.flow, text), { text, comments: parsed.comments, rules: options.config?.rules });
+  const complete = cost !== undefined && options.lints !== false;
+  const kept = suppress(expectRateFixes(diagnostics, parsed.ast.flow, text), { text, comments: parsed.comments, rules: options.config?.rules, reportUnused: complete });
   const withFile = kept.map((d) => ({ file: d.file ?? file, ...d }));
   return { file, text, ast: parsed.ast, model, cost, diagnostics: sortDiagnostics(withFile) };
 }
