@@ -202,4 +202,12 @@ describe("check's --quiet, --max-warnings and SARIF invocation", () => {
     const fine = JSON.parse((await cli(["check", "clean.flow", "--format", "sarif"], dir)).stdout);
     expect(fine.runs[0].invocations).toEqual([{ executionSuccessful: true, exitCode: 0 }]);
   });
+
+  test("SARIF rules carry their documentation: fullDescription, help and a helpUri into docs/language.md", async () => {
+    const sarif = JSON.parse((await cli(["check", "warns.flow", "--format", "sarif"], dir)).stdout);
+    const rule = sarif.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === "FLOW305");
+    expect(rule.fullDescription.text).toBe("The flow has no budget block: nothing stops a run that spends the worst case.");
+    expect(rule.helpUri).toMatch(/^https:\/\/\S+\/blob\/v\d+\.\d+\.\d+\/docs\/language\.md#flow305$/);
+    expect(rule.help.markdown).toContain(`(${rule.helpUri})`);
+  });
 });
