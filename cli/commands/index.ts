@@ -17,8 +17,10 @@ import { lspCommand } from "./lsp";
 import { fmtCommand } from "./fmt";
 import { workerCommand } from "./worker";
 import { statusCommand } from "./status";
+import { initCommand } from "./init";
 
 export const COMMANDS: readonly CliCommand[] = [
+  initCommand,
   checkCommand,
   costCommand,
   diffCommand,
