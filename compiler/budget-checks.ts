@@ -3,6 +3,7 @@
 import type { Range } from "../syntax/ast";
 import { Decimal, formatExact, formatRounded } from "../syntax/credits";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
+import { percentText } from "../syntax/figures";
 import type { CostReport } from "./cost-report";
 import type { FlowModel } from "./model";
 
@@ -29,8 +30,8 @@ export function budgetDiagnostics(model: FlowModel, cost: CostReport): Diagnosti
   } else if (cap.lt(cost.expected.times(LOW_HEADROOM))) {
     out.push(diag("FLOW303", `the cap of ${capText} is below 120% of the expected ${expected}: normal variance will pause runs`, capProp.range));
   } else if (cost.expected.gt(0) && cap.gt(cost.expected.times(HIGH_HEADROOM))) {
-    const percent = cap.div(cost.expected).times(100).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed();
-    out.push(diag("FLOW304", `the cap of ${capText} is ${percent}% of the expected ${expected}: a runaway run may spend far more than usual`, capProp.range));
+    const percent = percentText(cap.div(cost.expected));
+    out.push(diag("FLOW304", `the cap of ${capText} is ${percent} of the expected ${expected}: a runaway run may spend far more than usual`, capProp.range));
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import type { Comparison, Cond, FlowFile, GateDecl, Range } from "../syntax/ast";
 import { Decimal, ZERO } from "../syntax/credits";
+import { percentValue } from "../syntax/figures";
 import type { TextEdit } from "../syntax/diagnostics";
 import type { FlowModel } from "./model";
 import { producers } from "./checks/walk";
@@ -184,7 +185,7 @@ export function calibrateGate(ast: FlowFile, model: FlowModel, gateName: string,
   const target = options.target ?? new Decimal("0.9");
   const current = outcome(items, cond.value.op, new Decimal(cond.value.threshold.value));
   const best = bestCut(items, cond.value.op, range, current.threshold);
-  const expectPass = best.passRate.times(100).toDecimalPlaces(1, Decimal.ROUND_HALF_EVEN);
+  const expectPass = percentValue(best.passRate);
   const given = decl.props.find((p) => p.kind === "expectPass");
   return {
     ok: true,

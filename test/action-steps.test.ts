@@ -149,7 +149,7 @@ describe("the diff step", () => {
     const markdown = readFileSync(run.outputs.markdown!, "utf8");
     expect(markdown.split("\n")[0]).toBe("<!-- flowc-diff -->");
     // full: 50 items × 2 attempts × 1.048576 MP × 0.5 more credits = 52.4288
-    expect(markdown).toContain("### flowc: worst case +52.4288 credits (+5.8%), expected +17.8258 credits (+6.6%) across 1 flow");
+    expect(markdown).toContain("### flowc: worst case +52.4288 credits (+5.8%), expected +17.825792 credits (+6.6%) across 1 flow");
     expect(markdown).toContain("| `campaign_portraits` | flows/campaign.flow | 902.2896 → 954.7184 | **+52.4288 (+5.8%)** |");
     expect(markdown).toContain("<details>");
     expect(run.summary).toBe(markdown);

@@ -235,7 +235,7 @@ describe("flowc calibrate", () => {
     writeFileSync(path.join(dir, "labels.json"), JSON.stringify([{ value: 0.9, label: "good" }, { value: 0.1, label: "bad" }]));
     const run = await cli(["calibrate", "f.flow", "sharp", "--labels", "labels.json", "--format", "json"], dir);
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ gate: "sharp", metric: "sharpness", comparison: ">=", meetsTarget: true, best: { threshold: 0.5, goodPass: 1, badFail: 1 }, expectPass: 50, written: null });
+    expect(JSON.parse(run.stdout)).toMatchObject({ gate: "sharp", metric: "sharpness", comparison: ">=", meetsTarget: true, best: { threshold: 0.5, goodPass: 1, badFail: 1 }, expectPass: 0.5, written: null });
     expect(readFileSync(path.join(dir, "f.flow"), "utf8")).toBe(gateFlow("qc.sharpness >= 0.6"));
   });
 

@@ -161,7 +161,7 @@ function totalText(flows: readonly { file: string; report: CostReport }[], unpri
   const worst = sum(flows.map((f) => f.report.worstCase));
   const expected = sum(flows.map((f) => f.report.expected));
   const left = unpriced > 0 ? ` (${unpriced} more not priced: errors, or no flow)` : "";
-  const line = `total of ${flows.length} flow${flows.length === 1 ? "" : "s"}${left} — worst case ${credits(worst)}, expected ${credits(expected, 12)}`;
+  const line = `total of ${flows.length} flow${flows.length === 1 ? "" : "s"}${left} — worst case ${credits(worst)}, expected ${credits(expected, "expected")}`;
   const rows = [...flows.map((f) => [f.report.flow, f.file, worstText(f.report.worstCase), expectedText(f.report.expected)]), ["total", "", worstText(worst), expectedText(expected)]];
   if (format !== "markdown") return [line, "", ...renderTable(TOTAL_COLUMNS, rows)].join("\n") + "\n";
   const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;

@@ -5,6 +5,7 @@ import type { Diagnostic } from "../../syntax/diagnostics";
 import type { CostReport, Witness } from "../../compiler/cost-report";
 import type { Range } from "../../syntax/ast";
 import { sum } from "../../syntax/credits";
+import { roundNumber } from "../../syntax/figures";
 import { type JsonValue, exactNumber, roundedNumber, writeJson } from "./json-writer";
 import { countSeverities } from "./text";
 import { displayPath } from "./paths";
@@ -131,12 +132,12 @@ function witnessJson(w: Witness): JsonValue {
     gates: w.gates.map((g) => ({
       name: g.name,
       human: g.human,
-      rounds: g.rounds.map((r) => ({ round: r.round, checked: r.checked, passed: r.passed, rejected: r.rejected })),
+      rounds: g.rounds.map((r) => ({ round: roundNumber(r.round), checked: r.checked, passed: r.passed, rejected: r.rejected })),
     })),
     nodes: w.nodes.map((n) => ({
       name: n.name,
       attemptsPerCall: n.attemptsPerCall,
-      rounds: n.rounds.map((r) => ({ round: r.round, items: r.items, calls: r.calls })),
+      rounds: n.rounds.map((r) => ({ round: roundNumber(r.round), items: r.items, calls: r.calls })),
     })),
   };
 }
