@@ -3,7 +3,8 @@
 // appears in a folder it searched. Node's fs.watch on the folders (not the files, so that editors
 // that save by renaming a new file over the old one are seen too), changes gathered for 100 ms.
 // Runs until interrupted.
-import { type FSWatcher, watch } from "node:fs";
+import { type FSWatcher, existsSync, watch } from "node:fs";
+import { CONFIG_FILE } from "../compiler/config";
 import path from "node:path";
 import { EXIT_USAGE, type ExitCode } from "./exit";
 import { type CliIo, complain } from "./io";
@@ -21,6 +22,15 @@ export interface WatchedRun {
 }
 
 const SETTLE_MS = 100;
+
+/** The folders where a flowc.json would apply to files in `dir`: it and those above, up to the repository's top. */
+function configFolders(dir: string): string[] {
+  const found: string[] = [];
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    found.push(current);
+    if (existsSync(path.join(current, ".git")) || path.dirname(current) === current) return found;
+  }
+}
 
 /** Files whose appearance next to a watched file changes a run: a new flowc.json or .gitignore. */
 const WATCHED_NAMES = /^(?:flowc\.json|\.gitignore)$/;
@@ -71,10 +81,14 @@ async function watchAndRerun(io: CliIo, run: (io: CliIo) => Promise<WatchedRun>)
 /** One watcher per folder: each watched folder itself, and the folder of each watched file. */
 function watchFolders(watched: Watched, changed: () => void): FSWatcher[] {
   const folders = new Map<string, Set<string> | "all">(watched.folders.map((f) => [f, "all"]));
-  for (const file of watched.files) {
-    const dir = path.dirname(file);
+  const add = (dir: string, name: string) => {
     const names = folders.get(dir);
-    if (names !== "all") folders.set(dir, (names ?? new Set()).add(path.basename(file)));
+    if (names !== "all") folders.set(dir, (names ?? new Set()).add(name));
+  };
+  for (const file of watched.files) {
+    add(path.dirname(file), path.basename(file));
+    // a flowc.json that appears above a file applies to it from then on
+    for (const dir of configFolders(path.dirname(file))) add(dir, CONFIG_FILE);
   }
   const watchers: FSWatcher[] = [];
   for (const [dir, names] of folders) {

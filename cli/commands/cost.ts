@@ -14,7 +14,7 @@ import type { FileHost } from "../host";
 import { configLoader } from "../config-lookup";
 import { type CliIo, complain } from "../io";
 import { INPUTS_ARGUMENT, INPUTS_HELP, formatOption, stdinFilepathOption, wholeNumberParser } from "../options";
-import { expandInputs, watchedBy } from "../inputs";
+import { type Inputs, expandInputs, watchedBy } from "../inputs";
 import { type WatchedRun, runOrWatch } from "../watch";
 import { palette } from "../format/colors";
 import { type CheckedFile, type CostJsonInput, checkJson, costJson, costsJson } from "../format/json";
@@ -86,12 +86,17 @@ function runCost(args: string[], options: CostOptions, io: CliIo): WatchedRun {
   const expanded = expandInputs(args, io, { stdinFilepath: options.stdinFilepath });
   if (!expanded.ok) return { exit: usage(io, expanded.message), watched: NOTHING_WATCHED };
   const { inputs } = expanded;
-  const watched = watchedBy(inputs);
   for (const problem of inputs.problems) complain(io, problem);
-  if (inputs.files.length === 1 && inputs.problems.length === 0) return { exit: costOne(inputs.files[0]!, inputs.host, options, io), watched };
-  if (options.simulate !== undefined) return { exit: usage(io, "--simulate prices one flow: name one file"), watched };
+  const exit = costInputs(inputs, options, io);
+  // after the run: what it read, imports and flowc.json included
+  return { exit, watched: watchedBy(inputs) };
+}
+
+function costInputs(inputs: Inputs, options: CostOptions, io: CliIo): ExitCode {
+  if (inputs.files.length === 1 && inputs.problems.length === 0) return costOne(inputs.files[0]!, inputs.host, options, io);
+  if (options.simulate !== undefined) return usage(io, "--simulate prices one flow: name one file");
   const exit = costMany(inputs.files, inputs.host, options, io);
-  return { exit: inputs.problems.length > 0 ? EXIT_USAGE : exit, watched };
+  return inputs.problems.length > 0 ? EXIT_USAGE : exit;
 }
 
 function usage(io: CliIo, message: string): ExitCode {
