@@ -4,11 +4,11 @@
 // `--stdin-filepath` (imports and flowc.json are found from that path); and nothing at all is the
 // project: flowc.json's `include` minus `exclude` from its folder, else every `.flow` file under
 // the working directory. Folders, globs and the project leave out what .gitignore ignores.
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import fs, { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseConfig } from "../compiler/config";
 import { isGlob } from "../compiler/glob";
-import { FLOW_GLOB, IgnoreRules, type ProjectDisk, filesMatching, filesUnder, repositoryRoot } from "../compiler/project-files";
+import { FLOW_GLOB, IgnoreRules, type ProjectDisk, filesMatching, filesUnder, projectDisk, repositoryRoot } from "../compiler/project-files";
 import { findConfig } from "./config-lookup";
 import { displayPath } from "./format/paths";
 import { type FileHost, createFileHost } from "./host";
@@ -44,22 +44,7 @@ export function watchedBy(inputs: Inputs): Watched {
 
 export type InputsResult = { ok: true; inputs: Inputs } | { ok: false; message: string };
 
-export const LOCAL_PROJECT_DISK: ProjectDisk = {
-  list(dir) {
-    try {
-      return readdirSync(dir, { withFileTypes: true }).map((entry) => ({ name: entry.name, folder: entry.isDirectory() }));
-    } catch {
-      return undefined;
-    }
-  },
-  read(file) {
-    try {
-      return readFileSync(file, "utf8");
-    } catch {
-      return undefined;
-    }
-  },
-};
+export const LOCAL_PROJECT_DISK: ProjectDisk = projectDisk(fs);
 
 /** The files `args` stand for; bad usage (`-` twice, `--stdin-filepath` without `-`, a broken flowc.json) is a message. */
 export function expandInputs(args: readonly string[], io: CliIo, options: InputOptions = {}): InputsResult {

@@ -19,6 +19,32 @@ export interface ProjectDisk {
   read(file: string): string | undefined;
 }
 
+/** What `projectDisk` needs of node:fs, handed in by the caller so that the compiler does no IO of its own. */
+export interface FileSystem {
+  readdirSync(dir: string, options: { withFileTypes: true }): { name: string; isDirectory(): boolean }[];
+  readFileSync(file: string, encoding: "utf8"): string;
+}
+
+/** A `ProjectDisk` over the file system the caller passes (the CLI's and the language server's node:fs). */
+export function projectDisk(fs: FileSystem): ProjectDisk {
+  return {
+    list(dir) {
+      try {
+        return fs.readdirSync(dir, { withFileTypes: true }).map((entry) => ({ name: entry.name, folder: entry.isDirectory() }));
+      } catch {
+        return undefined;
+      }
+    },
+    read(file) {
+      try {
+        return fs.readFileSync(file, "utf8");
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
 export const FLOW_GLOB = "**/*.flow";
 
 const NEVER = new Set(["node_modules", ".git"]);

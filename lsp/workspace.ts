@@ -3,25 +3,10 @@
 // from files the editor has never opened; renaming it must change them too, or they break.
 // Files are listed as `flowc check` lists a folder (compiler/project-files.ts: .gitignore
 // honoured, node_modules skipped) and read afresh for each request, open documents from the editor.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { IgnoreRules, type ProjectDisk, filesUnder, repositoryRoot } from "../compiler/project-files";
+import fs, { existsSync } from "node:fs";
+import { IgnoreRules, filesUnder, projectDisk, repositoryRoot } from "../compiler/project-files";
 
-const DISK: ProjectDisk = {
-  list(dir) {
-    try {
-      return readdirSync(dir, { withFileTypes: true }).map((entry) => ({ name: entry.name, folder: entry.isDirectory() }));
-    } catch {
-      return undefined;
-    }
-  },
-  read(file) {
-    try {
-      return readFileSync(file, "utf8");
-    } catch {
-      return undefined;
-    }
-  },
-};
+const DISK = projectDisk(fs);
 
 /** Every `.flow` file under the workspace folders, as absolute paths, each once. */
 export function workspaceFlowFiles(folders: readonly string[]): string[] {
