@@ -10,7 +10,7 @@
 // flowc does not have, or that cannot be ignored, is FLOW601; a comment (or a code in it) that hid
 // nothing is FLOW602, with a fix that removes the comment.
 import type { Comment } from "../grammar/index";
-import { alwaysApplies, type FlowcConfig } from "./config";
+import { alwaysApplies, ruleLevel, type FlowcConfig } from "./config";
 import { CODES, type Diagnostic, type DiagnosticCode, diag } from "../syntax/diagnostics";
 import type { Range } from "../syntax/ast";
 
@@ -46,16 +46,16 @@ export function suppress(diagnostics: readonly Diagnostic[], { text, comments, r
       kept.push(d);
       continue;
     }
-    const level = rules?.[d.code];
+    const level = ruleLevel(rules?.[d.code]);
     if (level === "off") continue;
     if (d.file === undefined && hiddenBy(directives.get(d.range.start.line - 1), d.code)) continue;
     kept.push(withLevel(d, level));
   }
   const checked = [...directives.values()].flatMap((directive) => directiveDiagnostics(directive, text, reportUnused));
-  return [...kept, ...checked.filter((d) => rules?.[d.code] !== "off").map((d) => withLevel(d, rules?.[d.code]))];
+  return [...kept, ...checked.filter((d) => ruleLevel(rules?.[d.code]) !== "off").map((d) => withLevel(d, ruleLevel(rules?.[d.code])))];
 }
 
-function withLevel(d: Diagnostic, level: NonNullable<FlowcConfig["rules"]>[DiagnosticCode] | undefined): Diagnostic {
+function withLevel(d: Diagnostic, level: ReturnType<typeof ruleLevel>): Diagnostic {
   return level === undefined || level === "off" || level === d.severity ? d : { ...d, severity: level };
 }
 

@@ -12,7 +12,7 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from "vscode-languageserver/node";
-import { codeActions } from "./code-actions";
+import { codeActions, FIX_ALL_KIND } from "./code-actions";
 import { completion } from "./completion";
 import { definition } from "./definition";
 import { DocumentStore, type StoreOptions, uriToPath } from "./documents";
@@ -116,7 +116,7 @@ const CAPABILITIES: InitializeResult["capabilities"] = {
   referencesProvider: true,
   renameProvider: { prepareProvider: true },
   documentSymbolProvider: true,
-  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
   documentFormattingProvider: true,
   semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
   inlayHintProvider: true,

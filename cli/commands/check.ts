@@ -1,5 +1,6 @@
 // `flowc check FILE...`: parse, resolve, check and price each file; report every diagnostic,
 // with the policies of flowc.json and, with `--baseline`, only what is worse than a snapshot.
+import path from "node:path";
 import { type Command, Option } from "commander";
 import type { Decimal } from "../../syntax/credits";
 import { analyzeOne, failureMessage } from "../analyze";
@@ -17,11 +18,12 @@ import { countSeverities, formatDiagnostics, formatSummary, plural } from "../fo
 import { palette } from "../format/colors";
 import { FLOWC_HOMEPAGE, FLOWC_VERSION } from "../../compiler/version";
 import { type AnalyzedFile, type CheckPolicy, type PolicyOptions, prepareCheckPolicy, settleBaseline } from "../check-policy";
+import { type FixOptions, type FixMode, type FixedOutcome, fixModeOf, fixOne, fixUsageProblem, settleFix } from "../check-fix";
 
 const FORMATS = ["text", "json", "sarif", "github"] as const;
 type CheckFormat = (typeof FORMATS)[number];
 
-interface CheckOptions extends PolicyOptions {
+interface CheckOptions extends PolicyOptions, FixOptions {
   format: CheckFormat;
   denyWarnings?: boolean;
   maxWorstCase?: Decimal;
@@ -47,6 +49,8 @@ export const checkCommand: CliCommand = {
       .option("--config <file>", "the flowc.json for every file: rules and policies (default: the nearest flowc.json above each file, up to the repository's root)")
       .option("--baseline <file>", "fail only on what is worse than this snapshot: new diagnostics, figures above it (FLOW507, FLOW508)")
       .option("--write-baseline <file>", "write a snapshot of the figures and diagnostics found, for --baseline; exits 0")
+      .option("--fix", "apply every preferred quick fix in place (round after round, through the formatter when the file is formatted), then report what is left")
+      .option("--fix-dry-run", "write nothing: print the changes --fix would make as a unified diff")
       .addOption(stdinFilepathOption())
       .option("--watch", "check again whenever a file, one of its imports or flowc.json changes (until interrupted)")
       .addHelpText(
@@ -58,6 +62,7 @@ export const checkCommand: CliCommand = {
           "flowc check flows/*.flow --format sarif --max-worst-case 1000 > flowc.sarif",
           "flowc check flows/*.flow --write-baseline flowc-baseline.json",
           "flowc check flows/*.flow --baseline flowc-baseline.json",
+          "flowc check --fix-dry-run samples/campaign.flow",
         ),
       )
       .action(async (inputs: string[], options: CheckOptions) => context.finish(await runOrWatch(options.watch, inputs, context.io, (io) => runCheck(inputs, options, io))));
@@ -66,6 +71,8 @@ export const checkCommand: CliCommand = {
 
 /** One check of the inputs, and what it read (what --watch watches). */
 async function runCheck(args: string[], options: CheckOptions, io: CliIo): Promise<WatchedRun> {
+  const fixProblem = fixUsageProblem(options) ?? (fixModeOf(options) === "write" && args.includes("-") ? "--fix rewrites files: standard input has none (--fix-dry-run shows the diff)" : undefined);
+  if (fixProblem) return { exit: failedCheck(io, options.format, [fixProblem]), watched: { files: [], folders: [] } };
   const expanded = expandInputs(args, io, { stdinFilepath: options.stdinFilepath });
   if (!expanded.ok) return { exit: failedCheck(io, options.format, [expanded.message]), watched: { files: [], folders: [] } };
   const { inputs } = expanded;
@@ -75,7 +82,8 @@ async function runCheck(args: string[], options: CheckOptions, io: CliIo): Promi
 }
 
 async function checkInputs(inputs: Inputs, options: CheckOptions, policy: CheckPolicy, io: CliIo): Promise<ExitCode> {
-  const checked = inputs.files.map((file) => checkFile(file, options, inputs.host, io.env.FLOWC_DEBUG !== undefined, policy));
+  const checked: AnalyzedFile[] = [];
+  for (const file of inputs.files) checked.push(await checkFile(file, options, inputs.host, io, policy));
   // files under one broken flowc.json share its message: say it once
   const failures = [...inputs.problems, ...new Set(checked.filter((f) => f.status !== "checked").map((f) => f.reason ?? ""))];
   for (const reason of failures) complain(io, reason);
@@ -85,7 +93,8 @@ async function checkInputs(inputs: Inputs, options: CheckOptions, policy: CheckP
   const shown = options.quiet ? checked.map((f) => ({ ...f, diagnostics: f.diagnostics.filter((d) => d.severity === "error") })) : checked;
   // "no problems in 0 files" beside "cannot read" would contradict it: text says nothing then
   const nothingChecked = options.format === "text" && checkedCount(checked) === 0 && failures.length > 0;
-  if (!nothingChecked) io.out(render(shown, { ...options, io, host: inputs.host, invocation: { exitCode: exit, failures } }) + knownLine(settled.known, options));
+  const host = withFixedTexts(inputs.host, checked, io.cwd);
+  if (!nothingChecked && !options.fixDryRun) io.out(render(shown, { ...options, io, host, invocation: { exitCode: exit, failures } }) + knownLine(settled.known, options));
   return exit;
 }
 
@@ -104,15 +113,25 @@ function knownLine(known: number, options: CheckOptions): string {
   return `${known} known diagnostic${known === 1 ? "" : "s"} not shown: the baseline ${options.baseline} holds ${known === 1 ? "it" : "them"}\n`;
 }
 
-function checkFile(file: string, options: CheckOptions, host: FileHost, debug: boolean, policy: CheckPolicy): AnalyzedFile {
+async function checkFile(file: string, options: CheckOptions, host: FileHost, io: CliIo, policy: CheckPolicy): Promise<AnalyzedFile> {
   const settings = policy.settings(file);
   if (!settings.ok) return { file, status: "unreadable", reason: settings.message, diagnostics: [] };
-  const outcome = analyzeOne(file, host, { ...settings.options, limits: { maxWorstCase: options.maxWorstCase, maxExpected: options.maxExpected } });
+  const analyzeOptions = { ...settings.options, limits: { maxWorstCase: options.maxWorstCase, maxExpected: options.maxExpected } };
+  const mode: FixMode | undefined = fixModeOf(options);
+  const outcome: FixedOutcome = mode ? fixOne(file, host, analyzeOptions) : analyzeOne(file, host, analyzeOptions);
   if (outcome.kind !== "analyzed") {
-    return { file, status: outcome.kind, reason: failureMessage(outcome, debug), diagnostics: [] };
+    return { file, status: outcome.kind, reason: failureMessage(outcome, io.env.FLOWC_DEBUG !== undefined), diagnostics: [] };
   }
   const { analysis } = outcome;
+  const unwritten = mode && outcome.fixed ? await settleFix(file, outcome.fixed, mode, io) : undefined;
+  if (unwritten) return { file, status: "unreadable", reason: unwritten, diagnostics: [] };
   return { file, status: "checked", diagnostics: analysis.diagnostics, flow: analysis.model?.name ?? analysis.ast.flow?.name.text, cost: analysis.cost, analysis };
+}
+
+/** The host, showing each checked file as analysed: after --fix, its fixed text. */
+function withFixedTexts(host: FileHost, checked: AnalyzedFile[], cwd: string): FileHost {
+  const texts = new Map(checked.flatMap((f) => (f.analysis ? [[path.resolve(cwd, f.analysis.file), f.analysis.text] as const] : [])));
+  return { ...host, textOf: (file) => texts.get(path.resolve(cwd, file)) ?? host.textOf(file) };
 }
 
 interface RenderContext {
