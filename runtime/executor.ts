@@ -14,7 +14,7 @@
 import type { BudgetStore } from "./budget";
 import type { CacheStore } from "./cache";
 import type { Clock } from "./clock";
-import { exact, rounded, ZERO, type Decimal } from "./credits";
+import { exact, ZERO, type Decimal } from "./credits";
 import type { ReviewDecider, ReviewVerdict } from "./deciders";
 import { RuntimeError } from "./errors";
 import type { FlowGraph, GraphGate, GraphRef, GraphSelect, GraphStream, Scenario } from "./graph";
@@ -200,7 +200,7 @@ export class Execution {
   async reviewVerdict(gate: GraphGate, item: Item): Promise<ReviewVerdict | undefined> {
     const replayed = this.options.replay.decision(gate.name, item.id);
     if (replayed) return replayed.decision === "approve" ? "approve" : "reject";
-    const request = { runId: this.options.runId, review: gate.name, item: decisionItem(item), cost: rounded(item.cost, 6), expectedApprove: gate.passRate };
+    const request = { runId: this.options.runId, review: gate.name, item: decisionItem(item), cost: exact(item.cost), expectedApprove: gate.passRate };
     for (const decider of this.options.deciders) {
       const verdict = await withTimeout(decider.review(request), gate.timeoutSeconds);
       if (verdict !== "approve" && verdict !== "reject") continue;
@@ -215,7 +215,7 @@ export class Execution {
     const replayed = this.options.replay.decision(select.name, groupId);
     if (replayed && Array.isArray(replayed.decision)) return replayed.decision;
     const cost = items.reduce((total, i) => total.plus(i.cost), ZERO);
-    const request = { runId: this.options.runId, select: select.name, groupId, variants: items.map(decisionItem), pick, cost: rounded(cost, 6) };
+    const request = { runId: this.options.runId, select: select.name, groupId, variants: items.map(decisionItem), pick, cost: exact(cost) };
     for (const decider of this.options.deciders) {
       const chosen = await decider.select(request);
       if (!chosen || !validChoice(chosen, ids, pick)) continue;

@@ -1,6 +1,6 @@
 // Progress renderers for RunEvents: a live block on a terminal (a line per running node and the
 // run's spend against its cap), plain log lines elsewhere, or JSON lines for machines.
-import { credits, rounded, type Decimal } from "./credits";
+import { credits, exact, type Decimal } from "./credits";
 import type { RunEvent } from "./types";
 
 export interface ProgressStream {
@@ -63,11 +63,11 @@ class ProgressState {
   nodeLine(name: string): string {
     const n = this.node(name);
     const extra = [n.cached ? `${n.cached} cached` : "", n.failed ? `${n.failed} failed` : ""].filter(Boolean).join(", ");
-    return `${name}: ${n.items} item(s), ${n.calls} call(s)${extra ? ` (${extra})` : ""}, ${rounded(n.credits)} credits`;
+    return `${name}: ${n.items} item(s), ${n.calls} call(s)${extra ? ` (${extra})` : ""}, ${exact(n.credits)} credits`;
   }
 
   spendLine(): string {
-    return `spent ${rounded(this.spent)}${this.cap ? ` of ${this.cap}` : ""} credits`;
+    return `spent ${exact(this.spent)}${this.cap ? ` of ${this.cap}` : ""} credits`;
   }
 }
 

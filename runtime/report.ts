@@ -1,6 +1,8 @@
 // `flowc report RUN`: a run's nodes by credits, highest first, with their share of the spend and
 // the top two nodes' share, rendered as text, JSON (credits as exact number literals) or markdown.
-import { credits, exact, rounded, ZERO, type Decimal } from "./credits";
+import { credits, exact, ZERO, type Decimal } from "./credits";
+// the one rule for numbers (a leaf module, decimal.js only): the expected figure reads as in `flowc cost` and the editor
+import { expectedText, fractionText, percentText } from "../syntax/figures";
 import type { RunRecord } from "./record";
 
 export interface ReportRow {
@@ -88,16 +90,14 @@ export function renderReport(data: RunReport, format: ReportFormat = "text"): st
   }
 }
 
-function percent(share: Decimal): string {
-  return `${share.times(100).toDecimalPlaces(1).toFixed(1)}%`;
-}
+const percent = percentText;
 
 function headline(data: RunReport): string[] {
   const cap = data.cap ? ` of a cap of ${exact(data.cap)}` : "";
   const status = data.reason && data.status !== "completed" ? `${data.status} (${data.reason})` : data.status;
   const lines = [
     `run ${data.runId} · flow ${data.flow} · ${status}${data.flagged ? " · alert flagged" : ""}`,
-    `spent ${exact(data.spent)} credits${cap} · worst case ${exact(data.worstCase)} · expected ${rounded(data.expected, 6)}`,
+    `spent ${exact(data.spent)} credits${cap} · worst case ${exact(data.worstCase)} · expected ${expectedText(data.expected)}`,
   ];
   if (data.cacheHits > 0) lines.push(`cache: ${data.cacheHits} hit(s), ${exact(data.cacheSaved)} credits saved`);
   if (data.pending > 0) lines.push(`${data.pending} decision(s) awaiting review`);
@@ -142,7 +142,7 @@ function renderJson(data: RunReport): string {
       `"failedItems": ${r.failedItems}`,
       `"cacheHits": ${r.cacheHits}`,
       `"credits": ${num(r.credits)}`,
-      `"share": ${rounded(r.share, 12)}}`,
+      `"share": ${fractionText(r.share)}}`,
     ].join(", "),
   );
   const fields = [
@@ -153,14 +153,14 @@ function renderJson(data: RunReport): string {
     `"spent": ${num(data.spent)}`,
     ...(data.cap ? [`"cap": ${num(data.cap)}`] : []),
     `"worstCase": ${num(data.worstCase)}`,
-    `"expected": ${rounded(data.expected, 12)}`,
+    `"expected": ${expectedText(data.expected)}`,
     `"cacheHits": ${data.cacheHits}`,
     `"cacheSaved": ${num(data.cacheSaved)}`,
     `"pending": ${data.pending}`,
     `"flagged": ${data.flagged}`,
     `"nodes": [${rows.length ? `\n    ${rows.join(",\n    ")}\n  ` : ""}]`,
     `"topTwo": ${JSON.stringify(data.topTwo)}`,
-    `"topTwoShare": ${rounded(data.topTwoShare, 12)}`,
+    `"topTwoShare": ${fractionText(data.topTwoShare)}`,
   ];
   return `{\n  ${fields.join(",\n  ")}\n}\n`;
 }

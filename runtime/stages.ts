@@ -1,7 +1,7 @@
 // The stages of the executor other than nodes: inputs, gates (and reviews) and selects, with what
 // they share — outlets, the reorder buffer that keeps every stream in arrival order, and the
 // round bookkeeping of retry chains (see executor.ts).
-import { rounded, ZERO } from "./credits";
+import { exact, ZERO } from "./credits";
 import type { Execution } from "./executor";
 import type { GraphGate, GraphNode, GraphSelect } from "./graph";
 import type { InputItem } from "./inputs";
@@ -385,5 +385,5 @@ const PENDING_PICTURE_LIMIT = 1024 * 1024;
 function pendingItem(item: Item): PendingItem {
   const json = JSON.stringify(item.value);
   const limit = typeof item.value === "string" && /^data:(image|video|audio)\//.test(item.value) ? PENDING_PICTURE_LIMIT : PENDING_VALUE_LIMIT;
-  return { id: item.id, ...(json !== undefined && json.length <= limit ? { value: item.value } : {}), metrics: item.metrics, cost: rounded(item.cost, 6) };
+  return { id: item.id, ...(json !== undefined && json.length <= limit ? { value: item.value } : {}), metrics: item.metrics, cost: exact(item.cost) };
 }
