@@ -99,8 +99,8 @@ async function crashAndResume(graph: keyof typeof graphs, seed: number, kills: n
 
   expect(figures(record)).toEqual(figures(reference.record));
   expect(validateRecord(record)).toEqual([]);
-  // the killed segments are closed as failed, with what they spent: segments add up to the total
-  expect(record.segments.map((s) => s.status)).toEqual([...Array.from({ length: killed }, () => "failed"), "completed"]);
+  // the killed segments are closed as interrupted, with what they spent: segments add up to the total
+  expect(record.segments.map((s) => s.status)).toEqual([...Array.from({ length: killed }, () => "interrupted"), "completed"]);
   expect(record.segments.reduce((total, s) => total.plus(credits(s.spent)), credits(0)).toFixed()).toBe(reference.record.totals.spent);
   expect(record.events.filter((e) => e.type === "resumed").map((e) => e.message)).toEqual(Array.from({ length: killed }, () => expect.stringContaining("after an interruption")));
 }

@@ -237,3 +237,18 @@ return 1
 `,
   1,
 );
+
+/**
+ * A new run's configuration and first record, together or not at all (a coordinator killed while
+ * starting leaves no half-made run). KEYS: config, record, the runs index. ARGV: config JSON,
+ * record JSON, score, runId. Returns 0 when the id is taken.
+ */
+export const CREATE_RUN = new Script(
+  `
+if redis.call('SETNX', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+return 1
+`,
+  3,
+);
