@@ -124,6 +124,7 @@ export class Execution {
     this.spent = options.replay.spent;
     this.flagged = options.flagged;
     this.listening = options.onEvent !== undefined;
+    options.dispatcher.onWarning?.((code, message) => this.warn(code, message, true));
   }
 
   run(): Promise<ExecutionResult> {

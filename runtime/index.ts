@@ -168,11 +168,16 @@ export async function startRun(graph: FlowGraph, options: RunOptions = {}): Prom
 /** Holds the run's lock (a live process holding it already: a `run-busy` error naming it) while working. */
 async function withRunLock<T>(stores: Stores, runId: string, work: () => Promise<T>): Promise<T> {
   const unlock = await stores.runs.lock(runId);
+  let result: T;
   try {
-    return await work();
-  } finally {
-    await unlock();
+    result = await work();
+  } catch (error) {
+    // the work's error is the one to report; a lock left behind is taken over once its process is gone
+    await unlock().catch(() => undefined);
+    throw error;
   }
+  await unlock();
+  return result;
 }
 
 async function start(graph: FlowGraph, options: RunOptions, backend: Backend): Promise<RunResult> {
@@ -258,6 +263,7 @@ async function segment(config: RunConfig, record: RunRecord, backend: Backend, p
     collectOutputs: options.collectOutputs !== false,
     backoff: backoffPolicy({ ...provider.backoff, ...options.backoff }),
     poolRefused: () => poolRefused,
+    ...(backend.lost ? { lost: () => backend.lost!() } : {}),
   });
   return { runId: config.runId, status: result.record.status, record: result.record, outputs: result.outputs };
 }

@@ -260,7 +260,7 @@ export class NodeStage extends Stage {
       // never reached the provider: nothing to journal, nothing charged
       await this.run.options.budget.release(reservation);
       call.tries++;
-      return this.failedAttempt(call, attempt, outcome, false);
+      return this.failedAttempt(call, outcome, false);
     }
     const entry: AttemptEntry = {
       type: "attempt",
@@ -288,18 +288,18 @@ export class NodeStage extends Stage {
       if (this.ttlMs !== undefined && call.round === 0) await this.cacheStore(call, outcome.outputs);
       return { outputs: outcome.outputs };
     }
-    return this.failedAttempt(call, attempt, outcome, true);
+    return this.failedAttempt(call, outcome, true);
   }
 
   /** Counts a failed attempt's cause; then another attempt after a wait, or the call gives up. */
-  private failedAttempt(call: Call, attempt: number, outcome: CallFailure, charged: boolean): Step {
+  private failedAttempt(call: Call, outcome: CallFailure, charged: boolean): Step {
     const cause = causeOf(outcome);
     failureOf(this.counters, cause, charged).attempts++;
     call.gaveUp = { cause, charged };
     const next = this.nextAttempt(call, outcome.retryAfterMs);
     if (this.run.listening) {
       const retryInMs = next === "again" ? call.delayMs : undefined;
-      this.run.emit({ type: "attempt-failed", node: this.name, callId: call.callId, attempt, error: outcome.error, charged, ...(retryInMs !== undefined ? { retryInMs } : {}) });
+      this.run.emit({ type: "attempt-failed", node: this.name, callId: call.callId, attempt: call.tries, error: outcome.error, charged, ...(retryInMs !== undefined ? { retryInMs } : {}) });
     }
     return next;
   }

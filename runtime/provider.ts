@@ -17,6 +17,8 @@ export interface Provider {
 
 export interface CallDispatcher {
   dispatch(request: CallRequest, timeoutMs: number | undefined): Promise<CallOutcome>;
+  /** something the run should hear about, without failing (no worker takes the jobs, say) */
+  onWarning?(handler: (code: string, message: string) => void): void;
 }
 
 /** handed to every attempt without a timeout: many wait on it at once, by design */

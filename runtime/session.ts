@@ -7,11 +7,11 @@ import { iso, type Clock } from "./clock";
 import { credits, exact, type Decimal } from "./credits";
 import { DocumentDecider, type ReviewDecider } from "./deciders";
 import type { BackoffPolicy } from "./backoff";
-import { StorageError } from "./errors";
+import { RuntimeError, StorageError } from "./errors";
 import { execute, refName, type ExecutionResult, type Progress } from "./executor";
 import type { FlowGraph } from "./graph";
 import type { InputItem } from "./inputs";
-import { Replay } from "./journal";
+import { Replay, type Journal } from "./journal";
 import { notifyAll, type Notifier, type RunSummary } from "./notify";
 import { LocalDispatcher, type CallDispatcher, type Provider } from "./provider";
 import { nodeRecords, recordEvent, totalsOf, type RecordEvent, type RunRecord } from "./record";
@@ -41,6 +41,8 @@ export interface SegmentContext {
   backoff: BackoffPolicy;
   /** a shared budget pool refused a call during this segment (Redis) */
   poolRefused?: () => boolean;
+  /** the shared store is gone (Redis): why */
+  lost?: () => Error | undefined;
 }
 
 export interface SegmentResult {
@@ -89,57 +91,73 @@ export async function runSegment(ctx: SegmentContext): Promise<SegmentResult> {
   const journal = stores.runs.journal(runId);
   const refresher = new RecordRefresher(stores.runs);
   try {
-    const replay = new Replay(await journal.read());
-    const cap = config.cap !== undefined ? credits(config.cap) : undefined;
-    const alertText = effectiveAlert(config.graph, config.cap);
-    const alert = alertText !== undefined ? credits(alertText) : undefined;
-    const resumed = ctx.record.segments.length > 0;
-    await beginSegment(ctx, replay.spent, cap, alertText);
-    await stores.budget.open(runId, replay.spent, cap);
-    const events: RecordEvent[] = [];
-    const result = await execute({
-      runId,
-      graph: config.graph,
-      inputs: ctx.inputs,
-      journal,
-      replay,
-      budget: stores.budget,
-      cache: stores.cache,
-      dispatcher: ctx.dispatcher ?? new LocalDispatcher(ctx.provider),
-      deciders: [new DocumentDecider(await stores.runs.decisions(runId), "recorded"), ...(ctx.decider ? [ctx.decider] : [])],
-      scenario: config.scenario,
-      clock: ctx.clock,
-      concurrency: config.concurrency,
-      cap,
-      alert,
-      flagged: ctx.record.flagged,
-      resumed,
-      onAlert: (spent) => flagRun(ctx, spent, alert ?? spent, cap, events),
-      onEvent: ctx.onEvent,
-      collectOutputs: ctx.collectOutputs,
-      backoff: ctx.backoff,
-      onNodeDone: (progress) => refresher.request(() => progressRecord(ctx, progress)),
-    });
-    await stores.budget.close(runId);
-    await refresher.settle();
-    const record = await finish(ctx, ctx.record, result, replay.spent, cap, events).catch((error: unknown) => {
-      throw resumable(error, runId);
-    });
-    if (result.status === "paused" || result.status === "awaiting-review") {
-      ctx.onEvent?.({ type: "pause", reason: result.status === "paused" ? "budget" : "review", spent: exact(result.spent), ...(cap ? { cap: exact(cap) } : {}), pending: result.pending.length });
-    }
-    ctx.onEvent?.({ type: "run-end", runId, status: record.status, spent: record.totals.spent, ...(record.reason ? { reason: record.reason } : {}) });
-    return { record, outputs: Object.fromEntries(result.outputs.filter((o) => o.items).map((o) => [o.ref, o.items as Item[]])) };
+    return await executeSegment(ctx, journal, refresher);
+  } catch (error) {
+    throw resumable(ctx.lost?.() ?? error, runId);
   } finally {
     await refresher.settle();
     await journal.close();
   }
 }
 
-/** A store that cannot be written stops the run; its journal keeps what was spent. */
+async function executeSegment(ctx: SegmentContext, journal: Journal, refresher: RecordRefresher): Promise<SegmentResult> {
+  const { config, stores } = ctx;
+  const runId = config.runId;
+  const replay = new Replay(await journal.read());
+  const cap = config.cap !== undefined ? credits(config.cap) : undefined;
+  const alertText = effectiveAlert(config.graph, config.cap);
+  const alert = alertText !== undefined ? credits(alertText) : undefined;
+  const resumed = ctx.record.segments.length > 0;
+  await beginSegment(ctx, replay.spent, cap, alertText);
+  await stores.budget.open(runId, replay.spent, cap);
+  const events: RecordEvent[] = [];
+  const result = await execute({
+    runId,
+    graph: config.graph,
+    inputs: ctx.inputs,
+    journal,
+    replay,
+    budget: stores.budget,
+    cache: stores.cache,
+    dispatcher: ctx.dispatcher ?? new LocalDispatcher(ctx.provider),
+    deciders: [new DocumentDecider(await stores.runs.decisions(runId), "recorded"), ...(ctx.decider ? [ctx.decider] : [])],
+    scenario: config.scenario,
+    clock: ctx.clock,
+    concurrency: config.concurrency,
+    cap,
+    alert,
+    flagged: ctx.record.flagged,
+    resumed,
+    onAlert: (spent) => flagRun(ctx, spent, alert ?? spent, cap, events),
+    onEvent: ctx.onEvent,
+    collectOutputs: ctx.collectOutputs,
+    backoff: ctx.backoff,
+    onNodeDone: (progress) => refresher.request(() => progressRecord(ctx, progress)),
+  });
+  await stores.budget.close(runId);
+  await refresher.settle();
+  const lost = ctx.lost?.();
+  if (lost) throw lost;
+  const record = await finish(ctx, ctx.record, result, replay.spent, cap, events);
+  announceEnd(ctx, result, record, cap);
+  return { record, outputs: Object.fromEntries(result.outputs.filter((o) => o.items).map((o) => [o.ref, o.items as Item[]])) };
+}
+
+function announceEnd(ctx: SegmentContext, result: ExecutionResult, record: RunRecord, cap: Decimal | undefined): void {
+  if (result.status === "paused" || result.status === "awaiting-review") {
+    ctx.onEvent?.({ type: "pause", reason: result.status === "paused" ? "budget" : "review", spent: exact(result.spent), ...(cap ? { cap: exact(cap) } : {}), pending: result.pending.length });
+  }
+  ctx.onEvent?.({ type: "run-end", runId: record.runId, status: record.status, spent: record.totals.spent, ...(record.reason ? { reason: record.reason } : {}) });
+}
+
+/**
+ * A store that cannot be written (a full disk) or is gone (Redis) stops the run; its journal keeps
+ * what was spent, and the error says how to go on.
+ */
 function resumable(error: unknown, runId: string): unknown {
-  if (!(error instanceof StorageError)) return error;
-  return new StorageError(error.file, error.systemCode, `${error.message}; what the run spent is in its journal: once fixed, continue with \`flowc resume ${runId}\``);
+  if (error instanceof StorageError) return new StorageError(error.file, error.systemCode, `${error.message}; what the run spent is in its journal: once fixed, continue with \`flowc resume ${runId}\``);
+  if (error instanceof RuntimeError && error.code === "redis") return new RuntimeError("redis", `${error.message}: run ${runId} is interrupted; once Redis is back, continue it with \`flowc resume ${runId} --redis URL\``);
+  return error;
 }
 
 /** The record while a segment runs: counters so far, status still running. */
