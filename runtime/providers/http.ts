@@ -102,12 +102,19 @@ interface Target {
   url: URL;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** the endpoint sets no timeout: the default applies */
+  defaultTimeout: boolean;
   maxResponseBytes: number;
   redirect: "error" | "same-origin";
   scrub: Scrubber;
 }
 
-function target(endpoint: Endpoint): Target {
+export interface HttpProviderOptions {
+  /** per attempt, for endpoints without `timeoutMs` (default 60 s) */
+  defaultTimeoutMs?: number;
+}
+
+function target(endpoint: Endpoint, options: HttpProviderOptions): Target {
   const url = new URL(endpoint.url);
   const headers: Record<string, string> = { ...endpoint.headers };
   const secrets = [...Object.values(headers), ...[...url.searchParams.values()]];
@@ -124,7 +131,8 @@ function target(endpoint: Endpoint): Target {
   return {
     url,
     headers,
-    timeoutMs: endpoint.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    timeoutMs: endpoint.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    defaultTimeout: endpoint.timeoutMs === undefined,
     maxResponseBytes: endpoint.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     redirect: endpoint.redirect ?? "error",
     scrub: new Scrubber([...secrets, url.search.slice(1)]),
@@ -135,7 +143,10 @@ export class HttpProvider implements Provider {
   readonly name = "http";
   private readonly targets = new Map<Endpoint, Target>();
 
-  constructor(readonly config: EndpointsConfig) {
+  constructor(
+    readonly config: EndpointsConfig,
+    readonly options: HttpProviderOptions = {},
+  ) {
     checkEndpoints(config);
   }
 
@@ -190,7 +201,7 @@ export class HttpProvider implements Provider {
 
   private targetOf(endpoint: Endpoint): Target {
     let found = this.targets.get(endpoint);
-    if (!found) this.targets.set(endpoint, (found = target(endpoint)));
+    if (!found) this.targets.set(endpoint, (found = target(endpoint, this.options)));
     return found;
   }
 }
@@ -270,7 +281,7 @@ const CAUSES = new Map([
 
 function requestFailure(error: unknown, aborted: boolean, timedOut: boolean, to: Target): CallFailure {
   if (timedOut) {
-    const which = to.timeoutMs === DEFAULT_REQUEST_TIMEOUT_MS ? ` (the default per-attempt timeout of ${seconds(to.timeoutMs)}: set "timeoutMs" for the endpoint to change it)` : "";
+    const which = to.defaultTimeout ? ` (the default per-attempt timeout of ${seconds(to.timeoutMs)}: set "timeoutMs" for the endpoint to change it)` : "";
     return { ok: false, error: `timed out after ${to.timeoutMs} ms${which}`, cause: "timed out" };
   }
   if (aborted) return { ok: false, error: "the attempt was stopped while the request was out", cause: "stopped" };
