@@ -128,7 +128,7 @@ function nextStep(result: RunResult, exit: ExitCode): string {
   const uncharged = record.nodes.some((n) => n.failures?.some((f) => !f.charged && f.calls > 0));
   const retry = uncharged ? `\ncalls that never reached the provider cost nothing: \`flowc resume ${result.runId}\` tries them again\n` : "";
   if (result.status === "paused" && record.reason === "budget") return `\nresume with a higher cap: flowc resume ${result.runId} --cap N\n`;
-  if (result.status === "paused" && record.reason === "pool") return `\nthe budget pool refused the next call: raise the pool's cap with \`flowc resume ${result.runId} --pool-cap N\`, or resume in its next window\n`;
+  if (result.status === "paused" && record.reason === "pool") return `\nthe budget pool refused the next call: raise its cap with \`flowc resume ${result.runId} --budget-pool POOL --pool-cap N\`, or resume in its next window\n`;
   if (result.status === "awaiting-review") return `\ndecide with \`flowc review ${result.runId}\`, then \`flowc resume ${result.runId}\`\n`;
   if (result.status === "failed" && record.reason === "calls") return `\nthe run failed: ${record.error ?? "see its record"}\n${retry}`;
   if (result.status === "failed") return `\nthe run failed: ${record.error ?? "see its record"}\ncontinue with: flowc resume ${result.runId}\n`;

@@ -243,9 +243,9 @@ async function resume(runId: string, options: ResumeOptions, backend: Backend): 
 
 async function segment(config: RunConfig, record: RunRecord, backend: Backend, provider: Provider, inputs: Record<string, InputItem[]>, decider: ReviewDecider | undefined, options: SegmentOptions, clock: Clock): Promise<RunResult> {
   const owner = options.notifiers ?? notifiers(options.notify);
-  let poolRefused = false;
+  let poolRefused: string | undefined;
   backend.onPoolAlert?.((alert) => {
-    if (alert.kind === "exhausted") poolRefused = true;
+    if (alert.kind === "exhausted") poolRefused = alert.pool;
     void notifyAll(owner, poolSummary(config, alert));
   });
   const dispatcher = options.dispatcher ?? backend.dispatcher;

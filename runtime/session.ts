@@ -39,8 +39,8 @@ export interface SegmentContext {
   onEvent?: (event: RunEvent) => void;
   collectOutputs: boolean;
   backoff: BackoffPolicy;
-  /** a shared budget pool refused a call during this segment (Redis) */
-  poolRefused?: () => boolean;
+  /** the shared budget pool that refused a call during this segment (Redis), if one did */
+  poolRefused?: () => string | undefined;
   /** the shared store is gone (Redis): why */
   lost?: () => Error | undefined;
 }
@@ -236,7 +236,8 @@ async function finish(ctx: SegmentContext, record: RunRecord, result: ExecutionR
   const { config, clock } = ctx;
   const graph = config.graph;
   record.status = result.status;
-  if (result.reason) record.reason = result.status === "paused" && ctx.poolRefused?.() ? "pool" : result.reason;
+  const pool = result.status === "paused" ? ctx.poolRefused?.() : undefined;
+  if (result.reason) record.reason = pool !== undefined ? "pool" : result.reason;
   if (result.error) record.error = result.error;
   record.endedAt = iso(clock);
   record.flagged = result.flagged;
@@ -255,7 +256,7 @@ async function finish(ctx: SegmentContext, record: RunRecord, result: ExecutionR
     events.push(recordEvent(clock, "cache-hits", `cache hits: ${hits.map((n) => `${n.name} ${n.cacheHits}`).join(", ")} (saved ${record.totals.cacheSaved} credits)`, Object.fromEntries(hits.map((n) => [n.name, n.cacheHits]))));
   }
   for (const warning of result.warnings) events.push(recordEvent(clock, "warning", warning.message, { code: warning.code }));
-  const message = outcomeMessage(record, cap);
+  const message = outcomeMessage(record, cap, pool);
   const type = result.status === "paused" ? "budget-pause" : result.status === "awaiting-review" ? "review-pause" : result.status === "failed" ? "failed" : "completed";
   events.push(recordEvent(clock, type, message, result.status === "awaiting-review" ? { pending: result.pending.length } : undefined));
   if (result.status === "paused" || result.status === "awaiting-review") {
@@ -266,11 +267,11 @@ async function finish(ctx: SegmentContext, record: RunRecord, result: ExecutionR
   return record;
 }
 
-function outcomeMessage(record: RunRecord, cap: Decimal | undefined): string {
+function outcomeMessage(record: RunRecord, cap: Decimal | undefined, pool: string | undefined): string {
   const spent = `${record.totals.spent} credits spent${cap ? ` of a cap of ${exact(cap)}` : ""}`;
   switch (record.status) {
     case "paused":
-      if (record.reason === "pool") return `run ${record.runId} of ${record.flow} paused: its budget pool refused the next call (${spent}). Raise the pool's cap with \`flowc resume ${record.runId} --pool-cap N\`, or resume in the pool's next window`;
+      if (pool !== undefined) return `run ${record.runId} of ${record.flow} paused: budget pool ${pool} refused the next call (${spent}). Raise the pool's cap with \`flowc resume ${record.runId} --budget-pool ${pool} --pool-cap N\`, or resume in the pool's next window`;
       return `run ${record.runId} of ${record.flow} paused at its budget: ${spent}; the next call would pass the cap. Resume with \`flowc resume ${record.runId} --cap N\``;
     case "awaiting-review":
       return `run ${record.runId} of ${record.flow} is awaiting review: ${record.pending.length} decision(s) pending, ${spent}. Record them with \`flowc review ${record.runId}\`, then \`flowc resume ${record.runId}\``;
