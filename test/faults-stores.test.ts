@@ -13,6 +13,7 @@ import {
   getRecord,
   listRuns,
   ManualClock,
+  recordDecisions,
   resumeRun,
   startRun,
   type CallRequest,
@@ -23,7 +24,7 @@ import {
   type RunSummary,
 } from "../runtime/index";
 import { SimulatedProvider } from "../runtime/providers/simulated";
-import { campaign, campaignWorst, gate, input, node, ref, review, sharpDrafts, uncapped } from "./helpers/runtime-graphs";
+import { campaign, campaignWorst, gate, input, node, productClips, ref, review, sharpDrafts, uncapped } from "./helpers/runtime-graphs";
 
 let dir: string;
 let homes = 0;
@@ -232,6 +233,20 @@ describe("runs and records", () => {
     // while a live process holds it, it is running, with the journal's spend so far
     await writeFile(path.join(runDir, "lock"), JSON.stringify({ pid: process.pid, host: hostname() }));
     expect(await getRecord(run.runId, { home })).toMatchObject({ status: "running", totals: { spent: run.record.totals.spent } });
+  });
+
+  it("decisions are not recorded while a process executes the run (they would be overwritten)", async () => {
+    const home = newHome();
+    const paused = await startRun(productClips(), { home, notify: { stderr: false }, collectOutputs: false });
+    expect(paused.status).toBe("awaiting-review");
+    const { hostname } = await import("node:os");
+    const lock = path.join(home, "runs", paused.runId, "lock");
+    await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname() }));
+    const item = paused.record.pending[0]!;
+    const doc = { reviews: { [item.stream]: { [item.itemId]: "approve" } } };
+    await expect(recordDecisions(paused.runId, doc, { home })).rejects.toMatchObject({ code: "run-busy" });
+    await rm(lock);
+    expect((await recordDecisions(paused.runId, doc, { home })).events.at(-1)).toMatchObject({ type: "decisions-recorded" });
   });
 
   it("the record is refreshed as nodes finish, while the run goes on", async () => {
