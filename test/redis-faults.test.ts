@@ -8,7 +8,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { listRuns, resumeRun, startRun, startWorker, type RunEvent, type WorkerHandle } from "../runtime/index";
 import { connect, Keys, redisConfig } from "../runtime/redis/connection";
-import { sharpDrafts } from "./helpers/runtime-graphs";
+import { SimulatedProvider } from "../runtime/providers/simulated";
+import type { FlowGraph, Provider } from "../runtime/index";
+import { input, node, ref, sharpDrafts } from "./helpers/runtime-graphs";
 import { figures, localRun, quiet } from "./helpers/redis-flows";
 import { startRedis, stopProcess, type RedisServer } from "./helpers/redis-server";
 
@@ -44,6 +46,30 @@ describe("no worker", () => {
       { type: "warning", code: "no-worker", message: `no worker took a job in 200 ms: start \`flowc worker --redis ${server.url}\` (the run waits for one)` },
     ]);
     expect(result.record.events.filter((e) => e.type === "warning").map((e) => e.data)).toEqual([{ code: "no-worker" }]);
+  });
+});
+
+describe("a provider the workers cannot reach", () => {
+  it("costs nothing; once it is back, the resumed run makes the calls (a finished job without an outcome runs again)", async () => {
+    const redis = target();
+    let reachable = false;
+    const simulated = new SimulatedProvider({ seed: 1 });
+    const provider: Provider = {
+      name: "simulated",
+      call: (request, signal) => (reachable ? simulated.call(request, signal) : Promise.resolve({ ok: false, error: "request failed: connection refused", cause: "connection refused", reached: false })),
+    };
+    const worker = await startWorker({ redis, provider });
+    try {
+      const graph: FlowGraph = { flow: "unreachable", streams: [input("docs", "text", 3), node("check", "quality_check", ref("docs"), { pricePerOutput: "1", retry: 1 })], outputs: [ref("check")], budget: { strict: false }, worstCase: "6", expected: "3" };
+      const first = await startRun(graph, { ...quiet, redis, backoff: { baseDelayMs: 1 } });
+      expect(first.record).toMatchObject({ status: "failed", reason: "calls", totals: { spent: "0", attempts: 0 } });
+      expect(first.record.nodes[1]!.failures).toEqual([{ cause: "connection refused", charged: false, attempts: 6, calls: 3 }]);
+      reachable = true;
+      const resumed = await resumeRun(first.runId, { ...quiet, redis });
+      expect(resumed.record).toMatchObject({ status: "completed", totals: { spent: "3", attempts: 3 } });
+    } finally {
+      await worker.close();
+    }
   });
 });
 

@@ -127,8 +127,9 @@ export class BullMqDispatcher implements CallDispatcher {
       await this.listen(request.runId);
       await this.queue.add("call", { request, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }, { ...JOB_OPTIONS, jobId });
       // an attempt made before (by a coordinator since killed) answers at once
-      const stored = await this.redis.hget(this.keys.run(request.runId, "results"), jobId);
+      const [stored, state] = await Promise.all([this.redis.hget(this.keys.run(request.runId, "results"), jobId), this.queue.getJobState(jobId)]);
       if (stored) this.settle({ jobId, outcome: JSON.parse(stored) as CallOutcome });
+      else if (state === "completed" || state === "failed") await this.again(jobId, state);
     } catch (error) {
       this.waiters.delete(jobId);
       throw error;
@@ -149,6 +150,15 @@ export class BullMqDispatcher implements CallDispatcher {
     if (workers > 0 || this.answered) return;
     const after = this.options.noWorkerWarningMs >= 1000 ? `${Math.round(this.options.noWorkerWarningMs / 1000)} s` : `${this.options.noWorkerWarningMs} ms`;
     this.warning?.("no-worker", `no worker took a job in ${after}: start \`flowc worker --redis ${shownUrl(this.options.url)}\` (the run waits for one)`);
+  }
+
+  /**
+   * A job that finished without a kept outcome — it never reached the provider, or failed on the
+   * workers for good — is run again: adding a job whose id exists adds nothing.
+   */
+  private async again(jobId: string, state: "completed" | "failed"): Promise<void> {
+    const job = await this.queue.getJob(jobId);
+    await job?.retry(state).catch(() => undefined);
   }
 
   private settle(note: ResultNote): void {

@@ -212,10 +212,17 @@ return 1
 /**
  * A worker's outcome for a job: kept if it is the first (a retried job keeps the first outcome),
  * and the stored one announced on the run's results list. KEYS: results hash, results list.
- * ARGV: jobId, outcome JSON, ttl ms. Returns the stored outcome.
+ * ARGV: jobId, outcome JSON, ttl ms, and 'announce' for an outcome that is only announced, never
+ * kept (an attempt that never reached the provider: the next try must make it again). Returns the
+ * stored (or announced) outcome.
  */
 export const STORE_RESULT = new Script(
   `
+if ARGV[4] == 'announce' then
+  redis.call('RPUSH', KEYS[2], '{"jobId":' .. cjson.encode(ARGV[1]) .. ',"outcome":' .. ARGV[2] .. '}')
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+  return ARGV[2]
+end
 redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
 local stored = redis.call('HGET', KEYS[1], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
