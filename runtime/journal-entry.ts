@@ -2,20 +2,34 @@
 // checks an entry read back must pass before it is replayed (types, ids, non-negative exact
 // decimal credits, finite metrics). The Redis journal stores entries without the checksum (Redis
 // does not tear a value) and checks them the same way.
-import { sha256 } from "./hash";
+//
+// The checksum is a CRC-32 of the line's UTF-8 bytes, as write-ahead logs use: it catches torn
+// writes and damaged bytes at a fraction of a cryptographic hash's cost per attempt (it is not a
+// defence against someone who rewrites the file on purpose; the entry checks still apply then).
 import type { JournalEntry, JournalOutput } from "./journal";
 
-const SUM = /,"sum":"([0-9a-f]{16})"\}$/;
+const SUM = /,"sum":"([0-9a-f]{8})"\}$/;
 const CREDITS = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 
-function checksum(body: string): string {
-  return sha256(body).slice(0, 16);
+const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+/** CRC-32 (IEEE) of the text's UTF-8 bytes, as 8 hex digits. */
+export function crc32(text: string): string {
+  const bytes = Buffer.from(text, "utf8");
+  let crc = -1;
+  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  return ((crc ^ -1) >>> 0).toString(16).padStart(8, "0");
 }
+
 
 /** The line written for an entry, newline included. */
 export function journalLine(entry: JournalEntry): string {
   const body = JSON.stringify(entry);
-  return `${body.slice(0, -1)},"sum":"${checksum(body)}"}\n`;
+  return `${body.slice(0, -1)},"sum":"${crc32(body)}"}\n`;
 }
 
 /** The entry a line holds, or why it cannot be trusted. */
@@ -23,7 +37,7 @@ export function readJournalLine(line: string): { entry: JournalEntry } | { probl
   const match = SUM.exec(line);
   if (!match) return { problem: "no checksum at the end of the line" };
   const body = `${line.slice(0, match.index)}}`;
-  if (checksum(body) !== match[1]) return { problem: "the checksum does not match the entry" };
+  if (crc32(body) !== match[1]) return { problem: "the checksum does not match the entry" };
   let entry: unknown;
   try {
     entry = JSON.parse(body);
