@@ -33,6 +33,8 @@ export interface CacheEntryInfo {
   /** bytes on disk */
   size: number;
   createdAt: number;
+  /** the writer's TTL */
+  ttlMs?: number;
 }
 
 export interface CacheFilter {
@@ -164,7 +166,8 @@ async function readInfo(file: string): Promise<CacheEntryInfo | undefined> {
     const [bytes, stats] = await Promise.all([disk.readFile(file), disk.stat(file)]);
     const entry = JSON.parse(bytes.toString("utf8")) as Partial<CacheEntry>;
     if (typeof entry?.key !== "string" || typeof entry.flow !== "string" || typeof entry.node !== "string" || typeof entry.createdAt !== "number") return undefined;
-    return { key: entry.key, flow: entry.flow, node: entry.node, size: stats.size, createdAt: entry.createdAt };
+    const ttl = typeof entry.ttlMs === "number" ? { ttlMs: entry.ttlMs } : {};
+    return { key: entry.key, flow: entry.flow, node: entry.node, size: stats.size, createdAt: entry.createdAt, ...ttl };
   } catch (error) {
     if (isCode(error, "ENOENT") || error instanceof SyntaxError) return undefined;
     throw storageError(file, error, "reading");

@@ -16,6 +16,7 @@ import { withBackend, type Backend, type BackendOptions } from "./backend";
 import type { CacheEntryInfo, CacheFilter } from "./cache";
 import { systemClock, type Clock } from "./clock";
 import { credits, exact } from "./credits";
+import { historyOf, type RunHistory } from "./history";
 import { checkDecisions, loadDecisionsFile, SimulatedDecider, type ReviewDecider } from "./deciders";
 import { disk, storageError } from "./disk";
 import { AlertFlagError, DecisionsError, HomeError, InputError, ProviderConfigError, RuntimeError } from "./errors";
@@ -30,6 +31,7 @@ import type { CallDispatcher, Provider } from "./provider";
 import { HttpProvider, loadEndpoints } from "./providers/http";
 import { SimulatedProvider, synthesizeInput, synthesizedCount } from "./providers/simulated";
 import { recordEvent, type RunRecord } from "./record";
+import { markDecided, recordDecisionsEvent } from "./decided";
 import type { PoolAlert, PoolOptions } from "./redis/budget";
 import type { RedisTarget } from "./redis/connection";
 import type { RedisStatus } from "./redis/status";
@@ -112,7 +114,10 @@ export interface RunSummaryRow {
   problem?: string;
   spent: string;
   worstCase: string;
+  expected: string;
   cap?: string;
+  /** decisions awaiting review */
+  pending: number;
   flagged: boolean;
   acknowledged: boolean;
   startedAt: string;
@@ -122,7 +127,7 @@ export interface RunSummaryRow {
 export interface CacheListing {
   entries: (CacheEntryInfo & { ageSeconds: number })[];
   /** per flow and node: entries and bytes */
-  nodes: { flow: string; node: string; entries: number; bytes: number; oldestSeconds: number; newestSeconds: number }[];
+  nodes: { flow: string; node: string; entries: number; bytes: number; oldestSeconds: number; newestSeconds: number; ttlSeconds?: number }[];
   totalBytes: number;
 }
 
@@ -231,7 +236,8 @@ async function resume(runId: string, options: ResumeOptions, backend: Backend): 
   if (options.concurrency !== undefined) config = { ...config, concurrency: options.concurrency };
   const provider = options.provider ?? (await providerOf(config.provider, config.seed, config.scenario, options.latencyMs));
   prepare(provider, config.graph);
-  const decider = await deciderOf(options, config.graph, config.seed, config.simulateHumans);
+  // `--simulate-reviews` on resume decides what is left, whatever the run started with
+  const decider = await deciderOf(options, config.graph, config.seed, options.simulateHumans ?? config.simulateHumans);
   const inputs = await allInputs(config.graph, config.inputs, config.scenario);
   for (const [name, items] of Object.entries(inputs)) {
     const before = own(config.inputDigests, name);
@@ -345,9 +351,9 @@ async function storeDecisions(runId: string, decisions: unknown, stores: Stores,
 async function addDecisions(runId: string, doc: DecisionsDoc, graph: FlowGraph, record: RunRecord, stores: Stores, clock: Clock): Promise<RunRecord> {
   const found = decisionProblems(graph, record.pending, doc);
   if (found.length > 0) throw new DecisionsError(`decisions for run ${runId}`, found);
-  await stores.runs.addDecisions(runId, doc);
-  const count = Object.values(doc.reviews ?? {}).reduce((n, items) => n + Object.keys(items).length, 0) + Object.values(doc.selects ?? {}).reduce((n, items) => n + Object.keys(items).length, 0);
-  record.events.push(recordEvent(clock, "decisions-recorded", `${count} decision(s) recorded; resume with \`flowc resume ${runId}\``, { count }));
+  const merged = await stores.runs.addDecisions(runId, doc);
+  markDecided(record.pending, merged);
+  recordDecisionsEvent(record, clock);
   await stores.runs.writeRecord(record);
   return record;
 }
@@ -422,6 +428,28 @@ export async function getRecord(runId: string, options: StoreOptions = {}): Prom
   return withStores(options, async (stores) => currentRecord(stores.runs, await stores.runs.readRecord(runId)));
 }
 
+/** A run's record, its flow's graph, spend over time and failed attempts (from the journal). */
+export async function runHistory(runId: string, options: StoreOptions = {}): Promise<RunHistory> {
+  return withStores(options, async (stores) => {
+    const [stored, config] = await Promise.all([stores.runs.readRecord(runId), stores.runs.config(runId)]);
+    const record = await currentRecord(stores.runs, stored);
+    const journal = stores.runs.journal(runId);
+    try {
+      return historyOf(record, config.graph, await journal.read());
+    } finally {
+      await journal.close();
+    }
+  });
+}
+
+/** The folder of a run kept on this machine (its item pictures live there); undefined with Redis. */
+export async function runFolder(runId: string, options: StoreOptions = {}): Promise<string | undefined> {
+  return withStores(options, async (stores) => {
+    await stores.runs.config(runId);
+    return stores.runs.folder?.(runId);
+  });
+}
+
 export async function listRuns(options: StoreOptions = {}): Promise<RunSummaryRow[]> {
   return withStores(options, async (stores) => {
     const listing = await stores.runs.list();
@@ -444,7 +472,9 @@ function summaryRow(r: RunRecord): RunSummaryRow {
     status: r.status,
     spent: r.totals.spent,
     worstCase: r.totals.worstCase,
+    expected: r.totals.expected,
     ...(r.cap !== undefined ? { cap: r.cap } : {}),
+    pending: r.pending.length,
     flagged: r.flagged,
     acknowledged: r.acknowledged,
     startedAt: r.startedAt,
@@ -453,7 +483,7 @@ function summaryRow(r: RunRecord): RunSummaryRow {
 }
 
 function unreadableRow(runId: string, problem: string): RunSummaryRow {
-  return { runId, flow: "", status: "unreadable", problem, spent: "", worstCase: "", flagged: false, acknowledged: false, startedAt: "" };
+  return { runId, flow: "", status: "unreadable", problem, spent: "", worstCase: "", expected: "", pending: 0, flagged: false, acknowledged: false, startedAt: "" };
 }
 
 export async function cacheList(options: StoreOptions = {}): Promise<CacheListing> {
@@ -467,6 +497,7 @@ export async function cacheList(options: StoreOptions = {}): Promise<CacheListin
     row.bytes += e.size;
     row.oldestSeconds = Math.max(row.oldestSeconds, e.ageSeconds);
     row.newestSeconds = Math.min(row.newestSeconds, e.ageSeconds);
+    if (e.ttlMs !== undefined) row.ttlSeconds = Math.round(e.ttlMs / 1000);
     nodes.set(key, row);
   }
   return { entries, nodes: [...nodes.values()], totalBytes: entries.reduce((n, e) => n + e.size, 0) };
@@ -488,7 +519,10 @@ export async function redisStatus(target: string | RedisTarget, options: { clock
 }
 
 export type { FlowGraph, GraphGate, GraphInput, GraphNode, GraphRef, GraphSelect, GraphStream, Scenario } from "./graph";
-export type { Item, RunEvent, RunStatus, PendingDecision, CallRequest, CallOutcome, ProviderOutput } from "./types";
+export type { Item, RunEvent, RunStatus, PendingDecision, PendingItem, ItemMedia, CallRequest, CallOutcome, ProviderOutput } from "./types";
+export type { RunHistory, SpendPoint, FailedAttempt } from "./history";
+export type { Picture, PictureSubject } from "./providers/picture";
+export { waitingOn, waitsText, decisionsSummary, type Waiting } from "./decided";
 export type { RunRecord, NodeRecord, RecordEvent } from "./record";
 export type { Provider, CallDispatcher } from "./provider";
 export type { BudgetStore, Reservation } from "./budget";
@@ -518,7 +552,7 @@ export { CommandNotifier, StreamNotifier, WebhookNotifier } from "./notify";
 export { loadInputs } from "./inputs";
 export { validateRecord } from "./record";
 export { report, renderReport, type RunReport, type ReportFormat } from "./report";
-export { createTtyRenderer, createLineLogger, createJsonLogger } from "./progress";
+export { createTtyRenderer, createLineLogger, createJsonLogger, type PromptScreen, type TtyRenderer } from "./progress";
 export { RuntimeError, RunNotFoundError, InputError, AlertFlagError, DecisionsError, ProviderConfigError, HomeError, StorageError, JournalCorruptError, RunFileError, CacheEntryError } from "./errors";
 export type { BackoffPolicy } from "./backoff";
 export type { FailureCount } from "./record";

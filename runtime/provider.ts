@@ -4,6 +4,7 @@
 import { setMaxListeners } from "node:events";
 import type { BackoffPolicy } from "./backoff";
 import type { FlowGraph } from "./graph";
+import type { Picture, PictureSubject } from "./providers/picture";
 import type { CallOutcome, CallRequest } from "./types";
 
 export interface Provider {
@@ -13,6 +14,8 @@ export interface Provider {
   /** problems that would make calls fail, found before any credit is spent */
   prepare?(graph: FlowGraph): string[];
   call(request: CallRequest, signal: AbortSignal): Promise<CallOutcome>;
+  /** a picture of an output, for the items a person decides on (the simulated provider draws one) */
+  picture?(subject: PictureSubject): Picture | undefined;
 }
 
 export interface CallDispatcher {

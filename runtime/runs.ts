@@ -6,9 +6,11 @@
 //   <home>/runs/<runId>/record.json     the run record
 //   <home>/runs/<runId>/decisions.json  decisions recorded with `flowc review`
 //   <home>/runs/<runId>/lock            held by the process executing the run
+//   <home>/runs/<runId>/items/          pictures of the items awaiting a decision
 //   <home>/runs/.new-<runId>/           a run being created (renamed into place when complete)
 //   <home>/flags/<flow>/<runId>.json    an alert flag, removed by ack
 import { randomBytes } from "node:crypto";
+import { access, mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Clock } from "./clock";
 import { disk, storageError } from "./disk";
@@ -81,6 +83,10 @@ export interface RunStore {
   lock(runId: string): Promise<() => Promise<void>>;
   /** the live process holding the run's lock, if any (none: a "running" record was interrupted) */
   holder(runId: string): Promise<LockOwner | undefined>;
+  /** keeps a file (an item's picture) in the run's folder, unless there; returns its path relative to the folder */
+  saveItemFile?(runId: string, name: string, data: string | Buffer): Promise<string>;
+  /** the run's folder, for stores that keep runs on this machine */
+  folder?(runId: string): string;
 }
 
 export const RUN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -265,6 +271,23 @@ export class FileRunStore implements RunStore {
     return RUN_ID.test(runId) ? lockHolder(this.dir(runId)) : undefined;
   }
 
+  async saveItemFile(runId: string, name: string, data: string | Buffer): Promise<string> {
+    const relative = `items/${name}`;
+    const file = path.join(this.dir(runId), relative);
+    if (await exists(file)) return relative;
+    // a picture is redrawn from the record if lost: no fsync, just never half a file
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(temp, data);
+    await rename(temp, file);
+    return relative;
+  }
+
+  folder(runId: string): string {
+    if (!RUN_ID.test(runId)) throw new RunNotFoundError(runId);
+    return this.dir(runId);
+  }
+
   private runsDir(): string {
     return path.join(this.home, "runs");
   }
@@ -300,4 +323,13 @@ function mergeTwoLevels<T>(base: Record<string, Record<string, T>> = {}, more: R
     merged.set(stream, into);
   }
   return Object.fromEntries([...merged].map(([stream, items]) => [stream, Object.fromEntries(items)]));
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
