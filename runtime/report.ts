@@ -3,7 +3,7 @@
 import { credits, exact, ZERO, type Decimal } from "./credits";
 // the one rule for numbers (a leaf module, decimal.js only): the expected figure reads as in `flowc cost` and the editor
 import { expectedText, fractionText, percentText } from "../syntax/figures";
-import type { RunRecord } from "./record";
+import type { FailureCount, RunRecord } from "./record";
 
 export interface ReportRow {
   name: string;
@@ -13,6 +13,9 @@ export interface ReportRow {
   itemsIn: number;
   itemsOut: number;
   failedItems: number;
+  failedCalls: number;
+  /** why attempts failed, one entry per cause */
+  failures: FailureCount[];
   cacheHits: number;
   credits: Decimal;
   /** of the run's spend, as a fraction */
@@ -24,6 +27,8 @@ export interface RunReport {
   flow: string;
   status: RunRecord["status"];
   reason?: string;
+  /** why the run failed (status failed) */
+  error?: string;
   spent: Decimal;
   cap?: Decimal;
   worstCase: Decimal;
@@ -53,18 +58,21 @@ export function report(record: RunRecord): RunReport {
         itemsIn: n.itemsIn,
         itemsOut: n.itemsOut,
         failedItems: n.failedItems,
+        failedCalls: n.failedCalls ?? 0,
+        failures: n.failures ?? [],
         cacheHits: n.cacheHits,
         credits: spentHere,
         share: spent.isZero() ? ZERO : spentHere.dividedBy(spent),
       };
     })
-    .sort((a, b) => b.credits.comparedTo(a.credits) || a.name.localeCompare(b.name));
+    .sort((a, b) => b.credits.comparedTo(a.credits) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const topTwo = rows.slice(0, 2);
   return {
     runId: record.runId,
     flow: record.flow,
     status: record.status,
     ...(record.reason ? { reason: record.reason } : {}),
+    ...(record.error ? { error: record.error } : {}),
     spent,
     ...(record.cap !== undefined ? { cap: credits(record.cap) } : {}),
     worstCase: credits(record.totals.worstCase),
@@ -101,7 +109,24 @@ function headline(data: RunReport): string[] {
   ];
   if (data.cacheHits > 0) lines.push(`cache: ${data.cacheHits} hit(s), ${exact(data.cacheSaved)} credits saved`);
   if (data.pending > 0) lines.push(`${data.pending} decision(s) awaiting review`);
+  if (data.status === "interrupted") lines.push("the process running it is gone (spend as its journal holds it): continue with `flowc resume`");
   return lines;
+}
+
+/** One line per node and cause: which node failed, how often, why, and whether it was charged. */
+export function failureLines(data: RunReport): string[] {
+  return data.rows.flatMap((row) =>
+    row.failures.map((f) => {
+      const attempts = f.attempts > 0 ? `${f.attempts} failed attempt(s)${f.charged ? "" : ", not charged"}` : "";
+      const calls = f.calls > 0 ? `${f.calls} call(s) given up` : "";
+      return `${row.name}: ${f.cause} — ${[attempts, calls].filter(Boolean).join("; ")}`;
+    }),
+  );
+}
+
+function failureBlock(data: RunReport): string[] {
+  const lines = failureLines(data);
+  return lines.length === 0 ? [] : ["failures:", ...lines.map((l) => `  ${l}`), ""];
 }
 
 const COLUMNS = ["node", "calls", "attempts", "items in", "items out", "failed", "cache hits", "credits", "share"];
@@ -118,14 +143,16 @@ function renderText(data: RunReport): string {
   const table = [COLUMNS, ...data.rows.map(cells)];
   const widths = COLUMNS.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
   const lines = table.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd());
-  return [...headline(data), "", ...lines, "", topTwoLine(data), ""].join("\n");
+  return [...headline(data), "", ...lines, "", ...failureBlock(data), topTwoLine(data), ""].join("\n");
 }
 
 function renderMarkdown(data: RunReport): string {
   const head = `| ${COLUMNS.join(" | ")} |`;
   const rule = `|${COLUMNS.map((_, c) => (c === 0 ? " --- " : " ---: ")).join("|")}|`;
   const rows = data.rows.map((r) => `| ${cells(r).join(" | ")} |`);
-  return [`## Run ${data.runId}`, "", ...headline(data).map((l) => `${l}  `), "", head, rule, ...rows, "", topTwoLine(data), ""].join("\n");
+  const failures = failureLines(data);
+  const failureList = failures.length === 0 ? [] : ["Failures:", "", ...failures.map((l) => `- ${l}`), ""];
+  return [`## Run ${data.runId}`, "", ...headline(data).map((l) => `${l}  `), "", head, rule, ...rows, "", ...failureList, topTwoLine(data), ""].join("\n");
 }
 
 /** Hand-written so credits go out as their exact decimal digits, never through a float. */
@@ -140,6 +167,8 @@ function renderJson(data: RunReport): string {
       `"itemsIn": ${r.itemsIn}`,
       `"itemsOut": ${r.itemsOut}`,
       `"failedItems": ${r.failedItems}`,
+      `"failedCalls": ${r.failedCalls}`,
+      `"failures": ${JSON.stringify(r.failures)}`,
       `"cacheHits": ${r.cacheHits}`,
       `"credits": ${num(r.credits)}`,
       `"share": ${fractionText(r.share)}}`,
@@ -150,6 +179,7 @@ function renderJson(data: RunReport): string {
     `"flow": ${JSON.stringify(data.flow)}`,
     `"status": ${JSON.stringify(data.status)}`,
     ...(data.reason ? [`"reason": ${JSON.stringify(data.reason)}`] : []),
+    ...(data.error ? [`"error": ${JSON.stringify(data.error)}`] : []),
     `"spent": ${num(data.spent)}`,
     ...(data.cap ? [`"cap": ${num(data.cap)}`] : []),
     `"worstCase": ${num(data.worstCase)}`,

@@ -6,6 +6,7 @@ import type { Execution } from "./executor";
 import type { GraphGate, GraphNode, GraphSelect } from "./graph";
 import type { InputItem } from "./inputs";
 import type { NodeStage } from "./node-stage";
+import { own } from "./own";
 import type { StreamCounters } from "./record";
 import type { Item, PendingItem } from "./types";
 
@@ -195,7 +196,7 @@ export class GateStage extends Stage {
   ) {
     super(run, gate.name, inChain, inChain || gate.retry !== undefined);
     this.order = new Reorder((v) => this.release(v));
-    this.scenarioRounds = run.options.scenario?.gates[gate.name];
+    this.scenarioRounds = own(run.options.scenario?.gates, gate.name);
     this.conds = gate.conds.map((c) => ({ metric: c.metric, op: c.op, threshold: Number(c.threshold) }));
   }
 
@@ -242,7 +243,7 @@ export class GateStage extends Stage {
 
   private meets(item: Item): boolean {
     return this.conds.every((c) => {
-      const value = item.metrics[c.metric];
+      const value = own(item.metrics, c.metric);
       if (value === undefined) return false;
       switch (c.op) {
         case ">=":
@@ -369,7 +370,7 @@ export class SelectStage extends Stage {
 
 /** best first; ties keep the lower variant first */
 function rankBy(items: Item[], metric: string, highest: boolean): Item[] {
-  const score = (item: Item) => item.metrics[metric] ?? (highest ? -Infinity : Infinity);
+  const score = (item: Item) => own(item.metrics, metric) ?? (highest ? -Infinity : Infinity);
   return items
     .map((item, index) => ({ item, index }))
     .sort((a, b) => (highest ? score(b.item) - score(a.item) : score(a.item) - score(b.item)) || a.index - b.index)

@@ -61,7 +61,7 @@ describe("the same figure everywhere", () => {
     expect(cost.nodes[0].share).toBe(0.464851196334);
     const run: RunReport = {
       runId: "r1", flow: "f", status: "completed", spent: dec("4"), worstCase: dec("4"), expected: dec("4"), cacheHits: 0, cacheSaved: dec("0"), pending: 0, flagged: false,
-      rows: [{ name: "a", calls: 1, attempts: 1, itemsIn: 1, itemsOut: 1, failedItems: 0, cacheHits: 0, credits: dec("1"), share: dec("0.25") }], topTwo: ["a"], topTwoShare: dec("0.25"),
+      rows: [{ name: "a", calls: 1, attempts: 1, itemsIn: 1, itemsOut: 1, failedItems: 0, failedCalls: 0, failures: [], cacheHits: 0, credits: dec("1"), share: dec("0.25") }], topTwo: ["a"], topTwoShare: dec("0.25"),
     };
     expect(JSON.parse(renderReport(run, "json"))).toMatchObject({ nodes: [{ share: 0.25 }], topTwoShare: 0.25 });
     const dir = tempDir("figures");
