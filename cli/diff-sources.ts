@@ -5,6 +5,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { type FileHost, type SourceRead, createFileHost, hostOver } from "./host";
 import { gitTree } from "./git";
+import { compareCodePoints } from "../syntax/order";
 
 export interface DiffSource {
   /** key → the file name the analysis uses (on a git side, where the file stands in the working tree) */
@@ -39,7 +40,7 @@ function flowFilesUnder(dir: string): string[] {
     }
   };
   walk("");
-  return out.sort();
+  return out.sort(compareCodePoints);
 }
 
 const slashes = (p: string) => p.split(path.sep).join("/");

@@ -47,6 +47,16 @@ export class LineMap {
     return { start: this.position(start), end: endPosition };
   }
 
+  /** The text of a 1-based line, without its line break; undefined past the last line. */
+  lineText(line: number): string | undefined {
+    if (line < 1 || line > this.starts.length) return undefined;
+    const start = this.starts[line - 1];
+    let end = line < this.starts.length ? this.starts[line] : this.text.length;
+    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return this.text.slice(start, end);
+  }
+
   /** 1-based line of `offset`. */
   line(offset: number): number {
     return this.lineOf(Math.max(0, Math.min(offset, this.text.length))) + 1;

@@ -216,6 +216,18 @@ interface RecoveryInternals {
   canRecoverWithSingleTokenInsertion(expected: TokenType, follows: TokenType[]): boolean;
   attemptInRepetitionRecovery(...args: unknown[]): void;
   flattenFollowSet(): TokenType[];
+  getCurrentGrammarPath(tokenType: TokenType, indexInRule: number): GrammarPath;
+  getNextPossibleTokenTypes(path: GrammarPath): TokenType[];
+}
+/** Chevrotain's stacks of the rules being parsed (short rule names) and of where each was called. */
+interface RuleStacks {
+  RULE_STACK: number[];
+  RULE_STACK_IDX: number;
+  RULE_OCCURRENCE_STACK: number[];
+}
+interface GrammarPath {
+  ruleStack: string[];
+  occurrenceStack: number[];
 }
 const baseRecovery = EmbeddedActionsParser.prototype as unknown as RecoveryInternals;
 
@@ -240,6 +252,8 @@ export class FlowParser extends EmbeddedActionsParser {
   /** The '{' of the flow being parsed, and whether it is left open (worked out when needed). */
   private flowOpen: IToken | undefined;
   private flowOpenUnmatched: boolean | undefined;
+  /** What may follow, by place in the grammar (see `getFollowsForInRuleRecovery`). */
+  private readonly followsByPlace = new Map<string, TokenType[]>();
 
   constructor() {
     super(T.ALL_TOKENS, {
@@ -264,17 +278,53 @@ export class FlowParser extends EmbeddedActionsParser {
     this.b = builder;
     messages.context = { tokens, lines: builder.lines };
     this.flowOpen = undefined;
+    // Chevrotain reports each syntax error by throwing an Error, whose stack trace nobody reads:
+    // capturing it took a fifth of the time of a parse with 200,000 errors.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
       this.input = tokens;
       const file = this.file() ?? builder.file([]);
       return { file, errors: this.errors };
     } finally {
+      Error.stackTraceLimit = stackTraceLimit;
       // The parser outlives the parse: let go of its text and tokens.
       messages.context = undefined;
       this.b = EMPTY_BUILDER;
       this.input = [];
       this.flowOpen = undefined;
     }
+  }
+
+  // Chevrotain works out the tokens that may follow a mismatched token, and those that may follow
+  // the rules being parsed, by walking the grammar at every syntax error (more than half the time
+  // of a parse with 300,000 errors). Both depend only on where in the grammar the error is:
+  // worked out once per place.
+  getFollowsForInRuleRecovery(tokenType: TokenType, indexInRule: number): TokenType[] {
+    return this.followsOnce(`${this.place()}|${tokenType.tokenTypeIdx}|${indexInRule}`, () =>
+      baseRecovery.getNextPossibleTokenTypes.call(this, baseRecovery.getCurrentGrammarPath.call(this, tokenType, indexInRule)),
+    );
+  }
+
+  flattenFollowSet(): TokenType[] {
+    return this.followsOnce(this.place(), () => baseRecovery.flattenFollowSet.call(this));
+  }
+
+  private followsOnce(place: string, work: () => TokenType[]): TokenType[] {
+    let follows = this.followsByPlace.get(place);
+    if (follows === undefined) {
+      follows = work();
+      this.followsByPlace.set(place, follows);
+    }
+    return follows;
+  }
+
+  /** The rules being parsed and where each was called from, as a key. */
+  private place(): string {
+    const state = this as unknown as RuleStacks;
+    let key = "";
+    for (let i = 0; i <= state.RULE_STACK_IDX; i++) key += `${state.RULE_STACK[i]}:${state.RULE_OCCURRENCE_STACK[i]} `;
+    return key;
   }
 
   // Chevrotain inserts a missing token only when the token found may follow it. A '}' missing at
@@ -326,7 +376,7 @@ export class FlowParser extends EmbeddedActionsParser {
   // being parsed and skips to it. Its search would stop at the `model` inside the next node's
   // block and read it as a model declaration; these two step over every { … } group they open.
   findReSyncTokenType(): TokenType {
-    const follows = baseRecovery.flattenFollowSet.call(this);
+    const follows = this.flattenFollowSet();
     let depth = 0;
     for (let k = 1; ; k++) {
       const token = this.LA(k);
@@ -339,14 +389,20 @@ export class FlowParser extends EmbeddedActionsParser {
     }
   }
 
+  // Chevrotain keeps the tokens it skips on the error; nothing here reads them.
   reSyncTo(tokenType: TokenType): IToken[] {
-    const skipped: IToken[] = [];
     let depth = 0;
     for (let token = this.LA(1); token.tokenType !== EOF && !(depth === 0 && tokenMatcher(token, tokenType)); token = this.SKIP_TOKEN()) {
-      skipped.push(token);
       depth = braceDepth(depth, token);
     }
-    return skipped;
+    return [];
+  }
+
+  // Chevrotain also gives each error it keeps two arrays of the rules being parsed, which no
+  // message here needs (50 MB on a file of 300,000 errors).
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    (this as unknown as { _errors: IRecognitionException[] })._errors.push(error);
+    return error;
   }
 
   // Rules build their AST piece only after Chevrotain's recording phase (when rules run once with

@@ -6,6 +6,7 @@
 // takes 25% less time than with `longer_alt` keyword patterns). Each token's `label` is what error
 // messages call it.
 import { createToken, Lexer, type ILexingError, type IToken, type TokenType } from "chevrotain";
+import * as scan from "./scanners";
 
 /** The lexer group that keeps comments out of the parser's way (the formatter needs them). */
 export const COMMENTS_GROUP = "comments";
@@ -34,9 +35,13 @@ export const UnterminatedComment = createToken({
 /** Names. Also the category of every keyword. */
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: "a name" });
 
+// Strings and numbers have no length limit: they are matched by the loops of scanners.ts, not by
+// regular expressions with a repeated group (which backtrack, and overflowed on a 10 MB string).
 export const StringLiteral = createToken({
   name: "StringLiteral",
-  pattern: /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4}))*"/,
+  pattern: scan.matcher(scan.jsonStringEnd),
+  start_chars_hint: ['"'],
+  line_breaks: false,
   label: "a string in double quotes",
 });
 /**
@@ -45,37 +50,26 @@ export const StringLiteral = createToken({
  */
 export const BadString = createToken({
   name: "BadString",
-  pattern: /"(?:[^"\\\r\n]|\\[^\r\n]?)*"?/,
+  pattern: scan.matcher(scan.looseStringEnd),
+  start_chars_hint: ['"'],
+  line_breaks: false,
   categories: [StringLiteral],
   label: "a string in double quotes",
 });
 
 // Numbers and the literals built on them all start with a digit; the longest forms come first so
 // that `1024x1024`, `48h` and `30%` are never split into a number and something else.
-const DIGITS = String.raw`\d(?:_?\d)*`;
-const FIGURE = String.raw`${DIGITS}(?:\.${DIGITS})?`;
+function numberToken(name: string, end: (text: string, offset: number, tokens?: unknown) => number, label: string, categories: TokenType[] = []): TokenType {
+  return createToken({ name, pattern: scan.matcher(end), start_chars_hint: scan.DIGIT_CHARS, line_breaks: false, categories, label });
+}
 
-export const ResolutionLit = createToken({ name: "ResolutionLit", pattern: /\d+x\d+/, label: "a resolution such as 1024x1024" });
-export const DurationLit = createToken({
-  name: "DurationLit",
-  pattern: new RegExp(`${FIGURE}(?:ms|[smhdw])(?![A-Za-z0-9_])`),
-  label: "a duration such as 48h",
-});
-export const PercentLit = createToken({ name: "PercentLit", pattern: new RegExp(`${FIGURE}%`), label: "a percentage such as 30%" });
+export const ResolutionLit = numberToken("ResolutionLit", scan.resolutionEnd, "a resolution such as 1024x1024");
+export const DurationLit = numberToken("DurationLit", scan.durationEnd, "a duration such as 48h");
+export const PercentLit = numberToken("PercentLit", scan.percentEnd, "a percentage such as 30%");
 /** Any number: the category of `DecimalLit` and `IntegerLit`. */
 export const NumberLit = createToken({ name: "NumberLit", pattern: Lexer.NA, label: "a number such as 0.5" });
-export const DecimalLit = createToken({
-  name: "DecimalLit",
-  pattern: new RegExp(`${DIGITS}\\.${DIGITS}`),
-  categories: [NumberLit],
-  label: "a number such as 0.5",
-});
-export const IntegerLit = createToken({
-  name: "IntegerLit",
-  pattern: new RegExp(DIGITS),
-  categories: [NumberLit],
-  label: "a whole number such as 50",
-});
+export const DecimalLit = numberToken("DecimalLit", scan.decimalEnd, "a number such as 0.5", [NumberLit]);
+export const IntegerLit = numberToken("IntegerLit", scan.wholeEnd, "a whole number such as 50", [NumberLit]);
 
 function punct(name: string, text: string): TokenType {
   return createToken({ name, pattern: text, label: `'${text}'` });
@@ -286,7 +280,7 @@ function markKeywords(tokens: IToken[]): void {
 
 /** Why a `BadString` token is not a JSON string, for its diagnostic. */
 export function badStringMessage(image: string): string {
-  if (image.length < 2 || !image.endsWith('"') || /(^|[^\\])(\\\\)*\\"$/.test(image)) {
+  if (image.length < 2 || !image.endsWith('"') || scan.endsWithEscapedQuote(image)) {
     return "unterminated string: a closing '\"' is missing on this line";
   }
   return 'invalid string: use JSON escapes (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX) and no control characters';

@@ -9,6 +9,7 @@ import type { GraphNode } from "./graph";
 import { canonicalJson, sha256 } from "./hash";
 import { isCode, listDir, readJsonIfExists, removeIfExists, writeJsonAtomic } from "./fsutil";
 import type { JournalOutput } from "./journal";
+import { compareCodePoints } from "./order";
 
 export interface CacheEntry {
   key: string;
@@ -91,7 +92,7 @@ export class FileCacheStore implements CacheStore {
       const info = await readInfo(file);
       if (info) infos.push(info);
     }
-    return infos.sort((a, b) => a.flow.localeCompare(b.flow) || a.node.localeCompare(b.node) || a.createdAt - b.createdAt || a.key.localeCompare(b.key));
+    return infos.sort((a, b) => compareCodePoints(a.flow, b.flow) || compareCodePoints(a.node, b.node) || a.createdAt - b.createdAt || compareCodePoints(a.key, b.key));
   }
 
   async clear(filter: CacheFilter = {}): Promise<number> {

@@ -2,6 +2,7 @@
 // the top two nodes' share, rendered as text, JSON (credits as exact number literals) or markdown.
 import { credits, exact, rounded, ZERO, type Decimal } from "./credits";
 import type { RunRecord } from "./record";
+import { compareCodePoints } from "./order";
 
 export interface ReportRow {
   name: string;
@@ -56,7 +57,7 @@ export function report(record: RunRecord): RunReport {
         share: spent.isZero() ? ZERO : spentHere.dividedBy(spent),
       };
     })
-    .sort((a, b) => b.credits.comparedTo(a.credits) || a.name.localeCompare(b.name));
+    .sort((a, b) => b.credits.comparedTo(a.credits) || compareCodePoints(a.name, b.name));
   const topTwo = rows.slice(0, 2);
   return {
     runId: record.runId,

@@ -16,6 +16,7 @@ import { listDir, lockRun, readJsonIfExists, removeIfExists, withFileLock, write
 import type { FlowGraph, Scenario } from "./graph";
 import { FileJournal, type Journal } from "./journal";
 import { assertValidRecord, type RunRecord } from "./record";
+import { compareCodePoints } from "./order";
 
 export type ProviderSpec = { kind: "simulated"; latencyMs?: number } | { kind: "http"; configPath: string } | { kind: "custom"; name: string };
 
@@ -125,7 +126,7 @@ export class FileRunStore implements RunStore {
       const record = await readJsonIfExists<RunRecord>(this.file(runId, "record.json")).catch(() => undefined);
       if (record) records.push(record);
     }
-    return records.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.runId.localeCompare(b.runId));
+    return records.sort((a, b) => compareCodePoints(a.startedAt, b.startedAt) || compareCodePoints(a.runId, b.runId));
   }
 
   journal(runId: string): Journal {
@@ -138,7 +139,7 @@ export class FileRunStore implements RunStore {
       const flag = await readJsonIfExists<AlertFlag>(path.join(this.flagDir(flow), name)).catch(() => undefined);
       if (flag) flags.push(flag);
     }
-    return flags.sort((a, b) => a.at.localeCompare(b.at) || a.runId.localeCompare(b.runId));
+    return flags.sort((a, b) => compareCodePoints(a.at, b.at) || compareCodePoints(a.runId, b.runId));
   }
 
   async setFlag(flag: AlertFlag): Promise<void> {

@@ -8,7 +8,7 @@ import { type CliCommand, type CommandContext, examples } from "../command";
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "../exit";
 import { createFileHost, type FileHost } from "../host";
 import { complain } from "../io";
-import { creditsOption, formatOption } from "../options";
+import { creditsOption, formatOption, maxDiagnosticsOption } from "../options";
 import { type CheckedFile, checkJson } from "../format/json";
 import { formatSarif } from "../format/sarif";
 import { formatGithub } from "../format/github";
@@ -25,6 +25,7 @@ interface CheckOptions extends PolicyOptions {
   denyWarnings?: boolean;
   maxWorstCase?: Decimal;
   maxExpected?: Decimal;
+  maxDiagnostics: number;
 }
 
 export const checkCommand: CliCommand = {
@@ -35,6 +36,7 @@ export const checkCommand: CliCommand = {
       .argument("<files...>", ".flow files to check")
       .addOption(formatOption(FORMATS))
       .option("--deny-warnings", "exit with status 1 when there are warnings")
+      .addOption(maxDiagnosticsOption())
       .addOption(creditsOption("--max-worst-case <credits>", "fail (FLOW307) when a flow's worst case exceeds this many credits"))
       .addOption(creditsOption("--max-expected <credits>", "fail (FLOW308) when a flow's expected spend exceeds this many credits"))
       .option("--config <file>", "the flowc.json for every file: rules and policies (default: the nearest flowc.json above each file, up to the repository's root)")
@@ -62,7 +64,7 @@ async function runCheck(files: string[], options: CheckOptions, { io }: CommandC
   for (const reason of new Set(checked.filter((f) => f.status !== "checked").map((f) => f.reason ?? ""))) complain(io, reason);
   const settled = await settleBaseline(policy, checked, io);
   if ("exit" in settled) return settled.exit;
-  io.out(render(checked, options.format, { io, host }) + knownLine(settled.known, options));
+  io.out(render(checked, options, { io, host }) + knownLine(settled.known, options));
   if (policy.writeTo !== undefined) return checked.some((f) => f.status !== "checked") ? EXIT_USAGE : EXIT_OK;
   return exitStatus(checked, options.denyWarnings === true);
 }
@@ -91,9 +93,9 @@ function checkFile(file: string, options: CheckOptions, host: FileHost, debug: b
   return { file, status: "checked", diagnostics: analysis.diagnostics, flow: analysis.model?.name ?? analysis.ast.flow?.name.text, cost: analysis.cost, analysis };
 }
 
-function render(checked: CheckedFile[], format: CheckFormat, { io, host }: { io: CommandContext["io"]; host: FileHost }): string {
+function render(checked: CheckedFile[], options: CheckOptions, { io, host }: { io: CommandContext["io"]; host: FileHost }): string {
   const diagnostics = checked.flatMap((f) => f.diagnostics);
-  switch (format) {
+  switch (options.format) {
     case "json":
       return checkJson(checked, io.cwd);
     case "sarif":
@@ -102,7 +104,8 @@ function render(checked: CheckedFile[], format: CheckFormat, { io, host }: { io:
       return formatGithub(diagnostics, io.cwd);
     case "text": {
       const context = { colors: palette(io.color), cwd: io.cwd, textOf: host.textOf };
-      return formatDiagnostics(diagnostics, context) + formatSummary(countSeverities(diagnostics), checkedCount(checked), context.colors);
+      const shown = formatDiagnostics(diagnostics, context, { maxPerFile: options.maxDiagnostics });
+      return shown + formatSummary(countSeverities(diagnostics), checkedCount(checked), context.colors);
     }
   }
 }

@@ -12,7 +12,7 @@ import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "../exit";
 import { createFileHost } from "../host";
 import { configLoader } from "../config-lookup";
 import { type CliIo, complain } from "../io";
-import { formatOption, wholeNumberParser } from "../options";
+import { formatOption, maxDiagnosticsOption, wholeNumberParser } from "../options";
 import { palette } from "../format/colors";
 import { checkJson, costJson } from "../format/json";
 import { formatCostText } from "../format/cost-text";
@@ -32,6 +32,7 @@ interface CostOptions {
   seed?: number;
   inputs?: InputMode;
   config?: string;
+  maxDiagnostics: number;
 }
 
 /** More runs than this take minutes and tell nothing more. */
@@ -49,6 +50,7 @@ export const costCommand: CliCommand = {
       .addOption(formatOption(FORMATS))
       .option("--warm", "count cached nodes as cache hits (a re-run within their TTL)")
       .option("--explain", "show the witness: one run that spends exactly the worst case, and why")
+      .addOption(maxDiagnosticsOption())
       .option("--config <file>", "the flowc.json to use (default: the nearest flowc.json above the file, up to the repository's root)")
       .addOption(new Option("--simulate <runs>", "simulate this many runs: percentiles of spend, runs past the cap and alert, a histogram").argParser(wholeNumberParser(1, MAX_SIMULATED_RUNS)))
       .addOption(new Option("--seed <n>", "seed of --simulate (default 1): the same seed gives the same runs").argParser(wholeNumberParser(0, 2 ** 32 - 1)))
@@ -85,18 +87,18 @@ function runCost(file: string, options: CostOptions, io: CliIo): ExitCode {
   }
   const { analysis } = outcome;
   const textContext: TextContext = { colors: palette(io.color), cwd: io.cwd, textOf: host.textOf };
-  if (!analysis.cost) return reportUnpriced(analysis, options.format, io, textContext);
+  if (!analysis.cost) return reportUnpriced(analysis, options, io, textContext);
   io.out(options.simulate === undefined ? renderCost(analysis, analysis.cost, options, io, textContext) : renderSimulation(analysis, analysis.cost, options, io));
   return hasErrors(analysis.diagnostics) ? EXIT_PROBLEMS : EXIT_OK;
 }
 
 /** A flow with errors (or no flow at all) has no figures: show why, exit 1. */
-function reportUnpriced(analysis: FileAnalysis, format: CostFormat, io: CliIo, context: TextContext): ExitCode {
+function reportUnpriced(analysis: FileAnalysis, { format, maxDiagnostics }: CostOptions, io: CliIo, context: TextContext): ExitCode {
   const { diagnostics } = analysis;
   if (format === "json") {
     io.out(checkJson([{ file: analysis.file, status: "checked", diagnostics }], io.cwd));
   } else {
-    const text = formatDiagnostics(diagnostics, context) + formatSummary(countSeverities(diagnostics), 1, context.colors);
+    const text = formatDiagnostics(diagnostics, context, { maxPerFile: maxDiagnostics }) + formatSummary(countSeverities(diagnostics), 1, context.colors);
     io.out(format === "markdown" ? "```text\n" + text + "```\n" : text);
   }
   if (!hasErrors(diagnostics)) complain(io, `${analysis.file} declares no flow: nothing to price`);

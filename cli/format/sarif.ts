@@ -2,6 +2,7 @@
 // code used, a result per diagnostic with a region in UTF-16 columns (our columns' unit).
 import { CODES, type Diagnostic, type DiagnosticCode, type Severity } from "../../syntax/diagnostics";
 import { relativeUri } from "./paths";
+import { compareCodePoints } from "../../syntax/order";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -13,7 +14,7 @@ export interface ToolInfo {
 }
 
 export function sarifLog(diagnostics: readonly Diagnostic[], cwd: string, tool: ToolInfo): object {
-  const codes = [...new Set(diagnostics.map((d) => d.code))].sort();
+  const codes = [...new Set(diagnostics.map((d) => d.code))].sort(compareCodePoints);
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",

@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import type { CacheEntry, CacheEntryInfo, CacheFilter, CacheStore } from "../cache";
 import type { JournalOutput } from "../journal";
 import type { Keys } from "./connection";
+import { compareCodePoints } from "../order";
 
 const SCAN_COUNT = 500;
 
@@ -46,7 +47,7 @@ export class RedisCacheStore implements CacheStore {
         infos.push({ key: key.slice(this.keys.cache("").length), flow: fields[0]!, node: fields[1]!, createdAt: Number(fields[2]), size });
       });
     });
-    return infos.sort((a, b) => a.flow.localeCompare(b.flow) || a.node.localeCompare(b.node) || a.createdAt - b.createdAt || a.key.localeCompare(b.key));
+    return infos.sort((a, b) => compareCodePoints(a.flow, b.flow) || compareCodePoints(a.node, b.node) || a.createdAt - b.createdAt || compareCodePoints(a.key, b.key));
   }
 
   async clear(filter: CacheFilter = {}): Promise<number> {

@@ -15,6 +15,7 @@ import { candidateRunId, mergeDecisions, RUN_ID, type AlertFlag, type DecisionsD
 import type { Keys } from "./connection";
 import { RedisJournal } from "./journal";
 import { LOCK_OWNED } from "./scripts";
+import { compareCodePoints } from "../order";
 
 /** How long a coordinator's lock outlives its last renewal. */
 export const LEASE_MS = 10_000;
@@ -63,7 +64,7 @@ export class RedisRunStore implements RunStore {
       const texts = await this.redis.mget(ids.slice(i, i + 500).map((id) => this.keys.run(id, "record")));
       for (const text of texts) if (text) records.push(JSON.parse(text) as RunRecord);
     }
-    return records.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.runId.localeCompare(b.runId));
+    return records.sort((a, b) => compareCodePoints(a.startedAt, b.startedAt) || compareCodePoints(a.runId, b.runId));
   }
 
   journal(runId: string): Journal {
@@ -72,7 +73,7 @@ export class RedisRunStore implements RunStore {
 
   async flags(flow: string): Promise<AlertFlag[]> {
     const texts = await this.redis.hvals(this.keys.flags(flow));
-    return texts.map((t) => JSON.parse(t) as AlertFlag).sort((a, b) => a.at.localeCompare(b.at) || a.runId.localeCompare(b.runId));
+    return texts.map((t) => JSON.parse(t) as AlertFlag).sort((a, b) => compareCodePoints(a.at, b.at) || compareCodePoints(a.runId, b.runId));
   }
 
   async setFlag(flag: AlertFlag): Promise<void> {
