@@ -4,7 +4,8 @@ import type { FlowFile, Position, Range } from "../syntax/ast";
 import { diag, sortDiagnostics, type Diagnostic } from "../syntax/diagnostics";
 import { AstBuilder, isReal, LineMap, tokenEnd } from "./ast-builder";
 import { flowParser } from "./parser";
-import { BadString, badStringMessage, LBracket, lex, RBracket, UnterminatedComment, type LexResult } from "./tokens";
+import { lex, type LexResult } from "./lexer";
+import { BadString, badStringMessage, LBracket, RBracket, UnterminatedComment } from "./tokens";
 
 /** A line comment or a block comment, kept for the formatter. */
 export interface Comment {

@@ -10,6 +10,7 @@ import {
   Alternation,
   EmbeddedActionsParser,
   EOF,
+  LLkLookaheadStrategy,
   NonTerminal,
   Terminal,
   tokenMatcher,
@@ -244,6 +245,36 @@ function firstTokens(production: IProduction, into: Set<TokenType>): void {
   }
 }
 
+type LookaheadStrategy = InstanceType<typeof LLkLookaheadStrategy>;
+type AlternationOptions = Parameters<LookaheadStrategy["buildLookaheadForAlternation"]>[0];
+type OptionalOptions = Parameters<LookaheadStrategy["buildLookaheadForOptional"]>[0];
+
+/**
+ * Chevrotain's LL(k) lookahead, each decision worked out the first time the parser meets it
+ * rather than all of them when the parser is built: a check of a small file meets a few of the
+ * grammar's choices, and working them all out took a third of the parser's construction, which
+ * every `flowc check` pays.
+ */
+class LookaheadOnDemand extends LLkLookaheadStrategy {
+  override buildLookaheadForAlternation(options: AlternationOptions): (alternatives?: IOrAlt<unknown>[]) => number | undefined {
+    let decide: ((alternatives?: IOrAlt<unknown>[]) => number | undefined) | undefined;
+    const build = () => super.buildLookaheadForAlternation(options);
+    return function (this: unknown, alternatives) {
+      decide ??= build();
+      return decide.call(this, alternatives);
+    };
+  }
+
+  override buildLookaheadForOptional(options: OptionalOptions): () => boolean {
+    let decide: (() => boolean) | undefined;
+    const build = () => super.buildLookaheadForOptional(options);
+    return function (this: unknown) {
+      decide ??= build();
+      return decide.call(this);
+    };
+  }
+}
+
 export class FlowParser extends EmbeddedActionsParser {
   /** The builder of the parse in progress (set by `parseTokens`). */
   private b = EMPTY_BUILDER;
@@ -259,6 +290,7 @@ export class FlowParser extends EmbeddedActionsParser {
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 2,
+      lookaheadStrategy: new LookaheadOnDemand({ maxLookahead: 2 }),
       errorMessageProvider: messages,
       skipValidations: T.SKIP_DEFINITION_CHECKS,
     });

@@ -79,57 +79,46 @@ export function digitsEnd(text: string, offset: number): number {
   }
 }
 
-/** Where the whole part of a number (`\d(?:_?\d)*`) and its figure (with a fraction, if any) end. */
-interface NumberShape {
-  whole: number;
-  figure: number;
-}
-
-const NO_NUMBER: NumberShape = { whole: -1, figure: -1 };
-
-// The lexer tries up to five number tokens at one offset, each needing the same scan: the last
-// shape is kept for the others, recognised by the offset and the token list of the lexing run
-// (an identity check, where comparing texts could take as long as the texts).
-let lastShape: { tokens: unknown; offset: number; shape: NumberShape } | undefined;
-
-function numberShape(text: string, offset: number, tokens?: unknown): NumberShape {
-  if (tokens !== undefined && lastShape !== undefined && lastShape.tokens === tokens && lastShape.offset === offset) return lastShape.shape;
-  const whole = digitsEnd(text, offset);
-  let shape = NO_NUMBER;
-  if (whole !== -1) {
-    const fraction = text.charCodeAt(whole) === DOT ? digitsEnd(text, whole + 1) : -1;
-    shape = { whole, figure: fraction === -1 ? whole : fraction };
-  }
-  if (tokens !== undefined) lastShape = { tokens, offset, shape };
-  return shape;
-}
-
 /** End of `\d(?:_?\d)*(?:\.\d(?:_?\d)*)?` (a figure such as `1_000` or `0.5`) at `offset`, or -1. */
-export function figureEnd(text: string, offset: number, tokens?: unknown): number {
-  return numberShape(text, offset, tokens).figure;
+export function figureEnd(text: string, offset: number): number {
+  const whole = digitsEnd(text, offset);
+  return whole === -1 ? -1 : fractionEnd(text, whole);
 }
 
-/** End of `\d(?:_?\d)*` at `offset`, or -1, as the number tokens ask for it. */
-export function wholeEnd(text: string, offset: number, tokens?: unknown): number {
-  return numberShape(text, offset, tokens).whole;
+/** After the whole part of a number that ends at `whole`: the end of its `\.\d(?:_?\d)*`, else `whole`. */
+export function fractionEnd(text: string, whole: number): number {
+  if (text.charCodeAt(whole) !== DOT) return whole;
+  const fraction = digitsEnd(text, whole + 1);
+  return fraction === -1 ? whole : fraction;
 }
 
 /** End of `\d(?:_?\d)*\.\d(?:_?\d)*` at `offset`, or -1. */
-export function decimalEnd(text: string, offset: number, tokens?: unknown): number {
-  const { whole, figure } = numberShape(text, offset, tokens);
+export function decimalEnd(text: string, offset: number): number {
+  const whole = digitsEnd(text, offset);
+  if (whole === -1) return -1;
+  const figure = fractionEnd(text, whole);
   return figure > whole ? figure : -1;
 }
 
 /** End of `<figure>%` at `offset`, or -1. */
-export function percentEnd(text: string, offset: number, tokens?: unknown): number {
-  const figure = figureEnd(text, offset, tokens);
-  return figure !== -1 && text.charCodeAt(figure) === 0x25 ? figure + 1 : -1;
+export function percentEnd(text: string, offset: number): number {
+  const figure = figureEnd(text, offset);
+  return figure === -1 ? -1 : percentSignEnd(text, figure);
+}
+
+/** After a figure that ends at `figure`: the end of a `%`, or -1. */
+export function percentSignEnd(text: string, figure: number): number {
+  return text.charCodeAt(figure) === 0x25 ? figure + 1 : -1;
 }
 
 /** End of `<figure>(?:ms|[smhdw])(?![A-Za-z0-9_])` at `offset`, or -1. */
-export function durationEnd(text: string, offset: number, tokens?: unknown): number {
-  const figure = figureEnd(text, offset, tokens);
-  if (figure === -1) return -1;
+export function durationEnd(text: string, offset: number): number {
+  const figure = figureEnd(text, offset);
+  return figure === -1 ? -1 : durationUnitEnd(text, figure);
+}
+
+/** After a figure that ends at `figure`: the end of `(?:ms|[smhdw])(?![A-Za-z0-9_])`, or -1. */
+export function durationUnitEnd(text: string, figure: number): number {
   if (text.startsWith("ms", figure) && !isWordChar(text.charCodeAt(figure + 2))) return figure + 2;
   return "smhdw".includes(text.charAt(figure)) && figure < text.length && !isWordChar(text.charCodeAt(figure + 1)) ? figure + 1 : -1;
 }
@@ -149,10 +138,10 @@ export function resolutionEnd(text: string, offset: number): number {
 }
 
 /** A Chevrotain custom pattern from a function that finds where the token starting at `offset` ends. */
-export function matcher(end: (text: string, offset: number, tokens?: unknown) => number): { exec: CustomPatternMatcherFunc } {
+export function matcher(end: (text: string, offset: number) => number): { exec: CustomPatternMatcherFunc } {
   return {
-    exec: (text, offset, tokens) => {
-      const at = end(text, offset, tokens);
+    exec: (text, offset) => {
+      const at = end(text, offset);
       return at === -1 ? null : [text.slice(offset, at)];
     },
   };

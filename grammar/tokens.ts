@@ -5,7 +5,7 @@
 // look-up per name instead of one regular expression per keyword sharing its first letter: lexing
 // takes 25% less time than with `longer_alt` keyword patterns). Each token's `label` is what error
 // messages call it.
-import { createToken, Lexer, type ILexingError, type IToken, type TokenType } from "chevrotain";
+import { createToken, Lexer, type TokenType } from "chevrotain";
 import * as scan from "./scanners";
 
 /** The lexer group that keeps comments out of the parser's way (the formatter needs them). */
@@ -59,7 +59,7 @@ export const BadString = createToken({
 
 // Numbers and the literals built on them all start with a digit; the longest forms come first so
 // that `1024x1024`, `48h` and `30%` are never split into a number and something else.
-function numberToken(name: string, end: (text: string, offset: number, tokens?: unknown) => number, label: string, categories: TokenType[] = []): TokenType {
+function numberToken(name: string, end: (text: string, offset: number) => number, label: string, categories: TokenType[] = []): TokenType {
   return createToken({ name, pattern: scan.matcher(end), start_chars_hint: scan.DIGIT_CHARS, line_breaks: false, categories, label });
 }
 
@@ -69,7 +69,7 @@ export const PercentLit = numberToken("PercentLit", scan.percentEnd, "a percenta
 /** Any number: the category of `DecimalLit` and `IntegerLit`. */
 export const NumberLit = createToken({ name: "NumberLit", pattern: Lexer.NA, label: "a number such as 0.5" });
 export const DecimalLit = numberToken("DecimalLit", scan.decimalEnd, "a number such as 0.5", [NumberLit]);
-export const IntegerLit = numberToken("IntegerLit", scan.wholeEnd, "a whole number such as 50", [NumberLit]);
+export const IntegerLit = numberToken("IntegerLit", scan.digitsEnd, "a whole number such as 50", [NumberLit]);
 
 function punct(name: string, text: string): TokenType {
   return createToken({ name, pattern: text, label: `'${text}'` });
@@ -195,8 +195,11 @@ export const KEYWORD_BY_TEXT: ReadonlyMap<string, TokenType> = new Map([
   ["credit", Credits],
 ]);
 
-/** The token types the lexer matches, in the order it tries them. */
-const LEXED_TOKENS: TokenType[] = [
+/**
+ * The token types the lexer matches, in the order it tries them: the definition of the lexer that
+ * grammar/lexer.ts implements by hand (and a Chevrotain `Lexer` over them, in the tests, checks).
+ */
+export const LEXED_TOKENS: TokenType[] = [
   WhiteSpace,
   LineComment,
   BlockComment,
@@ -229,54 +232,16 @@ const LEXED_TOKENS: TokenType[] = [
 /** Every token type the parser knows: the lexed ones, the keywords and the categories. */
 export const ALL_TOKENS: TokenType[] = [...LEXED_TOKENS, ...keywordList, NumberLit, Comparison, MediaTypeKw, UnitKw];
 
-/** Skip Chevrotain's checks of the lexer and grammar definitions in production: they cost start-up time and cannot fail there. */
-export const SKIP_DEFINITION_CHECKS = process.env.NODE_ENV === "production" || process.env.FLOWC_SKIP_GRAMMAR_CHECKS === "1";
+/** Defined (true) by scripts/build.mjs in the bundles of dist/. */
+declare const FLOWC_BUNDLE: boolean | undefined;
 
-const positionTracking = "onlyOffset" as const;
-
-const flowLexer = new Lexer(LEXED_TOKENS, {
-  // Lines and columns are computed from offsets only for what the AST and diagnostics need.
-  positionTracking,
-  ensureOptimizations: true,
-  skipValidations: SKIP_DEFINITION_CHECKS,
-});
-
-export interface LexResult {
-  tokens: IToken[];
-  comments: IToken[];
-  errors: ILexingError[];
-}
-
-export function lex(text: string): LexResult {
-  const result = flowLexer.tokenize(text);
-  markKeywords(result.tokens);
-  return { tokens: result.tokens, comments: result.groups[COMMENTS_GROUP] ?? [], errors: result.errors };
-}
-
-// Keywords by length and first letter: a look-up compares a name with one or two words at most,
-// without hashing it (twice as fast as a Map over the 150,000 tokens of a large flow).
-const keywordBuckets: [string, TokenType][][] = [];
-for (const [text, tokenType] of KEYWORD_BY_TEXT) (keywordBuckets[bucketOf(text)] ??= []).push([text, tokenType]);
-
-function bucketOf(text: string): number {
-  return text.length * 128 + text.charCodeAt(0);
-}
-
-function markKeywords(tokens: IToken[]): void {
-  const identifier = Identifier.tokenTypeIdx;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    if (token.tokenTypeIdx !== identifier) continue;
-    const bucket = keywordBuckets[bucketOf(token.image)];
-    if (bucket === undefined) continue;
-    for (const [text, keywordType] of bucket) {
-      if (text !== token.image) continue;
-      token.tokenType = keywordType;
-      token.tokenTypeIdx = keywordType.tokenTypeIdx as number;
-      break;
-    }
-  }
-}
+/**
+ * Chevrotain's checks of the lexer and grammar definitions run from source (in the tests, where a
+ * grammar mistake must fail) and are skipped in the bundles: they took a third of the parser's
+ * construction, which every `flowc check` pays, and cannot fail on the grammar the tests passed.
+ */
+export const SKIP_DEFINITION_CHECKS =
+  (typeof FLOWC_BUNDLE !== "undefined" && FLOWC_BUNDLE) || process.env.NODE_ENV === "production" || process.env.FLOWC_SKIP_GRAMMAR_CHECKS === "1";
 
 /** Why a `BadString` token is not a JSON string, for its diagnostic. */
 export function badStringMessage(image: string): string {

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { parse } from "../grammar/index";
 import * as scan from "../grammar/scanners";
-import { lex } from "../grammar/tokens";
+import { lex } from "../grammar/lexer";
 import { analyzeFile } from "../compiler/index";
 
 // The regular expressions the lexer used before: the specification of each matcher.
