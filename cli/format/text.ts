@@ -80,13 +80,13 @@ function mostSevere(group: Diagnostic[], max: number): Diagnostic[] {
   });
 }
 
-/** `flows/big.flow: 299,950 more diagnostics not shown (299,950 errors); --max-diagnostics 0 shows them all` */
+/** `flows/big.flow: 299950 more diagnostics not shown (299950 errors); --max-diagnostics 0 shows them all` */
 function leftOut(group: Diagnostic[], shown: Diagnostic[], context: TextContext): string {
   const file = group[0].file === undefined ? "<input>" : displayPath(group[0].file, context.cwd);
   const hidden = countSeverities(group);
   for (const d of shown) hidden[d.severity]--;
-  const kinds = (["error", "warning", "hint"] as const).filter((s) => hidden[s] > 0).map((s) => plural(hidden[s], s, true));
-  return `${file}: ${plural(group.length - shown.length, "more diagnostic", true)} not shown (${kinds.join(", ")}); --max-diagnostics 0 shows them all\n`;
+  const kinds = (["error", "warning", "hint"] as const).filter((s) => hidden[s] > 0).map((s) => plural(hidden[s], s));
+  return `${file}: ${plural(group.length - shown.length, "more diagnostic")} not shown (${kinds.join(", ")}); --max-diagnostics 0 shows them all\n`;
 }
 
 function render(d: Diagnostic, context: TextContext, sources: SourceLines): string {
@@ -183,14 +183,8 @@ export function countSeverities(list: readonly Diagnostic[]): SeverityCounts {
   return counts;
 }
 
-/** `1 error`, `3 hints`; with `grouped`, thousands separated by commas (`299,950 errors`). */
-export function plural(count: number, noun: string, grouped = false): string {
-  return `${grouped ? groupDigits(count) : count} ${noun}${count === 1 ? "" : "s"}`;
-}
-
-/** `299950` as `299,950`, the same in every locale. */
-function groupDigits(count: number): string {
-  return String(count).replace(/\B(?=(\d{3})+$)/g, ",");
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** `2 errors, 1 warning, 1 hint in 1 file` */
