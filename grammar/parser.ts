@@ -218,8 +218,21 @@ interface RecoveryInternals {
   attemptInRepetitionRecovery(...args: unknown[]): void;
   flattenFollowSet(): TokenType[];
   getCurrentGrammarPath(tokenType: TokenType, indexInRule: number): GrammarPath;
+  getTokenToInsert(tokenType: TokenType): IToken;
+  canRecoverWithSingleTokenDeletion(tokenType: TokenType): boolean;
+  isBackTracking(): boolean;
+  getCurrRuleFullName(): string;
   getNextPossibleTokenTypes(path: GrammarPath): TokenType[];
 }
+/** The rule stacks Chevrotain gives each error; nothing here reads them (see `SAVE_ERROR`). */
+const NO_CONTEXT = { ruleStack: [], ruleOccurrenceStack: [] };
+
+/** A place in the grammar: a path of (rule, occurrence) steps, with the follow sets found there. */
+interface Place {
+  next: Map<number, Place>;
+  follows: Map<number, TokenType[]>;
+}
+
 /** Chevrotain's stacks of the rules being parsed (short rule names) and of where each was called. */
 interface RuleStacks {
   RULE_STACK: number[];
@@ -284,7 +297,7 @@ export class FlowParser extends EmbeddedActionsParser {
   private flowOpen: IToken | undefined;
   private flowOpenUnmatched: boolean | undefined;
   /** What may follow, by place in the grammar (see `getFollowsForInRuleRecovery`). */
-  private readonly followsByPlace = new Map<string, TokenType[]>();
+  private readonly places: Place = { next: new Map(), follows: new Map() };
 
   constructor() {
     super(T.ALL_TOKENS, {
@@ -333,30 +346,66 @@ export class FlowParser extends EmbeddedActionsParser {
   // of a parse with 300,000 errors). Both depend only on where in the grammar the error is:
   // worked out once per place.
   getFollowsForInRuleRecovery(tokenType: TokenType, indexInRule: number): TokenType[] {
-    return this.followsOnce(`${this.place()}|${tokenType.tokenTypeIdx}|${indexInRule}`, () =>
+    const key = (tokenType.tokenTypeIdx as number) * 256 + indexInRule;
+    return this.followsOnce(key, () =>
       baseRecovery.getNextPossibleTokenTypes.call(this, baseRecovery.getCurrentGrammarPath.call(this, tokenType, indexInRule)),
     );
   }
 
   flattenFollowSet(): TokenType[] {
-    return this.followsOnce(this.place(), () => baseRecovery.flattenFollowSet.call(this));
+    return this.followsOnce(-1, () => baseRecovery.flattenFollowSet.call(this));
   }
 
-  private followsOnce(place: string, work: () => TokenType[]): TokenType[] {
-    let follows = this.followsByPlace.get(place);
-    if (follows === undefined) {
-      follows = work();
-      this.followsByPlace.set(place, follows);
+  /** The follows `key` names at the current place in the grammar, worked out by `work` the first time. */
+  private followsOnce(key: number, work: () => TokenType[]): TokenType[] {
+    const { follows } = this.place();
+    let found = follows.get(key);
+    if (found === undefined) {
+      found = work();
+      follows.set(key, found);
     }
-    return follows;
+    return found;
   }
 
-  /** The rules being parsed and where each was called from, as a key. */
-  private place(): string {
-    const state = this as unknown as RuleStacks;
-    let key = "";
-    for (let i = 0; i <= state.RULE_STACK_IDX; i++) key += `${state.RULE_STACK[i]}:${state.RULE_OCCURRENCE_STACK[i]} `;
-    return key;
+  /** The rules being parsed, each with where it was called from, as a path in `places`. */
+  private place(): Place {
+    const stacks = this as unknown as RuleStacks;
+    let place = this.places;
+    for (let i = 0; i <= stacks.RULE_STACK_IDX; i++) {
+      // a rule's short name has its low 12 bits clear; an occurrence index fits in 8
+      const step = stacks.RULE_STACK[i]! + stacks.RULE_OCCURRENCE_STACK[i]!;
+      let next = place.next.get(step);
+      if (next === undefined) {
+        next = { next: new Map(), follows: new Map() };
+        place.next.set(step, next);
+      }
+      place = next;
+    }
+    return place;
+  }
+
+  // Chevrotain reports a mismatched token by throwing a MismatchedTokenException, an Error whose
+  // constructor resets its prototype and captures a stack trace: a fifth of the cost of a syntax
+  // error. Recovery reads only its name, message and tokens, which a plain object carries.
+  consumeInternalError(expected: TokenType, actual: IToken, options?: { ERR_MSG?: string }): never {
+    const previous = this.LA(0);
+    const ruleName = baseRecovery.getCurrRuleFullName.call(this);
+    const message = options?.ERR_MSG ?? messages.buildMismatchTokenMessage({ expected, actual, previous, ruleName });
+    const error = { name: "MismatchedTokenException", message, token: actual, previousToken: previous, resyncedTokens: [], context: NO_CONTEXT };
+    throw this.SAVE_ERROR(error);
+  }
+
+  // Chevrotain's recovery inside a rule (insert the missing token, or delete a stray one), with the
+  // same decisions, but without signalling "neither" by throwing and catching a second exception:
+  // each exception is a fifth of the cost of a syntax error.
+  consumeInternalRecovery(tokenType: TokenType, indexInRule: number, error: Error): IToken {
+    if (error.name !== "MismatchedTokenException" || baseRecovery.isBackTracking.call(this)) throw error;
+    const follows = this.getFollowsForInRuleRecovery(tokenType, indexInRule);
+    if (this.canRecoverWithSingleTokenInsertion(tokenType, follows)) return baseRecovery.getTokenToInsert.call(this, tokenType);
+    if (!baseRecovery.canRecoverWithSingleTokenDeletion.call(this, tokenType)) throw error;
+    const skipped = this.SKIP_TOKEN();
+    (this as unknown as { consumeToken(): void }).consumeToken();
+    return skipped;
   }
 
   // Chevrotain inserts a missing token only when the token found may follow it. A '}' missing at
