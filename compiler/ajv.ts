@@ -3,11 +3,12 @@
 // reads flowc.json only in projects that have one: loading ajv at start-up cost every `flowc check`
 // a tenth of its time. An ES module cannot be imported synchronously, so ajv (CommonJS) is
 // required, from node_modules, where the bundles leave it.
-import { createRequire } from "node:module";
+// (named apart from `createRequire`, which the banners of bundles declare: scripts/build.mjs)
+import { createRequire as createModuleRequire } from "node:module";
 import type AjvDraft7 from "ajv";
 import type Ajv2020 from "ajv/dist/2020";
 
-const requireModule = createRequire(import.meta.url);
+const requireModule = createModuleRequire(import.meta.url);
 
 /** The Ajv class (JSON Schema draft-07, what ops' `schema` strings are written in). */
 export function ajvDraft7(): typeof AjvDraft7 {

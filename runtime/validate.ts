@@ -1,10 +1,6 @@
 // JSON Schema validation of what the runtime reads and writes (run records, decisions files,
-// endpoint configs). Validators are compiled on first use, and ajv is loaded then (required from
-// node_modules, where the bundles leave it): `flowc check` reads a baseline through this module
-// and must not pay for loading ajv at start-up.
-import { createRequire } from "node:module";
-import type Ajv2020 from "ajv/dist/2020";
-import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
+// endpoint configs). Validators are compiled on first use.
+import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
 import decisionsSchema from "../schemas/decisions.schema.json";
 import endpointsSchema from "../schemas/endpoints.schema.json";
 import runRecordSchema from "../schemas/run-record.schema.json";
@@ -15,15 +11,11 @@ const compiled = new Map<object, ValidateFunction>();
 function validator(schema: object): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
-    ajv ??= new (ajv2020Class())({ allErrors: true, strict: false });
+    ajv ??= new Ajv2020({ allErrors: true, strict: false });
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }
   return validate;
-}
-
-function ajv2020Class(): typeof Ajv2020 {
-  return (createRequire(import.meta.url)("ajv/dist/2020") as { default: typeof Ajv2020 }).default;
 }
 
 function describe(error: ErrorObject): string {

@@ -57,7 +57,7 @@ export const checkCommand: CliCommand = {
 
 async function runCheck(files: string[], options: CheckOptions, { io }: CommandContext): Promise<ExitCode> {
   const host = createFileHost(io.cwd);
-  const policy = prepareCheckPolicy(options, io, host);
+  const policy = await prepareCheckPolicy(options, io, host);
   if (typeof policy === "number") return policy;
   const checked = distinct(files, io.cwd).map((file) => checkFile(file, options, host, io.env.FLOWC_DEBUG !== undefined, policy));
   // files under one broken flowc.json share its message: say it once
