@@ -19,7 +19,7 @@ interface Allowed {
 }
 
 /** The table under "## Layers": `| \`grammar/\` | \`syntax/\` |`. */
-export function layerRules(markdown: string): Map<string, Allowed[]> {
+function layerRules(markdown: string): Map<string, Allowed[]> {
   const section = markdown.split(/^## Layers$/m)[1]?.split(/^## /m)[0] ?? "";
   const rules = new Map<string, Allowed[]>();
   for (const line of section.split("\n")) {
@@ -45,7 +45,7 @@ interface Import {
 }
 
 /** Every import and re-export of a TypeScript source, static and dynamic. */
-export function importsOf(source: string): Import[] {
+function importsOf(source: string): Import[] {
   const found: Import[] = [];
   const statics = /^\s*(import|export)\s+(type\s+)?(?:[\w*${}\s,]+?\s+from\s+)?["']([^"']+)["']/gm;
   for (const m of source.matchAll(statics)) found.push({ specifier: m[3]!, typeOnly: m[2] !== undefined, dynamic: false });
