@@ -123,7 +123,7 @@ async function execute(compiled: CompilableFlow, inputs: Record<string, string[]
 }
 
 function runOptions(runtime: Runtime, flow: FlowModule, reviews: Reviews, flags: RunFlags, io: CliIo): RunOptions {
-  const segment = segmentOptions(runtime, io, { ...flags, simulateReviews: reviews.simulate });
+  const segment = segmentOptions(runtime, io, { ...flags, simulateReviews: reviews.simulate }, reviews);
   return {
     ...segment,
     onEvent: announced(segment.onEvent, () => {
