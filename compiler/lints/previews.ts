@@ -7,7 +7,7 @@
 import type { NodeDecl, Range, SelectDecl } from "../../syntax/ast";
 import { ONE, dec, type Decimal } from "../../syntax/credits";
 import { diag, type Diagnostic, type Fix, type TextEdit } from "../../syntax/diagnostics";
-import { lex } from "../../grammar/tokens";
+import { lex } from "../../grammar/lexer";
 import { applyFixes } from "../fixes";
 import type { FlowModel, ModelInfo, NodeStream, SelectStream, Stream } from "../model";
 import { credits, rounded, type LintContext } from "./context";
