@@ -4,7 +4,6 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, readdir, rename, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
-import lockfile from "proper-lockfile";
 import { RuntimeError } from "./errors";
 
 /**
@@ -72,6 +71,9 @@ export function isCode(error: unknown, code: string): boolean {
 /** A short critical section across processes (a read-modify-write of one file). */
 export async function withFileLock<T>(target: string, work: () => Promise<T>): Promise<T> {
   await mkdir(path.dirname(target), { recursive: true });
+  // Loaded with the first lock: proper-lockfile's signal-exit hooks SIGTERM and SIGINT, and a
+  // command that only writes a file (`flowc check --fix`, `fmt`) must still stop at once on them.
+  const { default: lockfile } = await import("proper-lockfile");
   const release = await lockfile.lock(target, { retries: { retries: 50, minTimeout: 10, maxTimeout: 200 }, stale: 10_000, realpath: false });
   try {
     return await work();

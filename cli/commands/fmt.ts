@@ -7,6 +7,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import type { Diagnostic } from "../../syntax/diagnostics";
 import { formatFlow } from "../../compiler/format/index";
+import { writeFileAtomic } from "../../runtime/fsutil";
 import { type CliCommand, type CommandContext, examples } from "../command";
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode, worstExit } from "../exit";
 import { createFileHost, type FileHost, type SourceRead } from "../host";
@@ -77,8 +78,6 @@ async function formatFile(file: string, options: FmtOptions, host: FileHost, io:
   const outcome = formatText(file, source.text, io);
   if (outcome.kind !== "formatted" || !outcome.changed || options.check) return outcome;
   try {
-    // loaded here: the file helpers bring proper-lockfile, whose signal handlers `check` must not have
-    const { writeFileAtomic } = await import("../../runtime/fsutil");
     // Through a symbolic link, the file it points to is rewritten, not the link.
     await writeFileAtomic(realpathSync(path.resolve(io.cwd, file)), outcome.text);
     return outcome;
