@@ -1,8 +1,10 @@
 // `flowc report RUN`: a run's nodes by credits, highest first, with their share of the spend and
 // the top two nodes' share, rendered as text, JSON (credits as exact number literals) or markdown.
-import { credits, exact, rounded, ZERO, type Decimal } from "./credits";
-import type { RunRecord } from "./record";
-import { compareCodePoints } from "./order";
+import { credits, exact, ZERO, type Decimal } from "./credits";
+// the one rule for numbers (a leaf module, decimal.js only): the expected figure reads as in `flowc cost` and the editor
+import { expectedText, fractionText, percentText } from "../syntax/figures";
+import { compareCodePoints } from "../syntax/order";
+import type { FailureCount, RunRecord } from "./record";
 
 export interface ReportRow {
   name: string;
@@ -12,6 +14,9 @@ export interface ReportRow {
   itemsIn: number;
   itemsOut: number;
   failedItems: number;
+  failedCalls: number;
+  /** why attempts failed, one entry per cause */
+  failures: FailureCount[];
   cacheHits: number;
   credits: Decimal;
   /** of the run's spend, as a fraction */
@@ -23,6 +28,8 @@ export interface RunReport {
   flow: string;
   status: RunRecord["status"];
   reason?: string;
+  /** why the run failed (status failed) */
+  error?: string;
   spent: Decimal;
   cap?: Decimal;
   worstCase: Decimal;
@@ -52,6 +59,8 @@ export function report(record: RunRecord): RunReport {
         itemsIn: n.itemsIn,
         itemsOut: n.itemsOut,
         failedItems: n.failedItems,
+        failedCalls: n.failedCalls ?? 0,
+        failures: n.failures ?? [],
         cacheHits: n.cacheHits,
         credits: spentHere,
         share: spent.isZero() ? ZERO : spentHere.dividedBy(spent),
@@ -64,6 +73,7 @@ export function report(record: RunRecord): RunReport {
     flow: record.flow,
     status: record.status,
     ...(record.reason ? { reason: record.reason } : {}),
+    ...(record.error ? { error: record.error } : {}),
     spent,
     ...(record.cap !== undefined ? { cap: credits(record.cap) } : {}),
     worstCase: credits(record.totals.worstCase),
@@ -89,20 +99,35 @@ export function renderReport(data: RunReport, format: ReportFormat = "text"): st
   }
 }
 
-function percent(share: Decimal): string {
-  return `${share.times(100).toDecimalPlaces(1).toFixed(1)}%`;
-}
+const percent = percentText;
 
 function headline(data: RunReport): string[] {
   const cap = data.cap ? ` of a cap of ${exact(data.cap)}` : "";
   const status = data.reason && data.status !== "completed" ? `${data.status} (${data.reason})` : data.status;
   const lines = [
     `run ${data.runId} · flow ${data.flow} · ${status}${data.flagged ? " · alert flagged" : ""}`,
-    `spent ${exact(data.spent)} credits${cap} · worst case ${exact(data.worstCase)} · expected ${rounded(data.expected, 6)}`,
+    `spent ${exact(data.spent)} credits${cap} · worst case ${exact(data.worstCase)} · expected ${expectedText(data.expected)}`,
   ];
   if (data.cacheHits > 0) lines.push(`cache: ${data.cacheHits} hit(s), ${exact(data.cacheSaved)} credits saved`);
   if (data.pending > 0) lines.push(`${data.pending} decision(s) awaiting review`);
+  if (data.status === "interrupted") lines.push("the process running it is gone (spend as its journal holds it): continue with `flowc resume`");
   return lines;
+}
+
+/** One line per node and cause: which node failed, how often, why, and whether it was charged. */
+export function failureLines(data: RunReport): string[] {
+  return data.rows.flatMap((row) =>
+    row.failures.map((f) => {
+      const attempts = f.attempts > 0 ? `${f.attempts} failed attempt(s)${f.charged ? "" : ", not charged"}` : "";
+      const calls = f.calls > 0 ? `${f.calls} call(s) given up` : "";
+      return `${row.name}: ${f.cause} — ${[attempts, calls].filter(Boolean).join("; ")}`;
+    }),
+  );
+}
+
+function failureBlock(data: RunReport): string[] {
+  const lines = failureLines(data);
+  return lines.length === 0 ? [] : ["failures:", ...lines.map((l) => `  ${l}`), ""];
 }
 
 const COLUMNS = ["node", "calls", "attempts", "items in", "items out", "failed", "cache hits", "credits", "share"];
@@ -119,14 +144,16 @@ function renderText(data: RunReport): string {
   const table = [COLUMNS, ...data.rows.map(cells)];
   const widths = COLUMNS.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
   const lines = table.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd());
-  return [...headline(data), "", ...lines, "", topTwoLine(data), ""].join("\n");
+  return [...headline(data), "", ...lines, "", ...failureBlock(data), topTwoLine(data), ""].join("\n");
 }
 
 function renderMarkdown(data: RunReport): string {
   const head = `| ${COLUMNS.join(" | ")} |`;
   const rule = `|${COLUMNS.map((_, c) => (c === 0 ? " --- " : " ---: ")).join("|")}|`;
   const rows = data.rows.map((r) => `| ${cells(r).join(" | ")} |`);
-  return [`## Run ${data.runId}`, "", ...headline(data).map((l) => `${l}  `), "", head, rule, ...rows, "", topTwoLine(data), ""].join("\n");
+  const failures = failureLines(data);
+  const failureList = failures.length === 0 ? [] : ["Failures:", "", ...failures.map((l) => `- ${l}`), ""];
+  return [`## Run ${data.runId}`, "", ...headline(data).map((l) => `${l}  `), "", head, rule, ...rows, "", ...failureList, topTwoLine(data), ""].join("\n");
 }
 
 /** Hand-written so credits go out as their exact decimal digits, never through a float. */
@@ -141,9 +168,11 @@ function renderJson(data: RunReport): string {
       `"itemsIn": ${r.itemsIn}`,
       `"itemsOut": ${r.itemsOut}`,
       `"failedItems": ${r.failedItems}`,
+      `"failedCalls": ${r.failedCalls}`,
+      `"failures": ${JSON.stringify(r.failures)}`,
       `"cacheHits": ${r.cacheHits}`,
       `"credits": ${num(r.credits)}`,
-      `"share": ${rounded(r.share, 12)}}`,
+      `"share": ${fractionText(r.share)}}`,
     ].join(", "),
   );
   const fields = [
@@ -151,17 +180,18 @@ function renderJson(data: RunReport): string {
     `"flow": ${JSON.stringify(data.flow)}`,
     `"status": ${JSON.stringify(data.status)}`,
     ...(data.reason ? [`"reason": ${JSON.stringify(data.reason)}`] : []),
+    ...(data.error ? [`"error": ${JSON.stringify(data.error)}`] : []),
     `"spent": ${num(data.spent)}`,
     ...(data.cap ? [`"cap": ${num(data.cap)}`] : []),
     `"worstCase": ${num(data.worstCase)}`,
-    `"expected": ${rounded(data.expected, 12)}`,
+    `"expected": ${expectedText(data.expected)}`,
     `"cacheHits": ${data.cacheHits}`,
     `"cacheSaved": ${num(data.cacheSaved)}`,
     `"pending": ${data.pending}`,
     `"flagged": ${data.flagged}`,
     `"nodes": [${rows.length ? `\n    ${rows.join(",\n    ")}\n  ` : ""}]`,
     `"topTwo": ${JSON.stringify(data.topTwo)}`,
-    `"topTwoShare": ${rounded(data.topTwoShare, 12)}`,
+    `"topTwoShare": ${fractionText(data.topTwoShare)}`,
   ];
   return `{\n  ${fields.join(",\n  ")}\n}\n`;
 }

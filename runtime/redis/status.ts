@@ -6,7 +6,7 @@ import type { Clock } from "../clock";
 import type { RunRecord } from "../record";
 import { windowOf } from "./budget";
 import { connect, Keys, redisConfig, shownUrl, type RedisTarget } from "./connection";
-import { compareCodePoints } from "../order";
+import { compareCodePoints } from "../../syntax/order";
 
 export interface RedisStatus {
   url: string;
