@@ -120,7 +120,7 @@ async function checkFile(file: string, options: CheckOptions, host: FileHost, io
   if (!settings.ok) return { file, status: "unreadable", reason: settings.message, diagnostics: [] };
   const analyzeOptions = { ...settings.options, limits: { maxWorstCase: options.maxWorstCase, maxExpected: options.maxExpected } };
   const mode: FixMode | undefined = fixModeOf(options);
-  const outcome: FixedOutcome = mode ? fixOne(file, host, analyzeOptions) : analyzeOne(file, host, analyzeOptions);
+  const outcome: FixedOutcome = mode ? await fixOne(file, host, analyzeOptions) : analyzeOne(file, host, analyzeOptions);
   if (outcome.kind !== "analyzed") {
     return { file, status: outcome.kind, reason: failureMessage(outcome, io.env.FLOWC_DEBUG !== undefined), diagnostics: [] };
   }
