@@ -72,7 +72,7 @@ function errorsRow(root: string, file: string): ScaleRow {
   const counted = /\n(\d+) errors?,/.exec(run.stdout)?.[1] ?? "?";
   return {
     case: "`flowc check` of a 1.5 MB one-line file of 300,000 syntax errors",
-    now: `${(run.ms / 1000).toFixed(1)} s, ${run.maxRssMb.toFixed(0)} MB peak (${counted} errors counted, 50 shown)`,
+    now: `${(run.ms / 1000).toFixed(1)} s (${(run.cpuMs / 1000).toFixed(1)} s of CPU), ${run.maxRssMb.toFixed(0)} MB peak (${counted} errors counted, 50 shown)`,
     target: "≤ 10 s, < 1 GB",
   };
 }
