@@ -23,6 +23,8 @@ await build({
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
   external: ["typescript", "ts-morph", "prettier", "prettier/*", "bullmq", "ioredis", "js-yaml"],
+  // the grammar skips Chevrotain's definition checks in the bundles (grammar/tokens.ts)
+  define: { FLOWC_BUNDLE: "true" },
   // esbuild's ESM output needs a real `require` for CommonJS dependencies that call it.
   banner: { js: "import { createRequire as __flowcCreateRequire } from 'node:module'; const require = __flowcCreateRequire(import.meta.url);" },
   logLevel: "warning",

@@ -9,6 +9,7 @@ import { BranchShape } from "./shape";
 import { type Placed, witnessRun, worstFns } from "./worst";
 import { EXPECTED_PLACES, expectedRun, fixedDecimal } from "./expected";
 import { Units, decimalText } from "./units";
+import { compareCodePoints } from "../../syntax/order";
 
 /** One node's figures in its branch's units: worst case in units, expected credits with EXPECTED_PLACES more decimals. */
 export interface NodeFigures {
@@ -95,7 +96,7 @@ export function mergeBranches(model: FlowModel, warm: boolean, costs: readonly B
 function byWorstThenExpected(a: NodeRow, b: NodeRow): number {
   if (a.worstUnits !== b.worstUnits) return a.worstUnits > b.worstUnits ? -1 : 1;
   if (a.expectedUnits !== b.expectedUnits) return a.expectedUnits > b.expectedUnits ? -1 : 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return compareCodePoints(a.name, b.name);
 }
 
 /**
