@@ -75,7 +75,7 @@ export interface RunRecord {
   runId: string;
   flow: string;
   status: RunStatus;
-  reason?: "budget" | "review" | "error";
+  reason?: "budget" | "review" | "error" | "aborted";
   error?: string;
   startedAt: string;
   endedAt?: string;

@@ -1,6 +1,7 @@
 // `flowc report RUN`: a run's nodes by credits, highest first, with their share of the spend and
 // the top two nodes' share, rendered as text, JSON (credits as exact number literals) or markdown.
-import { credits, exact, rounded, ZERO, type Decimal } from "./credits";
+// Credits are exact decimal strings, shares fractions to 12 decimal places.
+import { credits, exact, rounded, ZERO } from "./credits";
 import type { RunRecord } from "./record";
 
 export interface ReportRow {
@@ -12,9 +13,9 @@ export interface ReportRow {
   itemsOut: number;
   failedItems: number;
   cacheHits: number;
-  credits: Decimal;
-  /** of the run's spend, as a fraction */
-  share: Decimal;
+  credits: string;
+  /** of the run's spend, as a fraction (12 decimal places at most) */
+  share: string;
 }
 
 export interface RunReport {
@@ -22,18 +23,20 @@ export interface RunReport {
   flow: string;
   status: RunRecord["status"];
   reason?: string;
-  spent: Decimal;
-  cap?: Decimal;
-  worstCase: Decimal;
-  expected: Decimal;
+  spent: string;
+  cap?: string;
+  worstCase: string;
+  expected: string;
   cacheHits: number;
-  cacheSaved: Decimal;
+  cacheSaved: string;
   pending: number;
   flagged: boolean;
   rows: ReportRow[];
   topTwo: string[];
-  topTwoShare: Decimal;
+  topTwoShare: string;
 }
+
+const SHARE_PLACES = 12;
 
 export type ReportFormat = "text" | "json" | "markdown";
 
@@ -58,22 +61,23 @@ export function report(record: RunRecord): RunReport {
     })
     .sort((a, b) => b.credits.comparedTo(a.credits) || a.name.localeCompare(b.name));
   const topTwo = rows.slice(0, 2);
+  const topTwoShare = topTwo.reduce((total, r) => total.plus(r.share), ZERO);
   return {
     runId: record.runId,
     flow: record.flow,
     status: record.status,
     ...(record.reason ? { reason: record.reason } : {}),
-    spent,
-    ...(record.cap !== undefined ? { cap: credits(record.cap) } : {}),
-    worstCase: credits(record.totals.worstCase),
-    expected: credits(record.totals.expected),
+    spent: exact(spent),
+    ...(record.cap !== undefined ? { cap: exact(credits(record.cap)) } : {}),
+    worstCase: exact(credits(record.totals.worstCase)),
+    expected: exact(credits(record.totals.expected)),
     cacheHits: record.totals.cacheHits,
-    cacheSaved: credits(record.totals.cacheSaved),
+    cacheSaved: exact(credits(record.totals.cacheSaved)),
     pending: record.pending.length,
     flagged: record.flagged && !record.acknowledged,
-    rows,
+    rows: rows.map((r) => ({ ...r, credits: exact(r.credits), share: rounded(r.share, SHARE_PLACES) })),
     topTwo: topTwo.map((r) => r.name),
-    topTwoShare: topTwo.reduce((total, r) => total.plus(r.share), ZERO),
+    topTwoShare: rounded(topTwoShare, SHARE_PLACES),
   };
 }
 
@@ -88,18 +92,18 @@ export function renderReport(data: RunReport, format: ReportFormat = "text"): st
   }
 }
 
-function percent(share: Decimal): string {
-  return `${share.times(100).toDecimalPlaces(1).toFixed(1)}%`;
+function percent(share: string): string {
+  return `${credits(share).times(100).toDecimalPlaces(1).toFixed(1)}%`;
 }
 
 function headline(data: RunReport): string[] {
-  const cap = data.cap ? ` of a cap of ${exact(data.cap)}` : "";
+  const cap = data.cap ? ` of a cap of ${data.cap}` : "";
   const status = data.reason && data.status !== "completed" ? `${data.status} (${data.reason})` : data.status;
   const lines = [
     `run ${data.runId} · flow ${data.flow} · ${status}${data.flagged ? " · alert flagged" : ""}`,
-    `spent ${exact(data.spent)} credits${cap} · worst case ${exact(data.worstCase)} · expected ${rounded(data.expected, 6)}`,
+    `spent ${data.spent} credits${cap} · worst case ${data.worstCase} · expected ${rounded(credits(data.expected), 6)}`,
   ];
-  if (data.cacheHits > 0) lines.push(`cache: ${data.cacheHits} hit(s), ${exact(data.cacheSaved)} credits saved`);
+  if (data.cacheHits > 0) lines.push(`cache: ${data.cacheHits} hit(s), ${data.cacheSaved} credits saved`);
   if (data.pending > 0) lines.push(`${data.pending} decision(s) awaiting review`);
   return lines;
 }
@@ -107,7 +111,7 @@ function headline(data: RunReport): string[] {
 const COLUMNS = ["node", "calls", "attempts", "items in", "items out", "failed", "cache hits", "credits", "share"];
 
 function cells(row: ReportRow): string[] {
-  return [row.name, String(row.calls), String(row.attempts), String(row.itemsIn), String(row.itemsOut), String(row.failedItems), String(row.cacheHits), exact(row.credits), percent(row.share)];
+  return [row.name, String(row.calls), String(row.attempts), String(row.itemsIn), String(row.itemsOut), String(row.failedItems), String(row.cacheHits), row.credits, percent(row.share)];
 }
 
 function topTwoLine(data: RunReport): string {
@@ -130,7 +134,6 @@ function renderMarkdown(data: RunReport): string {
 
 /** Hand-written so credits go out as their exact decimal digits, never through a float. */
 function renderJson(data: RunReport): string {
-  const num = (d: Decimal) => exact(d);
   const rows = data.rows.map((r) =>
     [
       `{"name": ${JSON.stringify(r.name)}`,
@@ -141,8 +144,8 @@ function renderJson(data: RunReport): string {
       `"itemsOut": ${r.itemsOut}`,
       `"failedItems": ${r.failedItems}`,
       `"cacheHits": ${r.cacheHits}`,
-      `"credits": ${num(r.credits)}`,
-      `"share": ${rounded(r.share, 12)}}`,
+      `"credits": ${r.credits}`,
+      `"share": ${r.share}}`,
     ].join(", "),
   );
   const fields = [
@@ -150,17 +153,17 @@ function renderJson(data: RunReport): string {
     `"flow": ${JSON.stringify(data.flow)}`,
     `"status": ${JSON.stringify(data.status)}`,
     ...(data.reason ? [`"reason": ${JSON.stringify(data.reason)}`] : []),
-    `"spent": ${num(data.spent)}`,
-    ...(data.cap ? [`"cap": ${num(data.cap)}`] : []),
-    `"worstCase": ${num(data.worstCase)}`,
-    `"expected": ${rounded(data.expected, 12)}`,
+    `"spent": ${data.spent}`,
+    ...(data.cap ? [`"cap": ${data.cap}`] : []),
+    `"worstCase": ${data.worstCase}`,
+    `"expected": ${rounded(credits(data.expected), SHARE_PLACES)}`,
     `"cacheHits": ${data.cacheHits}`,
-    `"cacheSaved": ${num(data.cacheSaved)}`,
+    `"cacheSaved": ${data.cacheSaved}`,
     `"pending": ${data.pending}`,
     `"flagged": ${data.flagged}`,
     `"nodes": [${rows.length ? `\n    ${rows.join(",\n    ")}\n  ` : ""}]`,
     `"topTwo": ${JSON.stringify(data.topTwo)}`,
-    `"topTwoShare": ${rounded(data.topTwoShare, 12)}`,
+    `"topTwoShare": ${data.topTwoShare}`,
   ];
   return `{\n  ${fields.join(",\n  ")}\n}\n`;
 }

@@ -33,6 +33,8 @@ export interface SegmentContext {
   notifiers: Notifier[];
   clock: Clock;
   onEvent?: (event: RunEvent) => void;
+  /** stops the segment cleanly: it ends paused, reason `aborted` */
+  signal?: AbortSignal;
   collectOutputs: boolean;
 }
 
@@ -98,12 +100,13 @@ export async function runSegment(ctx: SegmentContext): Promise<SegmentResult> {
       resumed,
       onAlert: (spent) => flagRun(ctx, spent, alert ?? spent, cap, events),
       onEvent: ctx.onEvent,
+      signal: ctx.signal,
       collectOutputs: ctx.collectOutputs,
     });
     await stores.budget.close(runId);
     const record = await finish(ctx, ctx.record, result, replay.spent, cap, events);
     if (result.status === "paused" || result.status === "awaiting-review") {
-      ctx.onEvent?.({ type: "pause", reason: result.status === "paused" ? "budget" : "review", spent: exact(result.spent), ...(cap ? { cap: exact(cap) } : {}), pending: result.pending.length });
+      ctx.onEvent?.({ type: "pause", reason: result.status === "paused" ? (result.reason === "aborted" ? "aborted" : "budget") : "review", spent: exact(result.spent), ...(cap ? { cap: exact(cap) } : {}), pending: result.pending.length });
     }
     ctx.onEvent?.({ type: "run-end", runId, status: record.status, spent: record.totals.spent, ...(record.reason ? { reason: record.reason } : {}) });
     return { record, outputs: Object.fromEntries(result.outputs.filter((o) => o.items).map((o) => [o.ref, o.items as Item[]])) };
@@ -168,7 +171,7 @@ async function finish(ctx: SegmentContext, record: RunRecord, result: ExecutionR
   const message = outcomeMessage(record, cap);
   const type = result.status === "paused" ? "budget-pause" : result.status === "awaiting-review" ? "review-pause" : result.status === "failed" ? "failed" : "completed";
   events.push(recordEvent(clock, type, message, result.status === "awaiting-review" ? { pending: result.pending.length } : undefined));
-  if (result.status === "paused" || result.status === "awaiting-review") {
+  if ((result.status === "paused" && result.reason !== "aborted") || result.status === "awaiting-review") {
     events.push(...(await notify(ctx, summary(config, result.status, result.reason, result.spent, cap, result.pending.length, message))));
   }
   record.events.push(...events);
@@ -180,6 +183,7 @@ function outcomeMessage(record: RunRecord, cap: Decimal | undefined): string {
   const spent = `${record.totals.spent} credits spent${cap ? ` of a cap of ${exact(cap)}` : ""}`;
   switch (record.status) {
     case "paused":
+      if (record.reason === "aborted") return `run ${record.runId} of ${record.flow} was stopped by its caller: ${spent}`;
       return `run ${record.runId} of ${record.flow} paused at its budget: ${spent}; the next call would pass the cap. Resume with \`flowc resume ${record.runId} --cap N\``;
     case "awaiting-review":
       return `run ${record.runId} of ${record.flow} is awaiting review: ${record.pending.length} decision(s) pending, ${spent}. Record them with \`flowc review ${record.runId}\`, then \`flowc resume ${record.runId}\``;

@@ -72,6 +72,6 @@ export type RunEvent =
   | { type: "node-done"; node: string }
   | { type: "decision-pending"; stream: string; itemId: string }
   | { type: "alert"; spent: string; alert: string }
-  | { type: "pause"; reason: "budget" | "review"; spent: string; cap?: string; pending: number }
+  | { type: "pause"; reason: "budget" | "review" | "aborted"; spent: string; cap?: string; pending: number }
   | { type: "notify-failed"; channel: string; error: string }
   | { type: "run-end"; runId: string; status: RunStatus; spent: string; reason?: string };

@@ -33,7 +33,8 @@ describe("every sample compiles", () => {
     const code = await moduleOf(file);
     expect(code).toContain(`export const WORST_CASE = ${JSON.stringify(analysis.cost!.worstCase.toFixed())};`);
     expect(code).toContain(`export const EXPECTED = ${JSON.stringify(analysis.cost!.expected.toFixed())};`);
-    expect(code).toMatch(/^export async function run\(inputs: Inputs = \{\}, options: RunOptions = \{\}\): Promise<RunResult> \{$/m);
+    expect(code).toMatch(/^export async function run\(inputs: Inputs = \{\}, options: RunOptions = \{\}\): Promise<RunResult<Outputs>> \{$/m);
+    expect(code).toMatch(/^export async function resume\(runId: string, options: ResumeOptions = \{\}\): Promise<RunResult<Outputs>> \{$/m);
     for (const stream of analysis.model!.streams) {
       expect(code).toContain(`// ${file}:${stream.decl.range.start.line}  `);
       expect(code).toContain(`name: ${JSON.stringify(stream.name)},`);
@@ -51,6 +52,29 @@ describe("every sample compiles", () => {
       'export const wrongShape = run({ shots: "a.png" });',
       "// @ts-expect-error the flow has no such input",
       "export const unknownInput = run({ nope: [] });",
+      "",
+    ].join("\n");
+    expect(await typeCheck(files)).toEqual([]);
+  });
+
+  test("the outputs are typed per flow: output names, items by media type, credits as strings", async () => {
+    const files: Record<string, string> = { "campaign.ts": await moduleOf("samples/campaign.flow"), "split_batches.ts": await moduleOf("samples/split_batches.flow") };
+    files["outputs.ts"] = [
+      'import { run, type Outputs } from "./campaign";',
+      'import type { FlowItem } from "flowc/runtime";',
+      "export async function use(): Promise<string[]> {",
+      "  const r = await run();",
+      '  const images: FlowItem<"image">[] = r.outputs.final;',
+      '  const texts: FlowItem<"text">[] = r.outputs.captions;',
+      "  // @ts-expect-error a typo in an output's name does not compile",
+      "  const typo = r.outputs.finall;",
+      '  // @ts-expect-error captions are text, not images',
+      '  const wrong: FlowItem<"image">[] = r.outputs.captions;',
+      "  const spent: string = images[0]!.cost;",
+      "  return [spent, texts.length.toString(), String(typo), String(wrong)];",
+      "}",
+      "export type Keys = keyof Outputs;",
+      'export const keys: Keys[] = ["final", "captions"];',
       "",
     ].join("\n");
     expect(await typeCheck(files)).toEqual([]);
