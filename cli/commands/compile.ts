@@ -1,8 +1,8 @@
 // `flowc compile FILE [-o OUT]`: the flow as a typed module (see compiler/codegen.ts) on stdout, or
 // in a file: TypeScript for `OUT.ts`/`OUT.mts`, ESM JavaScript plus its declarations beside it for
 // `OUT.js` (`OUT.d.ts`) or `OUT.mjs` (`OUT.d.mts`), as tsc names them. A flow with errors is not
-// compiled: its diagnostics go to stderr.
-import { writeFile } from "node:fs/promises";
+// compiled: its diagnostics go to stderr. Missing folders of OUT are made, as tsc makes outDir.
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { type CliCommand, type CommandContext, examples } from "../command";
@@ -57,6 +57,7 @@ async function compile(file: string, output: string | undefined, io: CliIo): Pro
 async function write(io: CliIo, files: [string, string][]): Promise<ExitCode> {
   for (const [file, text] of files) {
     try {
+      await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, text);
     } catch (error) {
       complain(io, `cannot write '${path.relative(io.cwd, file) || file}': ${error instanceof Error ? error.message : String(error)}`);
