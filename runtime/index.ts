@@ -416,7 +416,9 @@ export type { RunRecord, NodeRecord, RecordEvent } from "./record";
 export type { Provider, CallDispatcher } from "./provider";
 export type { CacheEntryInfo, CacheFilter } from "./cache";
 export type { DecisionsDoc } from "./runs";
-export type { ReviewDecider, ReviewRequest, SelectRequest } from "./deciders";
+export type { DecisionItem, InteractiveOptions, ReviewDecider, ReviewRequest, ReviewVerdict, SelectRequest } from "./deciders";
+export type { Endpoint, EndpointsConfig } from "./providers/http";
+export type { SimulatedOptions } from "./providers/simulated";
 export type { Notifier, NotifyOptions, RunSummary } from "./notify";
 export type { Clock } from "./clock";
 export type { RedisTarget } from "./redis/connection";
@@ -455,6 +457,6 @@ export { DocumentDecider, InteractiveDecider, SimulatedDecider, checkDecisions, 
 export { CommandNotifier, StreamNotifier, WebhookNotifier } from "./notify";
 export { loadInputs } from "./inputs";
 export { validateRecord } from "./record";
-export { report, renderReport, type RunReport, type ReportFormat } from "./report";
+export { report, renderReport, type RunReport, type ReportRow, type ReportFormat } from "./report";
 export { createTtyRenderer, createLineLogger, createJsonLogger } from "./progress";
 export { RuntimeError, RunNotFoundError, InputError, AlertFlagError, DecisionsError, ProviderConfigError, HomeRequiredError, MissingPackageError, type RuntimeErrorCode } from "./errors";
