@@ -11,6 +11,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ROOT } from "./cli-spawn";
 
+/** per test: each spawns tsc, npx or ts-morph, slow on a busy 2-core machine */
+const SLOW = 180_000;
 const STRICT = { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true };
 const NPM_QUIET = ["--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"];
 
@@ -67,13 +69,13 @@ describe("the tarball", () => {
     const outside = packed.filter((f) => !/^(bin|dist|schemas)\//.test(f) && !["README.md", "LICENSE", "package.json"].includes(f));
     expect(outside).toEqual([]);
     expect(packed.filter((f) => f.endsWith(".map") || f === "dist/bench.js" || f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
-  });
+  }, SLOW);
 
   test("the install brings flowc's runtime dependencies only: no Redis client, nothing the bundle holds", () => {
     const installed = readdirSync(path.join(project, "node_modules"));
     expect(installed).toEqual(expect.arrayContaining(["flowc", "ts-morph", "prettier"]));
     for (const name of ["bullmq", "ioredis", "chevrotain", "ajv", "decimal.js", "commander", "vscode-languageserver", "proper-lockfile"]) expect(installed).not.toContain(name);
-  });
+  }, SLOW);
 });
 
 describe("the installed CLI", () => {
@@ -85,7 +87,7 @@ describe("the installed CLI", () => {
     const cost = flowc(["cost", "samples/campaign.flow", "--format", "json"]);
     expect((JSON.parse(cost.stdout) as { worstCase: number }).worstCase).toBe(902.2896);
     expect(ok(flowc(["compile", "samples/split_batches.flow"]), "compile")).toContain('export const WORST_CASE = "35";');
-  });
+  }, SLOW);
 
   test("flowc run keeps run state in .flowc/ at the project root, whatever the working directory", () => {
     const nested = path.join(project, "samples/models");
@@ -94,7 +96,7 @@ describe("the installed CLI", () => {
     expect(existsSync(path.join(nested, ".flowc"))).toBe(false);
     const runs = JSON.parse(ok(flowc(["runs", "--format", "json"], nested), "runs")) as { runs: { flow: string; status: string }[] };
     expect(runs.runs.map((r) => `${r.flow} ${r.status}`)).toEqual(["split_batches completed", "split_batches completed"]);
-  });
+  }, SLOW);
 
   test("--redis and flowc worker say in one line which packages to install", () => {
     for (const args of [["worker", "--redis", "redis://127.0.0.1:1"], ["run", "samples/split_batches.flow", "--redis", "redis://127.0.0.1:1", "--json"]]) {
@@ -102,7 +104,7 @@ describe("the installed CLI", () => {
       expect(refused.status).toBe(2);
       expect(refused.stderr).toBe("flowc: --redis needs the packages bullmq and ioredis, which are not installed: npm i bullmq ioredis\n");
     }
-  });
+  }, SLOW);
 
   test("the language server answers initialize", async () => {
     const child = spawn(path.join(project, "node_modules/.bin/flowc"), ["lsp", "--stdio"], { cwd: project });
@@ -122,7 +124,7 @@ describe("the installed CLI", () => {
     expect(result.id).toBe(1);
     expect(result.result.capabilities).toHaveProperty("hoverProvider");
     expect(result.result.serverInfo.name).toBe("flowc");
-  });
+  }, SLOW);
 
   test("the Prettier plugin formats .flow files", () => {
     writeFileSync(path.join(project, "messy.flow"), "flow messy {\ninput   prompts: text[3]\n  node draft = generate(prompts) { cost 1 credit }\n    output draft\n}\n");
@@ -131,7 +133,7 @@ describe("the installed CLI", () => {
     const fmt = spawnSync(path.join(project, "node_modules/.bin/flowc"), ["fmt", "-"], { cwd: project, encoding: "utf8", input: readFileSync(path.join(project, "messy.flow"), "utf8") });
     expect(prettier.stdout).toBe(ok(fmt, "flowc fmt -"));
     expect(prettier.stdout).toContain("  input prompts: text[3]\n");
-  });
+  }, SLOW);
 });
 
 describe("compiled modules as a library", () => {
@@ -141,7 +143,7 @@ describe("compiled modules as a library", () => {
     expect(app.errors).toBe("");
     writeFileSync(path.join(app.dir, "tsconfig.bundler.json"), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { module: "ESNext", moduleResolution: "Bundler", noEmit: true, ...STRICT } }));
     expect(tsc(path.join(app.dir, "tsconfig.bundler.json")).stdout).toBe("");
-  });
+  }, SLOW);
 
   test("compile -o X.js writes ESM JavaScript and X.d.ts; plain node runs it, and WORST_SCENARIO spends exactly WORST_CASE", () => {
     const dir = path.join(project, "js");
@@ -159,7 +161,7 @@ describe("compiled modules as a library", () => {
     const result = JSON.parse(ok(run(process.execPath, ["worst.mjs"], dir), "node worst.mjs")) as Record<string, unknown>;
     expect(result).toEqual({ status: "completed", spent: "216.576", worstCase: "216.576", clips: 10, media: "video" });
     expect(existsSync(path.join(dir, ".flowc-js/runs"))).toBe(true);
-  });
+  }, SLOW);
 
   test("examples/app runs on plain node: abort, resume, typed outputs, errors by code", () => {
     const app = builtApp();
@@ -174,7 +176,7 @@ describe("compiled modules as a library", () => {
       "",
     ]);
     expect(readdirSync(path.join(app.dir, ".flowc/runs"))).toHaveLength(1);
-  });
+  }, SLOW);
 });
 
 let app: { dir: string; errors: string } | undefined;
