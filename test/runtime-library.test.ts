@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { getRecord, resumeRun, startRun, validateRecord, type FlowGraph, type RunEvent } from "../runtime/index";
+import { createLineLogger, getRecord, resumeRun, startRun, validateRecord, type FlowGraph, type RunEvent } from "../runtime/index";
 import { campaign, campaignWorst, input, node, ref } from "./helpers/runtime-graphs";
 
 let home: string;
@@ -63,13 +63,17 @@ describe("AbortSignal", () => {
     const graph = { ...campaign(), budget: { strict: false } };
     const whole = await startRun(graph, { home: path.join(home, "whole"), scenario: campaignWorst });
     const stop = new AbortController();
+    let shown = "";
+    const log = createLineLogger({ write: (text: string) => (shown += text) });
     const stopAfterPreviews = (e: RunEvent) => {
+      log(e);
       if (e.type === "call-done" && e.node === "previews") stop.abort();
     };
     const paused = await startRun(graph, { home, scenario: campaignWorst, signal: stop.signal, onEvent: stopAfterPreviews });
     expect([paused.status, paused.record.reason]).toEqual(["paused", "aborted"]);
     expect(paused.record.nodes.find((n) => n.name === "final")?.calls).toBe(0);
     expect(validateRecord(paused.record)).toEqual([]);
+    expect(shown).toMatch(/^paused: stopped by its caller \(\d+(\.\d+)? credits spent\)$/m);
     const resumed = await resumeRun(paused.runId, { home });
     expect(resumed.status).toBe("completed");
     expect(resumed.record.totals).toEqual(whole.record.totals);
