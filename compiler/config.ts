@@ -9,14 +9,28 @@ import type { PolicyDoc } from "./policy";
 
 export type RuleLevel = Severity | "off";
 
+/** A rule's options (eslint's `[level, options]`): only the saving lints FLOW401/402/404/406 take one. */
+export interface RuleOptions {
+  /** the smallest saving worth a hint: a percent of the expected spend ("1%") or credits */
+  minSaving?: string | number;
+}
+
+/** `"hint"`, or `["hint", { "minSaving": "2%" }]` */
+export type RuleEntry = RuleLevel | [RuleLevel, RuleOptions];
+
 export interface FlowcConfig {
-  /** severity per diagnostic code, or "off" */
-  rules?: Partial<Record<DiagnosticCode, RuleLevel>>;
+  /** severity per diagnostic code, or "off"; with options for the rules that take them */
+  rules?: Partial<Record<DiagnosticCode, RuleEntry>>;
   /** limits for the flows matching each entry's globs (compiler/policy.ts) */
   policies?: PolicyDoc[];
 }
 
 export const RULE_LEVELS: readonly RuleLevel[] = ["error", "warning", "hint", "off"];
+
+/** The level a rule entry sets. */
+export function ruleLevel(entry: RuleEntry | undefined): RuleLevel | undefined {
+  return Array.isArray(entry) ? entry[0] : entry;
+}
 
 /**
  * Errors that stop compilation (syntax, names, types) always apply: no flowc.json rule and no
@@ -45,8 +59,13 @@ export function parseConfig(text: string, name: string): ConfigParse {
 
 const LEVELS_TEXT = RULE_LEVELS.map((l) => JSON.stringify(l)).join(", ");
 
+/** The rules that take options (the saving lints): one message for whatever is wrong with an entry. */
+const RULES_WITH_OPTIONS = /^rules\.(FLOW40[1246])(\.|$)/;
+
 function describe(error: ErrorObject): string {
   const where = error.instancePath.slice(1).split("/").join(".");
+  const withOptions = RULES_WITH_OPTIONS.exec(where);
+  if (withOptions) return `rules.${withOptions[1]} must be one of ${LEVELS_TEXT}, or [level, { "minSaving": "2%" }] (a percent of the expected spend, or a number of credits)`;
   if (error.keyword === "additionalProperties") {
     const key = (error.params as { additionalProperty: string }).additionalProperty;
     if (where === "rules") return unknownRule(key);

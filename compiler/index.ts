@@ -10,8 +10,9 @@ import { resolveFlow } from "./resolve";
 import { analyzeCost, type CostOptions } from "./cost";
 import { budgetDiagnostics, limitDiagnostics, type Limits } from "./budget-checks";
 import type { FlowcConfig } from "./config";
-import { expectRateFixes, runLints } from "./lints/index";
+import { expectRateFixes, lintSettingsFrom, runLints } from "./lints/index";
 import { suppress } from "./suppress";
+import { withBudgetFix } from "./cap-advice";
 import { type AppliedPolicy, policyDiagnostics } from "./policy";
 
 export interface SourceHost {
@@ -63,11 +64,12 @@ export function analyzeFile(file: string, text: string, host: SourceHost, option
     // Lints run on every flow that was priced, budget errors or not: that is when savings matter most.
     if (options.lints !== false) {
       const cold = cost.warm ? priceOf(model, { warm: false }) : cost;
-      diagnostics.push(...runLints(model, cold, parsed.ast, text, imports.map((i) => i.ast)));
+      diagnostics.push(...runLints(model, cold, parsed.ast, text, imports.map((i) => i.ast), lintSettingsFrom(options.config?.rules)));
     }
   }
   if (options.policy) diagnostics.push(...policyDiagnostics({ ast: parsed.ast, model, cost }, options.policy));
-  const kept = suppress(expectRateFixes(diagnostics, parsed.ast.flow, text), { text, comments: parsed.comments, rules: options.config?.rules });
+  const withFixes = withBudgetFix(expectRateFixes(diagnostics, parsed.ast.flow, text), parsed.ast.flow, cost, text);
+  const kept = suppress(withFixes, { text, comments: parsed.comments, rules: options.config?.rules });
   const withFile = kept.map((d) => ({ file: d.file ?? file, ...d }));
   return { file, text, ast: parsed.ast, model, cost, diagnostics: sortDiagnostics(withFile) };
 }

@@ -6,7 +6,7 @@
 // may follow after `--`. `// flowc-ignore` with no code hides every code on the next line. Errors
 // that stop compilation always apply (see `alwaysApplies`).
 import type { Comment } from "../grammar/index";
-import { alwaysApplies, type FlowcConfig } from "./config";
+import { alwaysApplies, ruleLevel, type FlowcConfig } from "./config";
 import type { Diagnostic } from "../syntax/diagnostics";
 
 export interface Suppressions {
@@ -26,7 +26,7 @@ export function suppress(diagnostics: readonly Diagnostic[], { text, comments, r
       kept.push(d);
       continue;
     }
-    const level = rules?.[d.code];
+    const level = ruleLevel(rules?.[d.code]);
     if (level === "off" || (d.file === undefined && hides(ignored.get(d.range.start.line - 1), d.code))) continue;
     kept.push(level === undefined || level === d.severity ? d : { ...d, severity: level });
   }

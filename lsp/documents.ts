@@ -178,6 +178,15 @@ export class DocumentStore {
     return result;
   }
 
+  /**
+   * A complete analysis of another text for an open document's file, with the document's
+   * flowc.json and imports, as `flowc check` would analyse it (what "fix all" rounds need).
+   */
+  analyzeText(uri: string, text: string): FileAnalysis {
+    const file = this.entry(uri).path;
+    return this.analyze(file, text, this.host, configFor(file, this.readDisk).options);
+  }
+
   /** Whether the current text has an analysis at least `depth` deep already. */
   has(uri: string, depth: Depth): boolean {
     const entry = this.entry(uri);

@@ -11,7 +11,7 @@ import {
   type Connection,
   type InitializeResult,
 } from "vscode-languageserver/node";
-import { codeActions } from "./code-actions";
+import { codeActions, FIX_ALL_KIND } from "./code-actions";
 import { completion } from "./completion";
 import { definition } from "./definition";
 import { DocumentStore, type StoreOptions } from "./documents";
@@ -97,7 +97,7 @@ const CAPABILITIES: InitializeResult["capabilities"] = {
   referencesProvider: true,
   renameProvider: { prepareProvider: true },
   documentSymbolProvider: true,
-  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
   documentFormattingProvider: true,
   semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
   inlayHintProvider: true,

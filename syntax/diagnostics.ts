@@ -13,6 +13,12 @@ export interface TextEdit {
 export interface Fix {
   title: string;
   edits: TextEdit[];
+  /**
+   * false for a suggestion that the author completes (eslint's suggestions): offered as a code
+   * action but never applied by `flowc check --fix`. Preferred fixes (the default) keep the flow's
+   * outputs, dependencies and spend (compiler/fix-invariants.ts).
+   */
+  preferred?: boolean;
 }
 
 export interface Diagnostic {

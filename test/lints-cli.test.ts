@@ -73,9 +73,9 @@ describe("flowc.json", () => {
 
 describe("lint fixes in JSON", () => {
   test("FLOW401 carries its edits", () => {
-    const run = flowc(["check", "samples/upscale_first.flow", "--format", "json"]);
+    const run = flowc(["check", "samples/campaign.flow", "--format", "json"]);
     const lint = JSON.parse(run.stdout).diagnostics.find((d: { code: string }) => d.code === "FLOW401");
-    expect(lint.fix.title).toBe("move 'up' after review 'ok'");
-    expect(lint.fix.edits.map((e: { line: number; text: string }) => `${e.line} ${e.text}`)).toEqual(["17 ok", "18 draft", "20 up"]);
+    expect(lint.fix.title).toBe("move 'full' after review 'approved'");
+    expect(lint.fix.edits.map((e: { line: number; text: string }) => `${e.line} ${e.text}`)).toEqual(["38 approved", "45 direction", "49 full"]);
   });
 });

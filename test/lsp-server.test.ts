@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import {
   DiagnosticSeverity,
   ErrorCodes,
+  CodeActionTriggerKind,
   type CodeAction,
   type CompletionItem,
   type DocumentSymbol,
@@ -125,19 +126,25 @@ describe("flowc lsp over stdio", () => {
   });
 
   test("a lint's quick fix, applied, takes the lint away and lowers the expected spend", async () => {
-    const uri = sampleUri("upscale_first.flow");
-    const text = sampleText("upscale_first.flow");
+    const uri = sampleUri("review_moved.flow");
+    const text = sampleText("campaign.flow");
     const opened = await client.open(uri, text);
     const lint = opened.diagnostics.find((d) => d.code === "FLOW401")!;
-    expect(lint.message).toContain("293.60128");
-    const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: lint.range, context: { diagnostics: [lint] } });
+    expect(lint.message).toContain("99.8244352");
+    const request = (triggerKind?: number) =>
+      client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: lint.range, context: { diagnostics: [lint], triggerKind } });
+    const actions = await request();
     const fix = actions.find((a) => a.diagnostics?.[0]?.code === "FLOW401")!;
     expect(fix.kind).toBe("quickfix");
+    expect(fix.isPreferred).toBe(true);
+    // "fix all" when the user asks (Ctrl+.), not on every request the cursor makes
+    expect(actions.map((a) => a.kind)).not.toContain("source.fixAll.flowc");
+    expect((await request(CodeActionTriggerKind.Invoked)).map((a) => a.kind)).toContain("source.fixAll.flowc");
     const fixedText = apply(text, fix.edit!.changes![uri]!);
     const after = await client.change(uri, fixedText);
     expect(after.diagnostics.map((d) => d.code)).not.toContain("FLOW401");
-    const hover = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position: positionOf(fixedText, "flow upscale_first", 6) });
-    expect((hover.contents as MarkupContent).value).toContain("expected: 335.54432 credits");
+    const hover = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position: positionOf(fixedText, "flow campaign_portraits", 6) });
+    expect((hover.contents as MarkupContent).value).toContain("expected: 172.2012864 credits");
   });
 
   test("formatting returns the formatter's text; a formatted text needs no edits", async () => {

@@ -16,11 +16,12 @@ import { countSeverities, formatDiagnostics, formatSummary } from "../format/tex
 import { palette } from "../format/colors";
 import { FLOWC_HOMEPAGE, FLOWC_VERSION } from "../../compiler/version";
 import { type AnalyzedFile, type CheckPolicy, type PolicyOptions, prepareCheckPolicy, settleBaseline } from "../check-policy";
+import { type FixOptions, type FixMode, type FixedOutcome, fixModeOf, fixOne, fixUsageProblem, settleFix } from "../check-fix";
 
 const FORMATS = ["text", "json", "sarif", "github"] as const;
 type CheckFormat = (typeof FORMATS)[number];
 
-interface CheckOptions extends PolicyOptions {
+interface CheckOptions extends PolicyOptions, FixOptions {
   format: CheckFormat;
   denyWarnings?: boolean;
   maxWorstCase?: Decimal;
@@ -40,6 +41,8 @@ export const checkCommand: CliCommand = {
       .option("--config <file>", "the flowc.json for every file: rules and policies (default: the nearest flowc.json above each file, up to the repository's root)")
       .option("--baseline <file>", "fail only on what is worse than this snapshot: new diagnostics, figures above it (FLOW507, FLOW508)")
       .option("--write-baseline <file>", "write a snapshot of the figures and diagnostics found, for --baseline; exits 0")
+      .option("--fix", "apply every preferred quick fix in place (round after round, through the formatter when the file is formatted), then report what is left")
+      .option("--fix-dry-run", "write nothing: print the changes --fix would make as a unified diff")
       .addHelpText(
         "after",
         examples(
@@ -47,6 +50,7 @@ export const checkCommand: CliCommand = {
           "flowc check flows/*.flow --format sarif --max-worst-case 1000 > flowc.sarif",
           "flowc check flows/*.flow --write-baseline flowc-baseline.json",
           "flowc check flows/*.flow --baseline flowc-baseline.json",
+          "flowc check --fix-dry-run samples/campaign.flow",
         ),
       )
       .action(async (files: string[], options: CheckOptions) => context.finish(await runCheck(files, options, context)));
@@ -54,15 +58,21 @@ export const checkCommand: CliCommand = {
 };
 
 async function runCheck(files: string[], options: CheckOptions, { io }: CommandContext): Promise<ExitCode> {
+  const fixProblem = fixUsageProblem(options);
+  if (fixProblem) {
+    complain(io, fixProblem);
+    return EXIT_USAGE;
+  }
   const host = createFileHost(io.cwd);
   const policy = prepareCheckPolicy(options, io, host);
   if (typeof policy === "number") return policy;
-  const checked = distinct(files, io.cwd).map((file) => checkFile(file, options, host, io.env.FLOWC_DEBUG !== undefined, policy));
+  const checked: AnalyzedFile[] = [];
+  for (const file of distinct(files, io.cwd)) checked.push(await checkFile(file, options, host, io, policy));
   // files under one broken flowc.json share its message: say it once
   for (const reason of new Set(checked.filter((f) => f.status !== "checked").map((f) => f.reason ?? ""))) complain(io, reason);
   const settled = await settleBaseline(policy, checked, io);
   if ("exit" in settled) return settled.exit;
-  io.out(render(checked, options.format, { io, host }) + knownLine(settled.known, options));
+  if (!options.fixDryRun) io.out(render(checked, options.format, { io, host: withFixedTexts(host, checked, io.cwd) }) + knownLine(settled.known, options));
   if (policy.writeTo !== undefined) return checked.some((f) => f.status !== "checked") ? EXIT_USAGE : EXIT_OK;
   return exitStatus(checked, options.denyWarnings === true);
 }
@@ -80,15 +90,25 @@ function distinct(files: string[], cwd: string): string[] {
   return [...byPath.values()];
 }
 
-function checkFile(file: string, options: CheckOptions, host: FileHost, debug: boolean, policy: CheckPolicy): AnalyzedFile {
+async function checkFile(file: string, options: CheckOptions, host: FileHost, io: CommandContext["io"], policy: CheckPolicy): Promise<AnalyzedFile> {
   const settings = policy.settings(file);
   if (!settings.ok) return { file, status: "unreadable", reason: settings.message, diagnostics: [] };
-  const outcome = analyzeOne(file, host, { ...settings.options, limits: { maxWorstCase: options.maxWorstCase, maxExpected: options.maxExpected } });
+  const analyzeOptions = { ...settings.options, limits: { maxWorstCase: options.maxWorstCase, maxExpected: options.maxExpected } };
+  const mode: FixMode | undefined = fixModeOf(options);
+  const outcome: FixedOutcome = mode ? fixOne(file, host, analyzeOptions) : analyzeOne(file, host, analyzeOptions);
   if (outcome.kind !== "analyzed") {
-    return { file, status: outcome.kind, reason: failureMessage(outcome, debug), diagnostics: [] };
+    return { file, status: outcome.kind, reason: failureMessage(outcome, io.env.FLOWC_DEBUG !== undefined), diagnostics: [] };
   }
   const { analysis } = outcome;
+  const unwritten = mode && outcome.fixed ? await settleFix(file, outcome.fixed, mode, io) : undefined;
+  if (unwritten) return { file, status: "unreadable", reason: unwritten, diagnostics: [] };
   return { file, status: "checked", diagnostics: analysis.diagnostics, flow: analysis.model?.name ?? analysis.ast.flow?.name.text, cost: analysis.cost, analysis };
+}
+
+/** The host, showing each checked file as analysed: after --fix, its fixed text. */
+function withFixedTexts(host: FileHost, checked: AnalyzedFile[], cwd: string): FileHost {
+  const texts = new Map(checked.flatMap((f) => (f.analysis ? [[path.resolve(cwd, f.analysis.file), f.analysis.text] as const] : [])));
+  return { ...host, textOf: (file) => texts.get(path.resolve(cwd, file)) ?? host.textOf(file) };
 }
 
 function render(checked: CheckedFile[], format: CheckFormat, { io, host }: { io: CommandContext["io"]; host: FileHost }): string {

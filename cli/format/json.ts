@@ -31,7 +31,7 @@ export function diagnosticJson(d: Diagnostic, cwd: string): JsonValue {
     code: d.code,
     message: d.message,
     notes: d.notes && d.notes.length > 0 ? d.notes : undefined,
-    fix: d.fix ? { title: d.fix.title, edits: d.fix.edits.map((e) => ({ ...rangeJson(e.range), text: e.text })) } : undefined,
+    fix: d.fix ? { title: d.fix.title, preferred: d.fix.preferred !== false, edits: d.fix.edits.map((e) => ({ ...rangeJson(e.range), text: e.text })) } : undefined,
   };
 }
 

@@ -7,6 +7,7 @@ import type { FlowModel, InputStream, ModelInfo, NodeStream, Stream } from "../m
 import { buildCatalog } from "../catalog";
 import { maxCounts, namedUses, primaryOf, producers } from "../checks/walk";
 import { refSites, SourceText, type RefSite } from "./edits";
+import { minSavingOf, type LintSettings, type SavingLint } from "./settings";
 
 export class LintContext {
   readonly source: SourceText;
@@ -21,9 +22,18 @@ export class LintContext {
     readonly flow: FlowDecl,
     text: string,
     private readonly imports: readonly FlowFile[],
+    private readonly settings: LintSettings = {},
   ) {
     this.source = new SourceText(text);
     this.rows = new Map(cost.nodes.map((n) => [n.name, n]));
+  }
+
+  /**
+   * A saving too small to mention: not positive, or under the rule's `minSaving` (by default 1%
+   * of the flow's expected spend). The lint then stays quiet.
+   */
+  negligible(code: SavingLint, saving: Decimal): boolean {
+    return saving.lte(0) || saving.lt(minSavingOf(this.settings, code, this.cost.expected));
   }
 
   row(name: string): NodeCost {

@@ -63,6 +63,24 @@ export class SourceText {
     return /^[ \t]*/.exec(this.text.slice(start))![0];
   }
 
+  /**
+   * Where the `//` comment lines right above the line of `offset` start (at their indentation),
+   * when only whitespace precedes `offset` on its line; else `offset` itself.
+   */
+  commentsAbove(offset: number): number {
+    let start = this.lineStart(offset);
+    if (this.text.slice(start, offset).trim() !== "") return offset;
+    let first = offset;
+    while (start > 0) {
+      const above = this.lineStart(start - 1);
+      const line = this.text.slice(above, start).trim();
+      if (!line.startsWith("//")) break;
+      first = above + this.indentAt(above).length;
+      start = above;
+    }
+    return first;
+  }
+
   lineStart(offset: number): number {
     return Math.max(this.text.lastIndexOf("\n", offset - 1) + 1, 0);
   }

@@ -19,6 +19,8 @@ export function expectRateFixes(diagnostics: readonly Diagnostic[], flow: FlowDe
     const decl = d.code === "FLOW408" && d.file === undefined ? gates.get(d.range.start.offset) : undefined;
     if (!decl) return d;
     const prop = `expect ${decl.kind === "gate" ? "pass" : "approve"} ${DEFAULT_EXPECTED_RATE}`;
-    return { ...d, fix: { title: `add '${prop}'`, edits: [source.addProperty(decl, prop)] } };
+    // A suggestion, not a preferred fix: the rate is the author's estimate to make, and 50% changes
+    // the expected spend either way, so `flowc check --fix` leaves it to them.
+    return { ...d, fix: { title: `add '${prop}'`, edits: [source.addProperty(decl, prop)], preferred: false } };
   });
 }

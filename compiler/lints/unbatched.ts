@@ -16,7 +16,7 @@ export function unbatchedLint(ctx: LintContext): Diagnostic[] {
     if (!node.op.batchable || node.overheadPerCall.lte(0) || decl.props.some((p) => p.kind === "batch")) continue;
     if (ctx.maxEntering(node) <= 1) continue;
     const saving = expectedSaving(ctx, node, chained.has(node.name));
-    if (saving.lte(0)) continue;
+    if (ctx.negligible("FLOW406", saving)) continue;
     const prop = `batch ${DEFAULT_BATCH}`;
     const message =
       `'${node.name}' makes one call per item and pays ${credits(node.overheadPerCall)} of overhead on each: ` +

@@ -40,7 +40,8 @@ export function uncachedLint(ctx: LintContext): Diagnostic[] {
     if (decl.props.some((p) => p.kind === "cache")) continue;
     const inputs = ctx.inputsBehind(node.name);
     const row = ctx.row(node.name);
-    if (!inputs.every((i) => i.stable) || row.worstCase.isZero()) continue;
+    // What a re-run would not pay once the node is cached: the node's own expected cost.
+    if (!inputs.every((i) => i.stable) || row.worstCase.isZero() || ctx.negligible("FLOW404", row.expected)) continue;
     const reads = inputs.length === 0 ? "reads no input" : `reads only stable inputs (${quotedList(inputs.map((i) => i.name))})`;
     const prop = `cache ttl ${DEFAULT_CACHE_TTL}`;
     const drop = warmDrop(ctx, node, row.worstCase);
