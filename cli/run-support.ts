@@ -4,7 +4,7 @@
 import path from "node:path";
 import { Writable } from "node:stream";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { ReviewDecider, RunEvent, RunResult, RunStatus, RuntimeErrorCode, SegmentOptions, StoreOptions } from "../runtime/index";
+import type { PromptScreen, ReviewDecider, RunEvent, RunResult, RunStatus, RuntimeErrorCode, SegmentOptions, StoreOptions } from "../runtime/index";
 import { projectRoot } from "../compiler/config";
 import { LOCAL_DISK } from "./config-lookup";
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "./exit";
@@ -102,15 +102,21 @@ export interface SegmentFlags extends RedisRunFlags {
   webhook?: string;
 }
 
-/** Progress: JSON lines on stdout with `--json`, a live block on a terminal, plain lines otherwise. */
-export function progress(runtime: Runtime, io: CliIo, json: boolean): (event: RunEvent) => void {
+/**
+ * Progress: JSON lines on stdout with `--json`, a live block on a terminal, plain lines otherwise.
+ * The live block gives the screen to the prompts of `reviews` while one is open.
+ */
+export function progress(runtime: Runtime, io: CliIo, json: boolean, reviews?: Reviews): (event: RunEvent) => void {
   if (json) return runtime.createJsonLogger({ write: io.out });
   const stream = { write: io.err };
-  return process.stderr.isTTY === true ? runtime.createTtyRenderer(stream) : runtime.createLineLogger(stream);
+  if (process.stderr.isTTY !== true) return runtime.createLineLogger(stream);
+  const renderer = runtime.createTtyRenderer(stream);
+  if (reviews?.screen) reviews.screen.target = renderer;
+  return renderer;
 }
 
 /** The options a run segment (a start or a resume) takes from the command line. */
-export function segmentOptions(runtime: Runtime, io: CliIo, flags: SegmentFlags, flowFile?: string): SegmentOptions {
+export function segmentOptions(runtime: Runtime, io: CliIo, flags: SegmentFlags, reviews?: Reviews, flowFile?: string): SegmentOptions {
   return {
     ...storeOptions(io, flags, flowFile),
     ...redisSegment(io, flags),
@@ -119,7 +125,7 @@ export function segmentOptions(runtime: Runtime, io: CliIo, flags: SegmentFlags,
     ...(flags.decisions !== undefined ? { decisionsFile: path.resolve(io.cwd, flags.decisions) } : {}),
     ...(flags.simulateReviews === true ? { simulateHumans: true } : {}),
     notify: { stderr: stderrStream(io), ...(flags.notify ? { command: flags.notify } : {}), ...(flags.webhook ? { webhook: flags.webhook } : {}) },
-    onEvent: progress(runtime, io, flags.json === true),
+    onEvent: progress(runtime, io, flags.json === true, reviews),
   };
 }
 
@@ -169,11 +175,25 @@ export interface Reviews {
   notice?: string;
   /** lets go of the terminal after the run */
   release(): void;
+  /** the prompts' hold on the screen, passed on to the progress renderer once there is one */
+  screen?: ScreenLink;
+}
+
+/** A PromptScreen whose renderer is known later (the prompts are made before the progress). */
+export class ScreenLink implements PromptScreen {
+  target: PromptScreen | undefined;
+  hold(): void {
+    this.target?.hold();
+  }
+  release(): void {
+    this.target?.release();
+  }
 }
 
 /** Reviews and human selects decided by the person at the terminal. */
 export function terminalReviews(runtime: Runtime, io: CliIo, seed: number): Reviews {
   const fallback = new runtime.SimulatedDecider(seed);
-  const decider = new runtime.InteractiveDecider({ input: process.stdin, output: stderrStream(io), fallback });
-  return { simulate: false, decider, release: () => process.stdin.pause() };
+  const screen = new ScreenLink();
+  const decider = new runtime.InteractiveDecider({ input: process.stdin, output: stderrStream(io), fallback, screen });
+  return { simulate: false, decider, screen, release: () => process.stdin.pause() };
 }

@@ -28,6 +28,8 @@ export interface CacheEntryInfo {
   /** bytes on disk */
   size: number;
   createdAt: number;
+  /** the writer's TTL */
+  ttlMs?: number;
 }
 
 export interface CacheFilter {
@@ -125,7 +127,7 @@ async function readInfo(file: string): Promise<CacheEntryInfo | undefined> {
   try {
     const [text, stats] = await Promise.all([readFile(file, "utf8"), stat(file)]);
     const entry = JSON.parse(text) as CacheEntry;
-    return { key: entry.key, flow: entry.flow, node: entry.node, size: stats.size, createdAt: entry.createdAt };
+    return { key: entry.key, flow: entry.flow, node: entry.node, size: stats.size, createdAt: entry.createdAt, ...(entry.ttlMs !== undefined ? { ttlMs: entry.ttlMs } : {}) };
   } catch (error) {
     if (isCode(error, "ENOENT") || error instanceof SyntaxError) return undefined;
     throw error;

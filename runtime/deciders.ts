@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { DecisionsError } from "./errors";
+import type { PromptScreen } from "./progress";
 import { uniform } from "./hash";
 import type { DecisionsDoc } from "./runs";
 import { decisionsSchema, problems } from "./validate";
@@ -103,6 +104,8 @@ export interface InteractiveOptions {
   output: Writable;
   /** who decides once the person answers `d` (a run can ask dozens of questions) */
   fallback?: ReviewDecider;
+  /** held while a question is open, so progress output never draws over it */
+  screen?: PromptScreen;
 }
 
 /** Asks on a terminal (or any pair of streams), one question at a time. */
@@ -144,6 +147,7 @@ export class InteractiveDecider implements ReviewDecider {
         if (this.delegate(answer)) return this.options.fallback!.review(request);
         if (answer === "y" || answer === "yes" || answer === "approve") return "approve";
         if (answer === "n" || answer === "no" || answer === "reject") return "reject";
+        this.options.output.write(`please answer y to approve ${request.item.id}, n to reject it, or s (or nothing) to leave it waiting${this.options.fallback ? ", d to let the simulated reviewer decide the rest" : ""}\n`);
       }
     });
   }
@@ -161,7 +165,7 @@ export class InteractiveDecider implements ReviewDecider {
         if (this.delegate(answer.trim().toLowerCase())) return this.options.fallback!.select(request);
         const chosen = parseChoice(answer, request.variants);
         if (chosen && chosen.length === Math.min(request.pick, request.variants.length)) return chosen;
-        this.options.output.write(`please name exactly ${request.pick} of the ${request.variants.length} variants\n`);
+        this.options.output.write(`please name exactly ${request.pick} of the ${request.variants.length} variants, by number (1-${request.variants.length}) or id, or nothing to leave ${request.groupId} waiting\n`);
       }
     });
   }
@@ -176,8 +180,18 @@ export class InteractiveDecider implements ReviewDecider {
     return true;
   }
 
+  /** one question at a time, in the order the run meets them, each holding the screen while open */
   private serially<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.turn.then(work);
+    const screen = this.options.screen;
+    const next = this.turn.then(async () => {
+      if (this.delegated || !screen) return work();
+      screen.hold();
+      try {
+        return await work();
+      } finally {
+        screen.release();
+      }
+    });
     this.turn = next.catch(() => undefined);
     return next;
   }
@@ -199,7 +213,8 @@ function describeItem(item: DecisionItem): string {
   const metrics = Object.entries(item.metrics)
     .map(([name, value]) => `${name} ${value.toFixed(3)}`)
     .join(", ");
-  const value = typeof item.value === "string" ? item.value : JSON.stringify(item.value);
+  const text = typeof item.value === "string" ? item.value : (JSON.stringify(item.value) ?? "");
+  const value = text.length > 120 ? `${text.slice(0, 119)}…` : text;
   return `${item.id}  ${value}${metrics ? `  [${metrics}]` : ""}`;
 }
 

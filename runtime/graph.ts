@@ -101,3 +101,11 @@ export interface Scenario {
   gates: Record<string, { passed: number }[]>;
   attempts: Record<string, number>;
 }
+
+/** The node whose outputs a stream carries (gates and selects pass items through unchanged). */
+export function originNode(byName: ReadonlyMap<string, GraphStream>, name: string): GraphNode | undefined {
+  const stream = byName.get(name);
+  if (!stream || stream.kind === "input") return undefined;
+  if (stream.kind === "node") return stream;
+  return originNode(byName, stream.kind === "gate" ? stream.source.name : stream.source);
+}

@@ -18,6 +18,7 @@ import { redisModule, withBackend, type Backend, type BackendOptions } from "./b
 import type { CacheEntryInfo, CacheFilter } from "./cache";
 import { systemClock, type Clock } from "./clock";
 import { credits, exact } from "./credits";
+import { historyOf, type RunHistory } from "./history";
 import { checkDecisions, loadDecisionsFile, SimulatedDecider, type ReviewDecider } from "./deciders";
 import { AlertFlagError, DecisionsError, InputError, ProviderConfigError, RuntimeError } from "./errors";
 import { retryChains } from "./executor";
@@ -29,6 +30,7 @@ import type { CallDispatcher, Provider } from "./provider";
 import { HttpProvider, loadEndpoints } from "./providers/http";
 import { SimulatedProvider, synthesizeInput, synthesizedCount } from "./providers/simulated";
 import { recordEvent, type RunRecord } from "./record";
+import { markDecided, recordDecisionsEvent } from "./decided";
 import type { PoolAlert, PoolOptions } from "./redis/budget";
 import type { RedisTarget } from "./redis/connection";
 import type { RedisStatus } from "./redis/status";
@@ -115,7 +117,10 @@ export interface RunSummaryRow {
   status: RunStatus;
   spent: string;
   worstCase: string;
+  expected: string;
   cap?: string;
+  /** decisions awaiting review */
+  pending: number;
   flagged: boolean;
   acknowledged: boolean;
   startedAt: string;
@@ -125,7 +130,7 @@ export interface RunSummaryRow {
 export interface CacheListing {
   entries: (CacheEntryInfo & { ageSeconds: number })[];
   /** per flow and node: entries and bytes */
-  nodes: { flow: string; node: string; entries: number; bytes: number; oldestSeconds: number; newestSeconds: number }[];
+  nodes: { flow: string; node: string; entries: number; bytes: number; oldestSeconds: number; newestSeconds: number; ttlSeconds?: number }[];
   totalBytes: number;
 }
 
@@ -205,7 +210,8 @@ async function resume(runId: string, options: ResumeOptions, backend: Backend): 
   if (options.concurrency !== undefined) config = { ...config, concurrency: options.concurrency };
   const provider = options.provider ?? (await providerOf(config.provider, config.seed, config.scenario, options.latencyMs));
   prepare(provider, config.graph);
-  const decider = await deciderOf(options, config.seed, config.simulateHumans);
+  // `--simulate-reviews` on resume decides what is left, whatever the run started with
+  const decider = await deciderOf(options, config.seed, options.simulateHumans ?? config.simulateHumans);
   const inputs = await allInputs(config.graph, config.inputs, config.scenario);
   for (const [name, items] of Object.entries(inputs)) {
     const before = config.inputDigests[name];
@@ -300,9 +306,9 @@ async function storeDecisions(runId: string, decisions: unknown, stores: Stores,
   const record = await stores.runs.readRecord(runId);
   const found = decisionProblems(config.graph, record, doc);
   if (found.length > 0) throw new DecisionsError(`decisions for run ${runId}`, found);
-  await stores.runs.addDecisions(runId, doc);
-  const count = Object.values(doc.reviews ?? {}).reduce((n, items) => n + Object.keys(items).length, 0) + Object.values(doc.selects ?? {}).reduce((n, items) => n + Object.keys(items).length, 0);
-  record.events.push(recordEvent(clock, "decisions-recorded", `${count} decision(s) recorded`, { count }));
+  const merged = await stores.runs.addDecisions(runId, doc);
+  markDecided(record.pending, merged);
+  recordDecisionsEvent(record, clock);
   await stores.runs.writeRecord(record);
   return record;
 }
@@ -362,6 +368,27 @@ export async function getRecord(runId: string, options: StoreOptions = {}): Prom
   return withStores(options, (stores) => stores.runs.readRecord(runId));
 }
 
+/** A run's record, its flow's graph, spend over time and failed attempts (from the journal). */
+export async function runHistory(runId: string, options: StoreOptions = {}): Promise<RunHistory> {
+  return withStores(options, async (stores) => {
+    const [record, config] = await Promise.all([stores.runs.readRecord(runId), stores.runs.config(runId)]);
+    const journal = stores.runs.journal(runId);
+    try {
+      return historyOf(record, config.graph, await journal.read());
+    } finally {
+      await journal.close();
+    }
+  });
+}
+
+/** The folder of a run kept on this machine (its item pictures live there); undefined with Redis. */
+export async function runFolder(runId: string, options: StoreOptions = {}): Promise<string | undefined> {
+  return withStores(options, async (stores) => {
+    await stores.runs.config(runId);
+    return stores.runs.folder?.(runId);
+  });
+}
+
 export async function listRuns(options: StoreOptions = {}): Promise<RunSummaryRow[]> {
   const records = await withStores(options, (stores) => stores.runs.list());
   return records.map((r) => ({
@@ -370,7 +397,9 @@ export async function listRuns(options: StoreOptions = {}): Promise<RunSummaryRo
     status: r.status,
     spent: r.totals.spent,
     worstCase: r.totals.worstCase,
+    expected: r.totals.expected,
     ...(r.cap !== undefined ? { cap: r.cap } : {}),
+    pending: r.pending.length,
     flagged: r.flagged,
     acknowledged: r.acknowledged,
     startedAt: r.startedAt,
@@ -389,6 +418,7 @@ export async function cacheList(options: StoreOptions = {}): Promise<CacheListin
     row.bytes += e.size;
     row.oldestSeconds = Math.max(row.oldestSeconds, e.ageSeconds);
     row.newestSeconds = Math.min(row.newestSeconds, e.ageSeconds);
+    if (e.ttlMs !== undefined) row.ttlSeconds = Math.round(e.ttlMs / 1000);
     nodes.set(key, row);
   }
   return { entries, nodes: [...nodes.values()], totalBytes: entries.reduce((n, e) => n + e.size, 0) };
@@ -410,8 +440,11 @@ export async function redisStatus(target: string | RedisTarget, options: { clock
 }
 
 export type { FlowGraph, GraphGate, GraphInput, GraphNode, GraphRef, GraphSelect, GraphStream, MediaType, Scenario } from "./graph";
-export type { FlowItem, FlowOutputs, ItemMedia, MediaValue, MediaValues } from "./outputs";
-export type { RunEvent, RunStatus, PendingDecision, CallRequest, CallOutcome, ProviderOutput } from "./types";
+export type { FlowItem, FlowOutputs, ItemMediaType, MediaValue, MediaValues } from "./outputs";
+export type { RunEvent, RunStatus, PendingDecision, PendingItem, ItemMedia, CallRequest, CallOutcome, ProviderOutput } from "./types";
+export type { RunHistory, SpendPoint, FailedAttempt } from "./history";
+export type { Picture, PictureSubject } from "./providers/picture";
+export { waitingOn, waitsText, decisionsSummary, type Waiting } from "./decided";
 export type { RunRecord, NodeRecord, RecordEvent } from "./record";
 export type { Provider, CallDispatcher } from "./provider";
 export type { CacheEntryInfo, CacheFilter } from "./cache";
@@ -458,5 +491,5 @@ export { CommandNotifier, StreamNotifier, WebhookNotifier } from "./notify";
 export { loadInputs } from "./inputs";
 export { validateRecord } from "./record";
 export { report, renderReport, type RunReport, type ReportRow, type ReportFormat } from "./report";
-export { createTtyRenderer, createLineLogger, createJsonLogger } from "./progress";
+export { createTtyRenderer, createLineLogger, createJsonLogger, type PromptScreen, type TtyRenderer } from "./progress";
 export { RuntimeError, RunNotFoundError, InputError, AlertFlagError, DecisionsError, ProviderConfigError, HomeRequiredError, MissingPackageError, type RuntimeErrorCode } from "./errors";

@@ -7,7 +7,7 @@ import type { FlowGraph, GraphStream, MediaType } from "./graph";
 import type { Item } from "./types";
 
 /** What an item is: a media type, or `unknown` for the outputs of a user-declared op. */
-export type ItemMedia = MediaType | "unknown";
+export type ItemMediaType = MediaType | "unknown";
 
 /**
  * The value type of each media type's items, `unknown` until declared: what a provider returns is
@@ -18,13 +18,13 @@ export type ItemMedia = MediaType | "unknown";
  */
 export interface MediaValues {}
 
-export type MediaValue<M extends ItemMedia> = M extends keyof MediaValues ? MediaValues[M] : unknown;
+export type MediaValue<M extends ItemMediaType> = M extends keyof MediaValues ? MediaValues[M] : unknown;
 
 /** One item that reached an output. */
-export interface FlowItem<M extends ItemMedia = ItemMedia> {
+export interface FlowItem<M extends ItemMediaType = ItemMediaType> {
   /** deterministic: `final#3`, `previews#3.v2` */
   id: string;
-  media: M;
+  mediaType: M;
   value: MediaValue<M>;
   metrics: Record<string, number>;
   /** credits spent on this item's lineage, exact decimal text */
@@ -42,23 +42,23 @@ export type FlowOutputs = Record<string, FlowItem[]>;
 export function publicOutputs(graph: FlowGraph, outputs: Record<string, Item[]>): FlowOutputs {
   const byName = new Map(graph.streams.map((s) => [s.name, s]));
   const made = new Map<Item, FlowItem>();
-  const publicItem = (item: Item, media: ItemMedia): FlowItem => {
+  const publicItem = (item: Item, mediaType: ItemMediaType): FlowItem => {
     let found = made.get(item);
     if (!found) {
-      found = { id: item.id, media, value: item.value, metrics: item.metrics, cost: exact(item.cost), round: item.round, ...(item.group ? { group: { ...item.group } } : {}) };
+      found = { id: item.id, mediaType, value: item.value, metrics: item.metrics, cost: exact(item.cost), round: item.round, ...(item.group ? { group: { ...item.group } } : {}) };
       made.set(item, found);
     }
     return found;
   };
   return Object.fromEntries(
     graph.outputs.map((ref) => {
-      const media = mediaOf(byName, ref.name);
-      return [refName(ref), (outputs[refName(ref)] ?? []).map((item) => publicItem(item, media))];
+      const mediaType = mediaTypeOf(byName, ref.name);
+      return [refName(ref), (outputs[refName(ref)] ?? []).map((item) => publicItem(item, mediaType))];
     }),
   );
 }
 
-function mediaOf(byName: Map<string, GraphStream>, name: string): ItemMedia {
+function mediaTypeOf(byName: Map<string, GraphStream>, name: string): ItemMediaType {
   for (let stream = byName.get(name); stream; ) {
     if (stream.kind === "input") return stream.mediaType;
     if (stream.kind === "node") return stream.mediaType ?? "unknown";

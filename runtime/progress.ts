@@ -114,33 +114,69 @@ export interface TtyOptions {
   intervalMs?: number;
 }
 
-/** A live block redrawn in place: finished nodes and outcomes scroll above it. */
-export function createTtyRenderer(stream: ProgressStream, options: TtyOptions = {}): (event: RunEvent) => void {
+/** What a prompt asks of whoever else writes to the terminal: the screen is the prompt's while held. */
+export interface PromptScreen {
+  hold(): void;
+  release(): void;
+}
+
+export type TtyRenderer = ((event: RunEvent) => void) & PromptScreen;
+
+/**
+ * A live block redrawn in place: finished nodes and outcomes scroll above it. While a prompt holds
+ * the screen the block is cleared and nothing is drawn; what happened meanwhile is printed when
+ * the prompt lets go, so a question and its choices are never drawn over.
+ */
+export function createTtyRenderer(stream: ProgressStream, options: TtyOptions = {}): TtyRenderer {
   const state = new ProgressState();
   const interval = options.intervalMs ?? 100;
   let shown = 0;
   let timer: NodeJS.Timeout | undefined;
   let last = 0;
+  let held = false;
+  const deferred: string[] = [];
+  let ended = false;
   const draw = (permanent: string[] = [], final = false) => {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    ended ||= final;
+    if (held) {
+      deferred.push(...permanent);
+      return;
+    }
     last = Date.now();
-    const live = final ? [] : [...state.running.map((n) => `  ${state.nodeLine(n)}`), `  ${state.spendLine()}`];
+    const live = ended ? [] : [...state.running.map((n) => `  ${state.nodeLine(n)}`), `  ${state.spendLine()}`];
     const up = shown > 0 ? `\x1b[${shown}A` : "";
     stream.write(`${up}\r\x1b[0J${permanent.map((l) => `${l}\n`).join("")}${live.map((l) => `${l}\n`).join("")}`);
     shown = live.length;
   };
-  return (event) => {
+  const screen: PromptScreen = {
+    hold() {
+      if (held) return;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (shown > 0) stream.write(`\x1b[${shown}A\r\x1b[0J`);
+      shown = 0;
+      held = true;
+    },
+    release() {
+      if (!held) return;
+      held = false;
+      draw(deferred.splice(0));
+    },
+  };
+  const render = (event: RunEvent) => {
     state.apply(event);
     if (event.type === "node-done") return draw([`✓ ${state.nodeLine(event.node)}`]);
     if (event.type === "run-start") return draw([`run ${event.runId} of ${event.flow}${event.resumed ? " (resumed)" : ""}`]);
     const line = outcomeLine(event);
     if (line) return draw([line], event.type === "run-end");
-    if (timer) return;
+    if (timer || held) return;
     const wait = interval - (Date.now() - last);
     if (wait <= 0) return draw();
     timer = setTimeout(() => draw(), wait);
     timer.unref();
   };
+  return Object.assign(render, screen);
 }
 

@@ -3,6 +3,7 @@
 // enforces the node's timeout. Whatever goes wrong in an attempt becomes a failed attempt.
 import { setMaxListeners } from "node:events";
 import type { FlowGraph } from "./graph";
+import type { Picture, PictureSubject } from "./providers/picture";
 import type { CallOutcome, CallRequest } from "./types";
 
 export interface Provider {
@@ -10,6 +11,8 @@ export interface Provider {
   /** problems that would make calls fail, found before any credit is spent */
   prepare?(graph: FlowGraph): string[];
   call(request: CallRequest, signal: AbortSignal): Promise<CallOutcome>;
+  /** a picture of an output, for the items a person decides on (the simulated provider draws one) */
+  picture?(subject: PictureSubject): Picture | undefined;
 }
 
 export interface CallDispatcher {

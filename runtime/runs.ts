@@ -6,9 +6,10 @@
 //   <home>/runs/<runId>/record.json     the run record
 //   <home>/runs/<runId>/decisions.json  decisions recorded with `flowc review`
 //   <home>/runs/<runId>/lock            held by the process executing the run
+//   <home>/runs/<runId>/items/          pictures of the items awaiting a decision
 //   <home>/flags/<flow>/<runId>.json    an alert flag, removed by ack
 import { randomBytes } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { access, mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Clock } from "./clock";
 import { RunNotFoundError } from "./errors";
@@ -67,6 +68,10 @@ export interface RunStore {
   addDecisions(runId: string, doc: DecisionsDoc): Promise<DecisionsDoc>;
   /** exclusive execution of one run; throws a `run-busy` error when a live process holds it */
   lock(runId: string): Promise<() => Promise<void>>;
+  /** keeps a file (an item's picture) in the run's folder, unless there; returns its path relative to the folder */
+  saveItemFile?(runId: string, name: string, data: string | Buffer): Promise<string>;
+  /** the run's folder, for stores that keep runs on this machine */
+  folder?(runId: string): string;
 }
 
 export const RUN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -169,6 +174,23 @@ export class FileRunStore implements RunStore {
     return lockRun(this.dir(runId), runId);
   }
 
+  async saveItemFile(runId: string, name: string, data: string | Buffer): Promise<string> {
+    const relative = `items/${name}`;
+    const file = path.join(this.dir(runId), relative);
+    if (await exists(file)) return relative;
+    // a picture is redrawn from the record if lost: no fsync, just never half a file
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(temp, data);
+    await rename(temp, file);
+    return relative;
+  }
+
+  folder(runId: string): string {
+    if (!RUN_ID.test(runId)) throw new RunNotFoundError(runId);
+    return this.dir(runId);
+  }
+
   private runsDir(): string {
     return path.join(this.home, "runs");
   }
@@ -192,4 +214,13 @@ export function mergeDecisions(base: DecisionsDoc, more: DecisionsDoc): Decision
   const selects = { ...base.selects };
   for (const [stream, items] of Object.entries(more.selects ?? {})) selects[stream] = { ...selects[stream], ...items };
   return { reviews, selects };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -8,6 +8,7 @@ import { DocumentDecider, type ReviewDecider } from "./deciders";
 import { execute, refName, type ExecutionResult } from "./executor";
 import type { InputItem } from "./inputs";
 import { Replay } from "./journal";
+import { addMedia } from "./media";
 import { notifyAll, type Notifier, type RunSummary } from "./notify";
 import { LocalDispatcher, type CallDispatcher, type Provider } from "./provider";
 import { nodeRecords, recordEvent, totalsOf, type RecordEvent, type RunRecord } from "./record";
@@ -158,6 +159,7 @@ async function finish(ctx: SegmentContext, record: RunRecord, result: ExecutionR
   record.totals = totalsOf(graph, result.spent, result.counters);
   record.nodes = nodeRecords(graph, result.counters);
   record.pending = result.pending;
+  if (result.pending.length > 0) await addMedia(result.pending, graph, ctx.provider, ctx.stores.runs, config.runId);
   record.outputs = result.outputs.map((o) => ({ ref: o.ref, items: o.count }));
   const segment = record.segments[record.segments.length - 1]!;
   segment.endedAt = record.endedAt;

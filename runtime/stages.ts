@@ -1,13 +1,13 @@
 // The stages of the executor other than nodes: inputs, gates (and reviews) and selects, with what
 // they share — outlets, the reorder buffer that keeps every stream in arrival order, and the
 // round bookkeeping of retry chains (see executor.ts).
-import { ZERO } from "./credits";
+import { rounded, ZERO } from "./credits";
 import type { Execution } from "./executor";
 import type { GraphGate, GraphNode, GraphSelect } from "./graph";
 import type { InputItem } from "./inputs";
 import type { NodeStage } from "./node-stage";
 import type { StreamCounters } from "./record";
-import type { Item } from "./types";
+import type { Item, PendingItem } from "./types";
 
 export interface Sink {
   item(item: Item): void;
@@ -218,7 +218,7 @@ export class GateStage extends Stage {
   private async ask(seq: number, item: Item): Promise<void> {
     const verdict = await this.run.reviewVerdict(this.gate, item);
     if (verdict === undefined) {
-      this.run.pending.set(`${this.name}\u0000${item.id}`, { stream: this.name, kind: "review", itemId: item.id });
+      this.run.pending.set(`${this.name}\u0000${item.id}`, { stream: this.name, kind: "review", itemId: item.id, items: [pendingItem(item)] });
       this.run.emit({ type: "decision-pending", stream: this.name, itemId: item.id });
       return;
     }
@@ -340,7 +340,7 @@ export class SelectStage extends Stage {
   private async ask(group: { id: string; items: Item[]; seq: number }, pick: number): Promise<void> {
     const chosen = await this.run.selectVerdict(this.select, group.id, group.items, pick);
     if (chosen === undefined) {
-      this.run.pending.set(`${this.name}\u0000${group.id}`, { stream: this.name, kind: "select", itemId: group.id, variants: group.items.map((i) => i.id), pick });
+      this.run.pending.set(`${this.name}\u0000${group.id}`, { stream: this.name, kind: "select", itemId: group.id, variants: group.items.map((i) => i.id), pick, items: group.items.map(pendingItem) });
       this.run.emit({ type: "decision-pending", stream: this.name, itemId: group.id });
       return;
     }
@@ -374,4 +374,16 @@ function rankBy(items: Item[], metric: string, highest: boolean): Item[] {
     .map((item, index) => ({ item, index }))
     .sort((a, b) => (highest ? score(b.item) - score(a.item) : score(a.item) - score(b.item)) || a.index - b.index)
     .map((entry) => entry.item);
+}
+
+/** longest value (as JSON) kept with a pending item: a URL, a path or a caption, not a document */
+const PENDING_VALUE_LIMIT = 2048;
+/** longest `data:` picture kept (it is the item's picture: nothing else shows it) */
+const PENDING_PICTURE_LIMIT = 1024 * 1024;
+
+/** What the record keeps of an item awaiting a decision (its picture is added when the run pauses). */
+function pendingItem(item: Item): PendingItem {
+  const json = JSON.stringify(item.value);
+  const limit = typeof item.value === "string" && /^data:(image|video|audio)\//.test(item.value) ? PENDING_PICTURE_LIMIT : PENDING_VALUE_LIMIT;
+  return { id: item.id, ...(json !== undefined && json.length <= limit ? { value: item.value } : {}), metrics: item.metrics, cost: rounded(item.cost, 6) };
 }

@@ -60,7 +60,26 @@ export interface PendingDecision {
   /** for a select: the variant ids to choose among */
   variants?: string[];
   pick?: number;
+  /** what a person decides on: the review's item, or the select's variants (in variant order) */
+  items?: PendingItem[];
+  /** recorded (`flowc review`, the web app) and applied when the run resumes */
+  decision?: "approve" | "reject" | string[];
 }
+
+/** One item awaiting a person's decision, as the record keeps it for `flowc review` and `flowc ui`. */
+export interface PendingItem {
+  id: string;
+  /** the provider's output value, when its JSON is short (a URL, a path, a caption) */
+  value?: unknown;
+  metrics: Record<string, number>;
+  /** credits spent on the item's lineage so far */
+  cost: string;
+  /** a picture of the item (from the provider, or its value when that is an image or video) */
+  media?: ItemMedia;
+}
+
+/** `path` is relative to the run's folder (a file the run stored); `url` is http(s) or data:. */
+export type ItemMedia = { kind: "image" | "video" | "audio"; path: string } | { kind: "image" | "video" | "audio"; url: string };
 
 /** Progress and outcome events, for the CLI's renderers (`onEvent`). */
 export type RunEvent =

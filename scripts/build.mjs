@@ -41,6 +41,32 @@ function entryPoints(named) {
   return Object.fromEntries(Object.entries(named).filter(([, file]) => existsSync(path.join(root, file))).map(([name, file]) => [name, path.join(root, file)]));
 }
 
+// --- flowc ui (issue 14) -----------------------------------------------------------------------
+// The web app of `flowc ui`, for the browser: Preact, uPlot and dagre bundled with the page's code
+// into dist/ui/app.js and its styles into dist/ui/app.css, so nothing is fetched from a CDN at run
+// time. The server (ui/server.ts) is part of the CLI bundle, loaded only by `flowc ui`.
+await build({
+  entryPoints: { app: path.join(root, "ui/app/main.tsx") },
+  outdir: path.join(root, "dist/ui"),
+  bundle: true,
+  platform: "browser",
+  format: "esm",
+  target: ["chrome110", "firefox115", "safari16"],
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  minify: true,
+  sourcemap: true,
+  legalComments: "linked",
+  logLevel: "warning",
+});
+await build({
+  entryPoints: { app: path.join(root, "ui/app/style.css") },
+  outdir: path.join(root, "dist/ui"),
+  bundle: true,
+  minify: true,
+  logLevel: "warning",
+});
+
 if (process.argv.includes("--declarations")) writeDeclarations();
 
 function writeDeclarations() {

@@ -155,11 +155,11 @@ describe("compiled modules as a library", () => {
       [
         'import { WORST_CASE, WORST_SCENARIO, run } from "./clips.js";',
         'const result = await run({}, { home: ".flowc-js", scenario: WORST_SCENARIO, simulateHumans: true, cap: WORST_CASE });',
-        "console.log(JSON.stringify({ status: result.status, spent: result.record.totals.spent, worstCase: WORST_CASE, clips: result.outputs.clip.length, media: result.outputs.clip[0].media }));",
+        "console.log(JSON.stringify({ status: result.status, spent: result.record.totals.spent, worstCase: WORST_CASE, clips: result.outputs.clip.length, mediaType: result.outputs.clip[0].mediaType }));",
       ].join("\n"),
     );
     const result = JSON.parse(ok(run(process.execPath, ["worst.mjs"], dir), "node worst.mjs")) as Record<string, unknown>;
-    expect(result).toEqual({ status: "completed", spent: "216.576", worstCase: "216.576", clips: 10, media: "video" });
+    expect(result).toEqual({ status: "completed", spent: "216.576", worstCase: "216.576", clips: 10, mediaType: "video" });
     expect(existsSync(path.join(dir, ".flowc-js/runs"))).toBe(true);
   }, SLOW);
 

@@ -50,7 +50,7 @@ describe("cache", () => {
     expect(listing.entries).toHaveLength(1);
     expect(listing.entries[0]).toMatchObject({ flow: "campaign_portraits", node: "style_ref", ageSeconds: 90 });
     expect(listing.entries[0]!.size).toBeGreaterThan(0);
-    expect(listing.nodes).toEqual([{ flow: "campaign_portraits", node: "style_ref", entries: 1, bytes: listing.entries[0]!.size, oldestSeconds: 90, newestSeconds: 90 }]);
+    expect(listing.nodes).toEqual([{ flow: "campaign_portraits", node: "style_ref", entries: 1, bytes: listing.entries[0]!.size, oldestSeconds: 90, newestSeconds: 90, ttlSeconds: 172800 }]);
     expect(listing.totalBytes).toBe(listing.entries[0]!.size);
 
     expect(await cacheClear({ flow: "other" }, { home })).toBe(0);

@@ -104,9 +104,9 @@ describe("outputs", () => {
     };
     const result = await startRun(graph, { home });
     expect(Object.keys(result.outputs)).toEqual(["draft", "label", "prompts"]);
-    expect(result.outputs.draft?.map((i) => [i.media, i.cost])).toEqual([["image", "0.1"], ["image", "0.1"], ["image", "0.1"]]);
-    expect(result.outputs.label?.map((i) => [i.media, i.cost])).toEqual([["unknown", "0.3"], ["unknown", "0.3"], ["unknown", "0.3"]]);
-    expect(result.outputs.prompts?.map((i) => [i.media, i.cost])).toEqual([["text", "0"], ["text", "0"], ["text", "0"]]);
+    expect(result.outputs.draft?.map((i) => [i.mediaType, i.cost])).toEqual([["image", "0.1"], ["image", "0.1"], ["image", "0.1"]]);
+    expect(result.outputs.label?.map((i) => [i.mediaType, i.cost])).toEqual([["unknown", "0.3"], ["unknown", "0.3"], ["unknown", "0.3"]]);
+    expect(result.outputs.prompts?.map((i) => [i.mediaType, i.cost])).toEqual([["text", "0"], ["text", "0"], ["text", "0"]]);
     expect(JSON.parse(JSON.stringify(result.outputs))).toEqual(result.outputs);
   });
 });

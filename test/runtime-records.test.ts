@@ -33,7 +33,7 @@ describe("run records", () => {
     await recordDecisions(first.runId, { selects: { direction: selects } }, options);
     const second = await resumeRun(first.runId, options);
     expect(second.status).toBe("paused");
-    const third = await resumeRun(first.runId, { ...options, cap: 1000, simulateHumans: true });
+    const third = await resumeRun(first.runId, { ...options, cap: 1000 });
     expect(third.status).toBe("awaiting-review");
     await ack(first.runId, options);
     const fourth = await resumeRun(first.runId, { ...options, decider: new SimulatedDecider(1) });

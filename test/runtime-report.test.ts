@@ -74,7 +74,7 @@ describe("records", () => {
     expect(validateRecord(file)).toEqual([]);
     expect(file).toEqual(await getRecord(worst.runId, { home }));
     expect(await listRuns({ home })).toEqual([
-      { runId: worst.runId, flow: "campaign_portraits", status: "completed", spent: "902.2896", worstCase: "902.2896", flagged: false, acknowledged: false, startedAt: worst.record.startedAt, endedAt: worst.record.endedAt },
+      { runId: worst.runId, flow: "campaign_portraits", status: "completed", spent: "902.2896", worstCase: "902.2896", expected: worst.record.totals.expected, pending: 0, flagged: false, acknowledged: false, startedAt: worst.record.startedAt, endedAt: worst.record.endedAt },
     ]);
     for (const id of ["nope", "../etc", ""]) {
       const error = await getRecord(id, { home }).catch((e: unknown) => e);

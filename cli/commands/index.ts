@@ -17,6 +17,7 @@ import { lspCommand } from "./lsp";
 import { fmtCommand } from "./fmt";
 import { workerCommand } from "./worker";
 import { statusCommand } from "./status";
+import { uiCommand } from "./ui";
 
 export const COMMANDS: readonly CliCommand[] = [
   checkCommand,
@@ -33,6 +34,7 @@ export const COMMANDS: readonly CliCommand[] = [
   cacheCommand,
   workerCommand,
   statusCommand,
+  uiCommand,
   fmtCommand,
   lspCommand,
 ];

@@ -39,7 +39,7 @@ async function resume(runId: string, flags: SegmentFlags, io: CliIo): Promise<Ex
         ? terminalReviews(runtime, io, record.seed)
         : { simulate: flags.simulateReviews === true, release: () => undefined };
     try {
-      const options = { ...segmentOptions(runtime, io, flags), ...(reviews.decider ? { decider: reviews.decider } : {}) };
+      const options = { ...segmentOptions(runtime, io, flags, reviews), ...(reviews.decider ? { decider: reviews.decider } : {}) };
       return finishRun(runtime, io, await runtime.resumeRun(runId, options), flags.json === true);
     } finally {
       reviews.release();

@@ -26,7 +26,7 @@ export const reviewCommand: CliCommand = {
       .addHelpText(
         "after",
         "\nWithout --approve or --reject: asks at a prompt on a terminal, else lists what awaits a decision.\n" +
-          examples("flowc review RUN --approve full#3 full#7 --reject full#12", "flowc review RUN --approve previews#2.v1"),
+          examples("flowc review RUN --approve previews#0.v2 previews#1.v0", "flowc review RUN --approve full#0.v2 --reject full#1.v0"),
       )
       .action(async (runId: string, flags: ReviewFlags) => context.finish(await review(runId, flags, context.io)));
   },
@@ -43,13 +43,13 @@ async function review(runId: string, flags: ReviewFlags, io: CliIo): Promise<Exi
       return EXIT_OK;
     }
     if (!given && process.stdin.isTTY !== true) {
-      io.out(pendingText(record));
+      io.out(pendingText(runtime, record));
       return EXIT_OK;
     }
     const doc = given ? fromFlags(record.pending, flags) : await atPrompt(runtime, record, io);
     if (typeof doc === "string") return usage(io, doc);
-    await runtime.recordDecisions(runId, doc, storeOptions(io, flags));
-    io.out(`recorded ${count(doc)} decision(s) for run ${runId}; continue it with \`flowc resume ${runId}\`\n`);
+    const after = await runtime.recordDecisions(runId, doc, storeOptions(io, flags));
+    io.out(`recorded ${count(doc)} decision(s) for run ${runId}\n${runtime.decisionsSummary(after)}\n`);
     return EXIT_OK;
   });
 }
@@ -87,15 +87,17 @@ function pendingIds(p: PendingDecision): string {
 async function atPrompt(runtime: Runtime, record: RunRecord, io: CliIo): Promise<DecisionsDoc> {
   const reviews = terminalReviews(runtime, io, record.seed);
   const doc: Required<DecisionsDoc> = { reviews: {}, selects: {} };
-  const unknown = { value: "", metrics: {} };
   try {
-    for (const p of record.pending) {
+    for (const p of record.pending.filter((entry) => entry.decision === undefined)) {
+      const items = new Map((p.items ?? []).map((item) => [item.id, { id: item.id, value: item.value ?? "", metrics: item.metrics }]));
+      const itemOf = (id: string) => items.get(id) ?? { id, value: "", metrics: {} };
+      const cost = p.items?.[0]?.cost ?? "n/a";
       if (p.kind === "review") {
-        const verdict = await reviews.decider?.review({ runId: record.runId, review: p.stream, item: { id: p.itemId, ...unknown }, cost: "n/a", expectedApprove: "0" });
+        const verdict = await reviews.decider?.review({ runId: record.runId, review: p.stream, item: itemOf(p.itemId), cost, expectedApprove: "0" });
         if (verdict) (doc.reviews[p.stream] ??= {})[p.itemId] = verdict;
       } else {
-        const variants = (p.variants ?? []).map((id) => ({ id, ...unknown }));
-        const kept = await reviews.decider?.select({ runId: record.runId, select: p.stream, groupId: p.itemId, variants, pick: p.pick ?? 1, cost: "n/a" });
+        const variants = (p.variants ?? []).map(itemOf);
+        const kept = await reviews.decider?.select({ runId: record.runId, select: p.stream, groupId: p.itemId, variants, pick: p.pick ?? 1, cost });
         if (kept) (doc.selects[p.stream] ??= {})[p.itemId] = kept;
       }
     }
@@ -105,13 +107,17 @@ async function atPrompt(runtime: Runtime, record: RunRecord, io: CliIo): Promise
   return doc;
 }
 
-function pendingText(record: RunRecord): string {
-  const lines = record.pending.map((p) =>
-    p.kind === "review" ? `  review ${p.stream}: ${p.itemId}` : `  select ${p.stream}: keep ${p.pick ?? 1} of ${(p.variants ?? []).join(", ")}`,
-  );
+function pendingText(runtime: Runtime, record: RunRecord): string {
+  const lines = record.pending.map((p) => {
+    const what = p.kind === "review" ? `  review ${p.stream}: ${p.itemId}` : `  select ${p.stream}: keep ${p.pick ?? 1} of ${(p.variants ?? []).join(", ")}`;
+    return p.decision === undefined ? what : `${what} — decided: ${Array.isArray(p.decision) ? `keep ${p.decision.join(", ")}` : p.decision}`;
+  });
+  const waiting = runtime.waitingOn(record.pending);
+  const left = record.pending.filter((p) => p.decision === undefined).length;
   return [
-    `run ${record.runId} awaits ${record.pending.length} decision(s):`,
+    `run ${record.runId} awaits ${left} decision(s)${left < record.pending.length ? ` (${record.pending.length - left} decided, applied on resume)` : ""}:`,
     ...lines,
+    ...(waiting.length > 0 ? [runtime.waitsText(waiting)] : []),
     `decide with \`flowc review ${record.runId} --approve ID... --reject ID...\` (for a select, --approve the variants to keep),`,
     `or at a prompt showing each item and its metrics: \`flowc resume ${record.runId}\` on a terminal`,
     "",

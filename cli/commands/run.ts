@@ -123,7 +123,7 @@ async function execute(file: string, compiled: CompilableFlow, inputs: Record<st
 }
 
 function runOptions(runtime: Runtime, flow: FlowModule, reviews: Reviews, flags: RunFlags, io: CliIo, file: string): RunOptions {
-  const segment = segmentOptions(runtime, io, { ...flags, simulateReviews: reviews.simulate }, file);
+  const segment = segmentOptions(runtime, io, { ...flags, simulateReviews: reviews.simulate }, reviews, file);
   return {
     ...segment,
     onEvent: announced(segment.onEvent, () => {

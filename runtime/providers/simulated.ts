@@ -3,10 +3,11 @@
 // sees the same outcomes. Metrics are drawn inside each op's ranges so that every gate passes at
 // its expected rate; `expect fail` sets each attempt's chance to fail. With a Scenario, every call
 // of a node takes exactly the scenario's attempts (all but the last failing).
-import type { FlowGraph, GraphGate, GraphInput, GraphNode, GraphStream, Scenario } from "../graph";
+import { originNode, type FlowGraph, type GraphGate, type GraphInput, type Scenario } from "../graph";
 import { hashValue, sha256, uniform } from "../hash";
 import type { Provider } from "../provider";
 import type { CallOutcome, CallRequest, ProviderOutput } from "../types";
+import { simulatedPicture, type Picture, type PictureSubject } from "./picture";
 
 export interface SimulatedOptions {
   seed?: number;
@@ -64,6 +65,11 @@ export class SimulatedProvider implements Provider {
     return { ok: true, outputs };
   }
 
+  /** a small deterministic SVG: id, op, model, variant and metrics */
+  picture(subject: PictureSubject): Picture {
+    return simulatedPicture(subject);
+  }
+
   private fails(request: CallRequest): boolean {
     const node = request.node;
     const forced = this.options.scenario?.attempts[node.name];
@@ -85,14 +91,6 @@ export class SimulatedProvider implements Provider {
     }
     return { value: `sim:${node.op}/${hash.slice(0, 20)}`, hash, metrics };
   }
-}
-
-/** The node whose outputs a stream carries (gates and selects pass items through unchanged). */
-function originNode(byName: Map<string, GraphStream>, name: string): GraphNode | undefined {
-  const stream = byName.get(name);
-  if (!stream || stream.kind === "input") return undefined;
-  if (stream.kind === "node") return stream;
-  return originNode(byName, stream.kind === "gate" ? stream.source.name : stream.source);
 }
 
 /**
