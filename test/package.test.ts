@@ -62,8 +62,8 @@ afterAll(() => {
 });
 
 describe("the tarball", () => {
-  test("holds bin/, the built dist/ (CLI, runtime, language server, Prettier plugin, declarations), schemas/, README and LICENSE, and nothing else", () => {
-    for (const file of ["bin/flowc.js", "dist/cli.js", "dist/runtime.js", "dist/runtime.d.ts", "dist/lsp.js", "dist/prettier-plugin.js", "dist/prettier-plugin.d.ts", "schemas/run-record.schema.json", "README.md", "LICENSE", "package.json"]) {
+  test("holds bin/, the built dist/ (CLI, runtime, language server, Prettier plugin, web app, declarations), schemas/, README and LICENSE, and nothing else", () => {
+    for (const file of ["bin/flowc.js", "dist/cli.js", "dist/runtime.js", "dist/runtime.d.ts", "dist/lsp.js", "dist/prettier-plugin.js", "dist/prettier-plugin.d.ts", "dist/ui/app.js", "dist/ui/app.css", "schemas/run-record.schema.json", "README.md", "LICENSE", "package.json"]) {
       expect(packed).toContain(file);
     }
     const outside = packed.filter((f) => !/^(bin|dist|schemas)\//.test(f) && !["README.md", "LICENSE", "package.json"].includes(f));
