@@ -29,15 +29,15 @@ export interface CheckPolicy {
 /** A checked file with the analysis behind it (absent when it could not be read). */
 export type AnalyzedFile = CheckedFile & { analysis?: FileAnalysis };
 
-/** Reads flowc.json and the baseline; every problem with them is bad usage (exit 2). */
-export function prepareCheckPolicy(options: PolicyOptions, io: CliIo, host: FileHost): CheckPolicy | ExitCode {
+/** Reads flowc.json and the baseline; every problem with them is bad usage (exit 2), said in `messages`. */
+export function prepareCheckPolicy(options: PolicyOptions, io: CliIo, host: FileHost): CheckPolicy | { messages: string[] } {
   if (options.baseline !== undefined && options.writeBaseline !== undefined) {
-    return usage(io, ["--baseline and --write-baseline do not go together: write a new baseline, or check against one"]);
+    return { messages: ["--baseline and --write-baseline do not go together: write a new baseline, or check against one"] };
   }
   const policy: CheckPolicy = { settings: settingsLoader(host, io.cwd, options.config), ...(options.writeBaseline ? { writeTo: options.writeBaseline } : {}) };
   if (options.baseline === undefined) return policy;
   const baseline = readBaseline(options.baseline, io.cwd, host);
-  if (!baseline.ok) return usage(io, baseline.errors);
+  if (!baseline.ok) return { messages: baseline.errors };
   return { ...policy, baseline: { file: options.baseline, doc: baseline.doc } };
 }
 
@@ -71,7 +71,8 @@ function withRules(diagnostics: FileAnalysis["diagnostics"], analysis: FileAnaly
   const added = diagnostics.filter((d) => d.code === "FLOW507" || d.code === "FLOW508");
   if (added.length === 0) return diagnostics;
   const rules = settings.ok ? settings.options.config?.rules : undefined;
-  const kept = suppress(added, { text: analysis.text, comments: parse(analysis.text).comments, rules });
+  // the flowc-ignore comments themselves were checked with the analysis: only the added codes here
+  const kept = suppress(added, { text: analysis.text, comments: parse(analysis.text).comments, rules }).filter((d) => d.code === "FLOW507" || d.code === "FLOW508");
   return [...diagnostics.filter((d) => !added.includes(d)), ...kept];
 }
 

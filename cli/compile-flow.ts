@@ -7,8 +7,8 @@ import type { FlowModel } from "../compiler/model";
 import type { CostReport } from "../compiler/cost-report";
 import { analyzeOne, failureMessage } from "./analyze";
 import { EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "./exit";
-import { createFileHost } from "./host";
 import { type CliIo, complain } from "./io";
+import { expandInputs } from "./inputs";
 import { palette } from "./format/colors";
 import { displayPath } from "./format/paths";
 import { type TextContext, countSeverities, formatDiagnostics, formatSummary } from "./format/text";
@@ -29,8 +29,15 @@ export type Refusal = { refused: ExitCode };
  * or no flow (1). `show` receives the diagnostics text (check's format) or, with JSON output, the
  * analysis itself.
  */
-export function compilableFlow(file: string, io: CliIo, show: (text: string, analysis: FileAnalysis) => void): CompilableFlow | Refusal {
-  const host = createFileHost(io.cwd);
+export function compilableFlow(given: string, io: CliIo, show: (text: string, analysis: FileAnalysis) => void, stdinFilepath?: string): CompilableFlow | Refusal {
+  const expanded = expandInputs([given], io, { stdinFilepath });
+  const message = !expanded.ok ? expanded.message : expanded.inputs.files.length !== 1 ? `'${given}' stands for ${expanded.inputs.files.length} files: name one .flow file` : undefined;
+  if (message !== undefined || !expanded.ok) {
+    complain(io, message ?? "");
+    return { refused: EXIT_USAGE };
+  }
+  const { host } = expanded.inputs;
+  const file = expanded.inputs.files[0]!;
   const outcome = analyzeOne(file, host);
   if (outcome.kind !== "analyzed") {
     complain(io, failureMessage(outcome, io.env.FLOWC_DEBUG !== undefined));

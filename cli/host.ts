@@ -12,19 +12,28 @@ export interface FileHost extends SourceHost {
   read(file: string): SourceRead;
   /** the text of a file read earlier (a checked file or an import) */
   textOf(file: string): string | undefined;
+  /** every file asked for so far, read or not, as absolute paths (what `--watch` watches) */
+  asked(): string[];
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-export function createFileHost(cwd: string): FileHost {
-  return hostOver(cwd, readSource);
+/** A host over the file system; `overlay` (absolute path → text) stands in for files, as standard input does. */
+export function createFileHost(cwd: string, overlay?: ReadonlyMap<string, string>): FileHost {
+  if (!overlay || overlay.size === 0) return hostOver(cwd, readSource);
+  return hostOver(cwd, (absolute) => {
+    const text = overlay.get(absolute);
+    return text === undefined ? readSource(absolute) : { ok: true, text };
+  });
 }
 
 /** A host over `readAt` (given absolute paths) that keeps every text it read, by absolute path. */
 export function hostOver(cwd: string, readAt: (absolute: string) => SourceRead): FileHost {
   const texts = new Map<string, string>();
+  const asked = new Set<string>();
   const key = (file: string) => path.resolve(cwd, file);
   const read = (file: string): SourceRead => {
+    asked.add(key(file));
     const result = readAt(key(file));
     if (result.ok) texts.set(key(file), result.text);
     return result;
@@ -36,6 +45,7 @@ export function hostOver(cwd: string, readAt: (absolute: string) => SourceRead):
       return result.ok ? result.text : undefined;
     },
     textOf: (file) => texts.get(key(file)),
+    asked: () => [...asked],
   };
 }
 
@@ -48,7 +58,7 @@ function readSource(file: string): SourceRead {
   }
 }
 
-function decode(bytes: Buffer): SourceRead {
+export function decode(bytes: Buffer): SourceRead {
   if (bytes.includes(0)) return { ok: false, reason: "is a binary file (it contains NUL bytes)" };
   try {
     return { ok: true, text: utf8.decode(bytes) };

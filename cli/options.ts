@@ -26,3 +26,12 @@ export function wholeNumberParser(min: number, max = Number.MAX_SAFE_INTEGER): (
     return value;
   };
 }
+
+/** `--stdin-filepath`: the path standard input (`-`) stands for, where its imports and flowc.json are found. */
+export function stdinFilepathOption(): Option {
+  return new Option("--stdin-filepath <path>", "the path standard input (-) stands for: its imports and flowc.json are found from there, and diagnostics name it");
+}
+
+/** The files-folders-globs argument of check, cost and fmt. */
+export const INPUTS_ARGUMENT = "[inputs...]";
+export const INPUTS_HELP = ".flow files, folders and quoted globs; - reads standard input; none: the project (flowc.json include/exclude, else every .flow file here), minus what .gitignore ignores";

@@ -4,14 +4,14 @@
 import path from "node:path";
 import { Writable } from "node:stream";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { PromptScreen, ReviewDecider, RunEvent, RunResult, RunStatus, RuntimeErrorCode, SegmentOptions, StoreOptions } from "../runtime/index";
+import type { PromptScreen, ReviewDecider, RunEvent, RunRecord, RunResult, RuntimeErrorCode, SegmentOptions, StoreOptions } from "../runtime/index";
 import { projectRoot } from "../compiler/config";
 import { LOCAL_DISK } from "./config-lookup";
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "./exit";
 import { type CliIo, complain } from "./io";
 import { parseCredits } from "./options";
 import { addRedisRunOptions, redisSegment, redisStore, type RedisFlags, type RedisRunFlags } from "./redis-options";
-import { formatExact } from "../syntax/credits";
+import { type Decimal, dec, formatExact } from "../syntax/credits";
 
 export type Runtime = typeof import("../runtime/index");
 
@@ -33,15 +33,33 @@ function stateFolder(io: CliIo, flowFile: string | undefined): string {
   return path.join(projectRoot(from, LOCAL_DISK) ?? io.cwd, ".flowc");
 }
 
-/** Exit 0 when the run completed; 1 when it paused (budget, awaiting review) or failed. */
-export function exitForStatus(status: RunStatus): ExitCode {
-  return status === "completed" ? EXIT_OK : EXIT_PROBLEMS;
+/** `--allow-failed N` (items) or `P%` (of the items sent to the run's nodes). */
+export type AllowFailed = { items: number } | { percent: Decimal };
+
+/**
+ * Exit 0 when the run completed with no failed item (or no more than `--allow-failed`); 1 when it
+ * paused (budget, awaiting review), failed, was interrupted, or lost more items than allowed.
+ */
+export function exitForRun(record: RunRecord, allow: AllowFailed | undefined): ExitCode {
+  if (record.status !== "completed") return EXIT_PROBLEMS;
+  return failedBeyond(record, allow) ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+/** Failed items past what `--allow-failed` lets through (none by default). */
+function failedBeyond(record: RunRecord, allow: AllowFailed | undefined): boolean {
+  const failed = record.totals.failedItems;
+  if (failed === 0) return false;
+  if (!allow) return true;
+  if ("items" in allow) return failed > allow.items;
+  const sent = record.nodes.filter((n) => n.kind === "node").reduce((total, n) => total + Math.max(n.itemsIn, n.calls), 0);
+  return dec(failed).times(100).greaterThan(allow.percent.times(sent));
 }
 
 export const EXIT_STATUS_HELP = `
-Exit status: 0 the run completed; 1 it paused (budget cap reached, or decisions awaiting review:
-continue with \`flowc resume RUN\`), failed, or was refused (errors in the flow, an unacknowledged
-alert); 2 bad usage, an unknown run id or an unreadable input.
+Exit status: 0 the run completed and no item failed (or no more than --allow-failed); 1 it paused
+(budget cap reached, or decisions awaiting review: continue with \`flowc resume RUN\`), failed,
+lost items to failed calls, or was refused (errors in the flow, an unacknowledged alert); 2 bad
+usage, an unknown run id or an unreadable input.
 `;
 
 type RuntimeFailure = Error & { code: RuntimeErrorCode; usage?: boolean; flaggedRuns?: string[]; packages?: string[] };
@@ -52,6 +70,7 @@ const CLI_HINTS: Partial<Record<RuntimeErrorCode, (error: RuntimeFailure) => str
   "alert-flag": (error) => `: acknowledge it with \`flowc ack ${error.flaggedRuns?.[0] ?? "RUN"}\` or start with --ack`,
   "pool-without-redis": () => "; give --redis URL (or FLOWC_REDIS)",
   "pool-cap-required": () => " (--pool-cap N)",
+  home: () => ": point FLOWC_HOME at a directory (or remove the file)",
 };
 
 /**
@@ -94,6 +113,7 @@ export function stderrStream(io: CliIo): Writable {
 
 export interface SegmentFlags extends RedisRunFlags {
   cap?: string;
+  allowFailed?: AllowFailed;
   json?: boolean;
   decisions?: string;
   simulateReviews?: boolean;
@@ -130,19 +150,35 @@ export function segmentOptions(runtime: Runtime, io: CliIo, flags: SegmentFlags,
 }
 
 /** The report at the end of a run (or as the last JSON line with `--json`); the exit status. */
-export function finishRun(runtime: Runtime, io: CliIo, result: RunResult, json: boolean): ExitCode {
-  const text = runtime.renderReport(runtime.report(result.record), json ? "json" : "text");
-  if (json) io.out(`{"type": "report", "report": ${text.replace(/\n\s*/g, "")}}\n`);
-  else io.out(`\n${text}${nextStep(result)}`);
-  return exitForStatus(result.status);
+export function finishRun(runtime: Runtime, io: CliIo, result: RunResult, flags: Pick<SegmentFlags, "json" | "allowFailed">): ExitCode {
+  const text = runtime.renderReport(runtime.report(result.record), flags.json ? "json" : "text");
+  const exit = exitForRun(result.record, flags.allowFailed);
+  if (flags.json) io.out(`{"type": "report", "report": ${text.replace(/\n\s*/g, "")}}\n`);
+  else io.out(`\n${text}${nextStep(result, exit)}`);
+  return exit;
 }
 
-function nextStep(result: RunResult): string {
-  if (result.status === "paused" && result.record.reason === "budget") return `\nresume with a higher cap: flowc resume ${result.runId} --cap N\n`;
+function nextStep(result: RunResult, exit: ExitCode): string {
+  const record = result.record;
+  const uncharged = record.nodes.some((n) => n.failures?.some((f) => !f.charged && f.calls > 0));
+  const retry = uncharged ? `\ncalls that never reached the provider cost nothing: \`flowc resume ${result.runId}\` tries them again\n` : "";
+  if (result.status === "paused" && record.reason === "budget") return `\nresume with a higher cap: flowc resume ${result.runId} --cap N\n`;
+  if (result.status === "paused" && record.reason === "pool") return `\nthe budget pool refused the next call: raise its cap with \`flowc resume ${result.runId} --budget-pool POOL --pool-cap N\`, or resume in its next window\n`;
   if (result.status === "awaiting-review") return `\ndecide with \`flowc review ${result.runId}\`, then \`flowc resume ${result.runId}\`\n`;
-  if (result.status === "failed") return `\nthe run failed: ${result.record.error ?? "see its record"}\ncontinue with: flowc resume ${result.runId}\n`;
+  if (result.status === "failed" && record.reason === "calls") return `\nthe run failed: ${record.error ?? "see its record"}\n${retry}`;
+  if (result.status === "failed") return `\nthe run failed: ${record.error ?? "see its record"}\ncontinue with: flowc resume ${result.runId}\n`;
   if (result.status === "paused") return `\ncontinue with: flowc resume ${result.runId}\n`;
-  return "";
+  if (exit !== EXIT_OK) return `\n${record.totals.failedItems} item(s) failed (see the failures above; --allow-failed N or P% accepts some)\n${retry}`;
+  return retry;
+}
+
+/** `--allow-failed 3` (items) or `--allow-failed 5%` (of the items sent to the run's nodes). */
+export function parseAllowFailed(text: string): AllowFailed {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return { items: Number(trimmed) };
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(trimmed);
+  if (percent && dec(percent[1]!).lessThanOrEqualTo(100)) return { percent: dec(percent[1]!) };
+  throw new InvalidArgumentError("expected a number of items such as 3, or a percent of the items such as 5%");
 }
 
 /** `--cap N`: credits as written in a flow, passed on as exact decimal text. */
@@ -159,6 +195,7 @@ export function parseNonNegativeInteger(text: string): number {
 export function addSegmentOptions(command: Command, capHelp: string): Command {
   return addRedisRunOptions(command)
     .addOption(new Option("--cap <credits>", capHelp).argParser(parseCap))
+    .addOption(new Option("--allow-failed <n|p%>", "exit 0 even when up to N items (or P% of the items sent to nodes) failed").argParser(parseAllowFailed))
     .option("--json", "machine output: one JSON event per line on stdout, then the report")
     .option("--decisions <file>", "decide reviews and human selects from a JSON file (schemas/decisions.schema.json)")
     .option("--simulate-reviews", "the simulated provider decides reviews and human selects at their expected rates (seeded)")

@@ -5,6 +5,7 @@
 import type { FlowFile } from "../syntax/ast";
 import type { CostReport } from "./cost-report";
 import { formatExact, formatRounded } from "../syntax/credits";
+import { ROUNDING } from "../syntax/figures";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
 import { type DiagnosticKey, diagnosticNode, keyText, pairDiagnostics } from "./diagnostic-key";
 
@@ -83,7 +84,8 @@ function figureRegressions(subject: BaselineSubject, entry: BaselineEntry): Diag
     const by = cost.worstCase.minus(entry.worstCase);
     out.push(diag("FLOW507", `worst case ${formatExact(cost.worstCase)} credits is ${formatExact(by)} above the baseline's ${entry.worstCase}`, flow.name.range, file));
   }
-  const expected = cost.expected.toDecimalPlaces(EXPECTED_PLACES);
+  // at the 12 places the baseline wrote it, rounded as every expected figure is (syntax/figures.ts)
+  const expected = cost.expected.toDecimalPlaces(EXPECTED_PLACES, ROUNDING);
   if (entry.expected !== undefined && expected.gt(entry.expected)) {
     const by = expected.minus(entry.expected);
     out.push(diag("FLOW508", `expected spend ${formatRounded(expected)} credits is ${formatRounded(by)} above the baseline's ${entry.expected}`, flow.name.range, file));

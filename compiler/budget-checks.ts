@@ -5,6 +5,7 @@
 import type { Range } from "../syntax/ast";
 import { Decimal, formatExact, formatRounded } from "../syntax/credits";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
+import { percentText } from "../syntax/figures";
 import type { CostReport } from "./cost-report";
 import type { FlowModel } from "./model";
 import { capFix, HIGH_HEADROOM, LOW_HEADROOM, suggestedCap } from "./cap-advice";
@@ -38,8 +39,8 @@ export function budgetDiagnostics(model: FlowModel, cost: CostReport): Diagnosti
     const message = `the cap of ${capText} is below 120% of the expected ${expected}: normal variance will pause runs`;
     out.push(diag("FLOW303", message, capProp.range, advice((c) => c.gte(cost.expected.times(LOW_HEADROOM)))));
   } else if (cost.expected.gt(0) && cap.gt(cost.expected.times(HIGH_HEADROOM))) {
-    const percent = cap.div(cost.expected).times(100).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed();
-    const message = `the cap of ${capText} is ${percent}% of the expected ${expected}: a runaway run may spend far more than usual`;
+    const percent = percentText(cap.div(cost.expected));
+    const message = `the cap of ${capText} is ${percent} of the expected ${expected}: a runaway run may spend far more than usual`;
     out.push(diag("FLOW304", message, capProp.range, advice((c) => c.lte(cost.expected.times(HIGH_HEADROOM)))));
   }
   return out;

@@ -3,8 +3,10 @@
 // of the bad ones when there is one; otherwise the best trade-off, the threshold that maximises the
 // smaller of the two rates — with its confusion matrix and the pass rate it implies for
 // `expect pass`. Pure: text in, figures and text edits out.
+import { parse as parseCsv } from "csv-parse/sync";
 import type { Comparison, Cond, FlowFile, GateDecl, Range } from "../syntax/ast";
 import { Decimal, ZERO } from "../syntax/credits";
+import { percentValue } from "../syntax/figures";
 import type { TextEdit } from "../syntax/diagnostics";
 import type { FlowModel } from "./model";
 import { producers } from "./checks/walk";
@@ -70,13 +72,32 @@ function valueOf(raw: unknown): Decimal | undefined {
 
 const LABEL_WORDS = "good/bad, 1/0, pass/fail, true/false or yes/no";
 
-/** Reads labelled values: JSON when the text starts with `[` or `{`, else CSV. */
-export function parseLabels(text: string): Result<Labelled[]> {
+/** Labelled values, and the gate's metric when the labels named its column by it. */
+export type LabelsRead = { ok: true; value: Labelled[]; metric?: string } | { ok: false; error: string };
+
+/**
+ * Reads labelled values: JSON when the text starts with `[` or `{`, else CSV. The values' column (or
+ * key) is `value`, or one of `metrics` (the gate's, so that `sharpness,label` reads as it says).
+ */
+export function parseLabels(text: string, metrics: readonly string[] = []): LabelsRead {
   const body = text.replace(/^\uFEFF/, "");
-  return /^\s*[[{]/.test(body) ? parseJsonLabels(body) : parseCsvLabels(body);
+  return /^\s*[[{]/.test(body) ? parseJsonLabels(body, metrics) : parseCsvLabels(body, metrics);
 }
 
-function parseJsonLabels(text: string): Result<Labelled[]> {
+/** The key holding the values: `value`, else the first of the gate's metrics present. */
+function valueKey(keys: readonly string[], metrics: readonly string[]): string | undefined {
+  return keys.includes("value") ? "value" : metrics.find((m) => keys.includes(m.toLowerCase()))?.toLowerCase();
+}
+
+function metricNamed(key: string | undefined, metrics: readonly string[]): string | undefined {
+  return key === undefined || key === "value" ? undefined : metrics.find((m) => m.toLowerCase() === key);
+}
+
+function columnsText(metrics: readonly string[]): string {
+  return ["'value'", ...metrics.map((m) => `'${m}'`)].join(" or ");
+}
+
+function parseJsonLabels(text: string, metrics: readonly string[]): LabelsRead {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -85,39 +106,50 @@ function parseJsonLabels(text: string): Result<Labelled[]> {
   }
   if (!Array.isArray(data)) return fail("expected a JSON array of { \"value\": …, \"label\": … } objects");
   const items: Labelled[] = [];
+  let key: string | undefined;
   for (const [i, entry] of data.entries()) {
-    const record = (entry ?? {}) as Record<string, unknown>;
-    const value = valueOf(record.value);
+    const record = Object.fromEntries(Object.entries((entry ?? {}) as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), v]));
+    key ??= valueKey(Object.keys(record), metrics) ?? "value";
+    const value = valueOf(record[key]);
     const good = labelOf(record.label);
-    if (value === undefined) return fail(`item ${i + 1}: "value" must be a number, got ${JSON.stringify(record.value)}`);
+    if (value === undefined) return fail(`item ${i + 1}: "${key}" must be a number, got ${JSON.stringify(record[key])}`);
     if (good === undefined) return fail(`item ${i + 1}: "label" must be ${LABEL_WORDS}, got ${JSON.stringify(record.label)}`);
     items.push({ value, good });
   }
-  return { ok: true, value: items };
+  const metric = metricNamed(key, metrics);
+  return { ok: true, value: items, ...(metric ? { metric } : {}) };
 }
 
-function csvCells(line: string): string[] {
-  return line.split(",").map((cell) => cell.trim().replace(/^"(.*)"$/, "$1").trim());
+/** CSV as RFC 4180 reads it (quoted cells, commas and line breaks inside quotes), through csv-parse. */
+function csvRecords(text: string): Result<{ cells: string[]; line: number }[]> {
+  try {
+    const rows = parseCsv(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    return { ok: true, value: rows.map((r) => ({ cells: r.record, line: r.info.lines })) };
+  } catch (error) {
+    return fail(`not valid CSV: ${(error as Error).message}`);
+  }
 }
 
-function parseCsvLabels(text: string): Result<Labelled[]> {
-  const lines = text.split(/\r?\n/).map((line, i) => ({ line, number: i + 1 })).filter((l) => l.line.trim() !== "");
-  const [header, ...rows] = lines;
+function parseCsvLabels(text: string, metrics: readonly string[]): LabelsRead {
+  const records = csvRecords(text);
+  if (!records.ok) return records;
+  const [header, ...rows] = records.value;
   if (!header) return fail("the labels file is empty");
-  const names = csvCells(header.line).map((c) => c.toLowerCase());
-  const valueAt = names.indexOf("value");
+  const names = header.cells.map((c) => c.toLowerCase());
+  const key = valueKey(names, metrics);
   const labelAt = names.indexOf("label");
-  if (valueAt < 0 || labelAt < 0) return fail(`line ${header.number}: expected a header naming the columns 'value' and 'label' (such as value,label)`);
+  if (key === undefined || labelAt < 0) return fail(`line ${header.line}: expected a header naming the columns ${columnsText(metrics)}, and 'label' (such as value,label)`);
+  const valueAt = names.indexOf(key);
   const items: Labelled[] = [];
   for (const row of rows) {
-    const cells = csvCells(row.line);
-    const value = valueOf(cells[valueAt]);
-    const good = labelOf(cells[labelAt] ?? "");
-    if (value === undefined) return fail(`line ${row.number}: '${cells[valueAt] ?? ""}' is not a number`);
-    if (good === undefined) return fail(`line ${row.number}: the label '${cells[labelAt] ?? ""}' is not ${LABEL_WORDS}`);
+    const value = valueOf(row.cells[valueAt]);
+    const good = labelOf(row.cells[labelAt] ?? "");
+    if (value === undefined) return fail(`line ${row.line}: '${row.cells[valueAt] ?? ""}' is not a number`);
+    if (good === undefined) return fail(`line ${row.line}: the label '${row.cells[labelAt] ?? ""}' is not ${LABEL_WORDS}`);
     items.push({ value, good });
   }
-  return { ok: true, value: items };
+  const metric = metricNamed(key, metrics);
+  return { ok: true, value: items, ...(metric ? { metric } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +185,7 @@ export function calibrateGate(ast: FlowFile, model: FlowModel, gateName: string,
   const target = options.target ?? new Decimal("0.9");
   const current = outcome(items, cond.value.op, new Decimal(cond.value.threshold.value));
   const best = bestCut(items, cond.value.op, range, current.threshold);
-  const expectPass = best.passRate.times(100).toDecimalPlaces(1, Decimal.ROUND_HALF_EVEN);
+  const expectPass = percentValue(best.passRate);
   const given = decl.props.find((p) => p.kind === "expectPass");
   return {
     ok: true,

@@ -5,8 +5,9 @@
 // "Round" means the fewest significant digits: between 326.43 and 353.63 (expected 272.03) the
 // candidates with one digit (300) miss the band, those with two (330, 340, 350) fit, and 340 is
 // the closest to 125%. A tie goes to the larger (more room for a normal run).
+import { expectedText, percentText } from "../syntax/figures";
 import type { Decl, FlowDecl, Range } from "../syntax/ast";
-import { Decimal, formatExact, formatRounded } from "../syntax/credits";
+import { Decimal, formatExact } from "../syntax/credits";
 import type { Diagnostic, Fix, TextEdit } from "../syntax/diagnostics";
 import type { CostReport } from "./cost-report";
 import { SourceText } from "./lints/edits";
@@ -53,8 +54,7 @@ export function capFix(amount: Range, cap: Decimal, cost: CostReport, strict: bo
 /** Where the figure comes from, for a fix's title. */
 function why(cap: Decimal, cost: CostReport, strict: boolean): string {
   if (strict && cap.gte(cost.worstCase) && cost.worstCase.gt(cost.expected.times(HIGH_HEADROOM))) return `the worst case ${formatExact(cost.worstCase)}, rounded up, as 'strict' asks`;
-  const percent = cap.div(cost.expected).times(100).toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed();
-  return `${percent}% of the expected ${formatRounded(cost.expected, 2)}, a round number between 120% and 130%`;
+  return `${percentText(cap.div(cost.expected))} of the expected ${expectedText(cost.expected)}, a round number between 120% and 130%`;
 }
 
 /**

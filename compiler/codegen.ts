@@ -58,7 +58,7 @@ export async function generateModule(model: FlowModel, cost: CostReport, options
           name: s.name,
           hasQuestionToken: true,
           type: s.single ? "string" : "string[]",
-          docs: [`${declarationHeader(s.decl)} (${source}:${streamLine(s)})`],
+          docs: [commentText(`${declarationHeader(s.decl)} (${source}:${streamLine(s)})`)],
         })),
       },
       {
@@ -68,9 +68,9 @@ export async function generateModule(model: FlowModel, cost: CostReport, options
         docs: [OUTPUTS_DOC],
         properties: outputProperties(model, source),
       },
-      constant("FLOW", undefined, "The flow's name.", JSON.stringify(model.name)),
-      constant("WORST_CASE", undefined, "Worst-case credits of one run: exact, reached by WORST_SCENARIO.", JSON.stringify(formatExact(cost.worstCase))),
-      constant("EXPECTED", undefined, "Expected credits of a typical run (an estimate, not a bound).", JSON.stringify(formatExact(cost.expected))),
+      constant("FLOW", undefined, "The flow's name.", stringLiteral(model.name)),
+      constant("WORST_CASE", undefined, "Worst-case credits of one run: exact, reached by WORST_SCENARIO.", stringLiteral(formatExact(cost.worstCase))),
+      constant("EXPECTED", undefined, "Expected credits of a typical run (an estimate, not a bound).", stringLiteral(formatExact(cost.expected))),
       constant("graph", "FlowGraph", "The flow as the runtime executes it: every stream after the streams it reads.", graphLiteral(graph, model, source)),
       constant(
         "WORST_SCENARIO",
@@ -133,8 +133,8 @@ const RUN_DOC = [
 
 function header(source: string, flow: string): string {
   return [
-    `// Generated from ${source} by flowc ${FLOWC_VERSION}. Do not edit: change the .flow file and run`,
-    `// \`flowc compile\` again. Flow ${flow}.`,
+    `// Generated from ${commentText(source)} by flowc ${FLOWC_VERSION}. Do not edit: change the .flow file and run`,
+    `// \`flowc compile\` again. Flow ${commentText(flow)}.`,
     "",
   ].join("\n");
 }
@@ -146,8 +146,22 @@ function outputProperties(model: FlowModel, source: string): { name: string; typ
     const name = ref.rejected ? `${ref.name}.rejected` : ref.name;
     const stream = model.byName.get(ref.name);
     const line = stream ? ` (${source}:${streamLine(stream)})` : "";
-    return { name: propertyName(name), type: `FlowItem<${JSON.stringify(media.get(ref.name) ?? "unknown")}>[]`, docs: [`output ${name}${line}`] };
+    return { name: propertyName(name), type: `FlowItem<${JSON.stringify(media.get(ref.name) ?? "unknown")}>[]`, docs: [commentText(`output ${name}${line}`)] };
   });
+}
+
+/**
+ * Text that may go inside a comment, line or block: every line terminator JavaScript knows
+ * (\n, \r, U+2028, U+2029) and every other control character is written as an escape, and `*\/`
+ * cannot close a block comment. A path such as `a*\/;process.exit();/*` stays text.
+ */
+export function commentText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).replace(/\*\//g, "*\\/");
+}
+
+/** A string literal; U+2028 and U+2029 escaped too (JSON leaves them raw, and older parsers choke). */
+export function stringLiteral(text: string): string {
+  return JSON.stringify(text).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
 function inputStreams(model: FlowModel): InputStream[] {
@@ -156,7 +170,7 @@ function inputStreams(model: FlowModel): InputStream[] {
 
 /** The graph's object literal, each stream preceded by `// FILE:LINE  its declaration`. */
 function graphLiteral(graph: FlowGraph, model: FlowModel, source: string): string {
-  const streams = graph.streams.map((s) => `// ${source}:${s.line}  ${streamHeader(model, s)}\n${literal(s, true)},`);
+  const streams = graph.streams.map((s) => `// ${commentText(`${source}:${s.line}  ${streamHeader(model, s)}`)}\n${literal(s, true)},`);
   const rest = Object.entries(graph)
     .filter(([key]) => key !== "flow" && key !== "streams" && key !== "worstCase" && key !== "expected")
     .map(([key, value]) => `${key}: ${literal(value)},`);
@@ -176,6 +190,7 @@ function streamHeader(model: FlowModel, stream: GraphStream): string {
  */
 export function literal(value: unknown, expand = false): string {
   if (value === undefined) return "undefined";
+  if (typeof value === "string") return stringLiteral(value);
   if (value === null || typeof value !== "object") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v) => literal(v)).join(", ")}]`;
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);
@@ -188,8 +203,13 @@ function isFlat(value: object): boolean {
   return Object.values(value).every((v) => v === null || typeof v !== "object" || (Array.isArray(v) && v.length === 0));
 }
 
+/**
+ * A key of an object literal. `__proto__` is written as a computed key: as `__proto__: x` or
+ * `"__proto__": x` it would set the object's prototype instead of defining the property.
+ */
 function propertyName(key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : JSON.stringify(key);
+  if (key === "__proto__") return `[${stringLiteral(key)}]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : stringLiteral(key);
 }
 
 /** A declaration's first line as it reads in the flow, without its property block. */

@@ -19,6 +19,10 @@ export interface RuleOptions {
 export type RuleEntry = RuleLevel | [RuleLevel, RuleOptions];
 
 export interface FlowcConfig {
+  /** the project's flows, globs from flowc.json's folder (default `**\/*.flow`): what a bare command works on */
+  include?: string[];
+  /** globs from flowc.json's folder that `include` matches but a bare command leaves out */
+  exclude?: string[];
   /** severity per diagnostic code, or "off"; with options for the rules that take them */
   rules?: Partial<Record<DiagnosticCode, RuleEntry>>;
   /** limits for the flows matching each entry's globs (compiler/policy.ts) */

@@ -1,46 +1,33 @@
-// A small glob matcher for `flowc.json` patterns, with minimatch's meaning for what it supports:
-// `*` and `?` within one path segment, `**` across segments, `{a,b}` alternatives. Paths use
-// forward slashes. (Node 20's `path.matchesGlob` prints an ExperimentalWarning on every run.)
+// Globs of flowc.json (policies' `files`, `include`, `exclude`, banned model names) and of the
+// command line, with minimatch's meaning as picomatch gives it: `*` and `?` within one path
+// segment, `**` across segments, `{a,b}`, classes (`[abc]`, `[!a]`), extglobs (`@(a|b)`), and
+// dotfiles matched only by a pattern that names the dot. Paths use forward slashes.
+import picomatch from "picomatch";
 
-const cache = new Map<string, RegExp>();
+const matchers = new Map<string, (path: string) => boolean>();
 
-export function globToRegExp(pattern: string): RegExp {
-  let known = cache.get(pattern);
+function matcherOf(pattern: string): (path: string) => boolean {
+  let known = matchers.get(pattern);
   if (!known) {
-    known = new RegExp(`^${translate(pattern.replace(/^\.\//, ""))}$`);
-    cache.set(pattern, known);
+    // `posix`: `[!a]` negates a class as in minimatch and bash (picomatch 4.0.7 reads it as a class
+    // holding `!` without it), and `[[:alpha:]]` classes work
+    known = picomatch(pattern.replace(/^\.\//, ""), { posix: true });
+    matchers.set(pattern, known);
   }
   return known;
 }
 
 export function matchesGlob(path: string, pattern: string): boolean {
-  return globToRegExp(pattern).test(path.replace(/\\/g, "/").replace(/^\.\//, ""));
+  return matcherOf(pattern)(path.replace(/\\/g, "/").replace(/^\.\//, ""));
 }
 
-function translate(pattern: string): string {
-  let out = "";
-  let depth = 0;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === "*" && pattern[i + 1] === "*") {
-      const wholeSegment = (i === 0 || pattern[i - 1] === "/") && (i + 2 === pattern.length || pattern[i + 2] === "/");
-      if (wholeSegment && pattern[i + 2] === "/") {
-        out += "(?:[^/]*/)*";
-        i += 2;
-      } else {
-        out += wholeSegment ? ".*" : "[^/]*";
-        i += 1;
-      }
-    } else if (c === "*") out += "[^/]*";
-    else if (c === "?") out += "[^/]";
-    else if (c === "{") {
-      depth++;
-      out += "(?:";
-    } else if (c === "}" && depth > 0) {
-      depth--;
-      out += ")";
-    } else if (c === "," && depth > 0) out += "|";
-    else out += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return out;
+/** Whether a command-line argument is a glob rather than a path (picomatch's own test). */
+export function isGlob(text: string): boolean {
+  return picomatch.scan(text).isGlob;
+}
+
+/** The folder a glob starts from (`flows/**\/*.flow` → `flows`) and the pattern below it. */
+export function globBase(pattern: string): { base: string; glob: string } {
+  const scanned = picomatch.scan(pattern.replace(/\\/g, "/"));
+  return { base: scanned.base === "" ? "." : scanned.base, glob: scanned.glob };
 }

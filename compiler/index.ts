@@ -68,8 +68,9 @@ export function analyzeFile(file: string, text: string, host: SourceHost, option
     }
   }
   if (options.policy) diagnostics.push(...policyDiagnostics({ ast: parsed.ast, model, cost }, options.policy));
+  const complete = cost !== undefined && options.lints !== false;
   const withFixes = withBudgetFix(expectRateFixes(diagnostics, parsed.ast.flow, text), parsed.ast.flow, cost, text);
-  const kept = suppress(withFixes, { text, comments: parsed.comments, rules: options.config?.rules });
+  const kept = suppress(withFixes, { text, comments: parsed.comments, rules: options.config?.rules, reportUnused: complete });
   const withFile = kept.map((d) => ({ file: d.file ?? file, ...d }));
   return { file, text, ast: parsed.ast, model, cost, diagnostics: sortDiagnostics(withFile) };
 }

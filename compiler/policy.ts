@@ -3,6 +3,7 @@
 // a review before given ops, banned models — checked as FLOW501–FLOW506 errors. Pure: the CLI finds
 // and validates flowc.json (cli/config.ts, compiler/config.ts), picks the policy of each file with
 // `policyFor`, and `analyzeFile` checks it (so flowc.json `rules` and flowc-ignore apply to it).
+import { exactText, percentText } from "../syntax/figures";
 import type { FlowFile, Range } from "../syntax/ast";
 import { Decimal, formatExact, formatRounded } from "../syntax/credits";
 import type { CostReport } from "./cost-report";
@@ -133,11 +134,13 @@ function figureDiagnostics(cost: CostReport | undefined, limits: PolicyLimits, s
   return out;
 }
 
-const percentOf = (ratio: Decimal) => `${ratio.times(100).toDecimalPlaces(1).toFixed()}%`;
+const percentOf = (ratio: Decimal) => percentText(ratio);
+/** a bound from flowc.json, as the team wrote it (1.2 → "120%"): a setting, not a computed figure */
+const boundOf = (ratio: Decimal) => `${exactText(ratio.times(100))}%`;
 
 function headroomRange(h: NonNullable<PolicyLimits["capHeadroom"]>): string {
-  if (h.min !== undefined && h.max !== undefined) return `between ${percentOf(h.min)} and ${percentOf(h.max)} of the expected spend`;
-  return h.min !== undefined ? `at least ${percentOf(h.min)} of the expected spend` : `at most ${percentOf(h.max!)} of the expected spend`;
+  if (h.min !== undefined && h.max !== undefined) return `between ${boundOf(h.min)} and ${boundOf(h.max)} of the expected spend`;
+  return h.min !== undefined ? `at least ${boundOf(h.min)} of the expected spend` : `at most ${boundOf(h.max!)} of the expected spend`;
 }
 
 function budgetDiagnostics(subject: PolicySubject, limits: PolicyLimits, source: string): Diagnostic[] {

@@ -14,10 +14,16 @@ export function toGraph(model: FlowModel, cost: CostReport): FlowGraph {
     flow: model.name,
     streams: model.streams.map((s) => streamToGraph(s, media)),
     outputs: model.outputs.map(refToGraph),
-    budget: { cap: optionalExact(budget?.cap), alert: optionalExact(budget?.alert), strict: budget?.strict ?? false },
+    budget: { cap: optionalExact(budget?.cap), alert: optionalExact(budget?.alert), alertPercent: alertPercent(model), strict: budget?.strict ?? false },
     worstCase: formatExact(cost.worstCase),
     expected: formatExact(cost.expected),
   };
+}
+
+/** `alert 75%` as "75": the runtime rescales the alert when a run is given another cap. */
+function alertPercent(model: FlowModel): string | undefined {
+  const alert = model.budget?.decl.props.find((p) => p.kind === "alert");
+  return model.budget?.alert !== undefined && alert?.kind === "alert" && alert.percent ? formatExact(dec(alert.percent.value)) : undefined;
 }
 
 /** The witness as a forced execution: input counts, per gate per round how many pass, attempts per call. */

@@ -10,6 +10,7 @@ import {
   type PublishDiagnosticsParams,
 } from "vscode-languageserver";
 import type { Position, Range } from "../syntax/ast";
+import { helpUri } from "../compiler/code-docs";
 import type { LintSnapshot } from "./lint-snapshot";
 import type { Diagnostic, DiagnosticCode, Severity } from "../syntax/diagnostics";
 import { importPath, pathToUri, type AnalyzedDocument } from "./documents";
@@ -29,7 +30,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 /** Codes whose range holds code that does nothing useful: editors fade it out. */
-const UNNECESSARY: ReadonlySet<DiagnosticCode> = new Set(["FLOW407"]);
+const UNNECESSARY: ReadonlySet<DiagnosticCode> = new Set(["FLOW407", "FLOW602"]);
 
 /** The diagnostics of an analysis, and any carried over from an earlier one. */
 export function diagnosticsParams(doc: AnalyzedDocument, carried: LspDiagnostic[] = []): PublishDiagnosticsParams {
@@ -53,6 +54,7 @@ export function toLspDiagnostic(d: Diagnostic, doc: AnalyzedDocument): LspDiagno
     range: toLspRange(here),
     severity: SEVERITY[d.severity],
     code: d.code,
+    codeDescription: { href: helpUri(d.code) },
     source: SOURCE,
     message: where + d.message,
     ...(related.length > 0 ? { relatedInformation: related } : {}),

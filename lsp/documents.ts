@@ -17,6 +17,7 @@ import { configFor } from "./config";
 import { lintSnapshot, type LintSnapshot } from "./lint-snapshot";
 import { occurrencesOf, type Occurrence } from "./names";
 import { reparse, type Parsed } from "./reparse";
+import { workspaceFlowFiles } from "./workspace";
 
 export const LANGUAGE_ID = "flowc";
 
@@ -112,6 +113,8 @@ export interface StoreOptions {
 
 export class DocumentStore {
   private readonly entries = new Map<string, Entry>();
+  /** the workspace folders the client named (absolute paths): where references and rename look */
+  private folders: string[] = [];
   private readonly readDisk: (file: string) => string | undefined;
   private readonly analyze: Analyze;
   /** imports come from the open documents first, so unsaved edits to an imported file count */
@@ -147,6 +150,28 @@ export class DocumentStore {
     if (path.basename(file) !== CONFIG_FILE) return this.invalidateImporters(file, uri);
     for (const entry of this.entries.values()) entry.generation++;
     return this.uris();
+  }
+
+  setWorkspaceFolders(folders: readonly string[]): void {
+    this.folders = [...folders];
+  }
+
+  /**
+   * The parse of every `.flow` file of the workspace folders whose text mentions `name` (cheaply
+   * ruled out otherwise), open documents as the editor has them, the others as they are on disk.
+   */
+  workspaceDocuments(name: string): AnalyzedDocument[] {
+    const open = new Map([...this.entries].map(([uri, e]) => [e.path, uri]));
+    const docs: AnalyzedDocument[] = [...open.values()].map((uri) => this.get(uri, "syntax"));
+    for (const file of workspaceFlowFiles(this.folders)) {
+      if (open.has(file)) continue;
+      const text = this.readDisk(file);
+      if (text === undefined || !text.includes(name)) continue;
+      const uri = pathToUri(file);
+      const analysis: FileAnalysis = { file, text, ast: parse(text).ast, diagnostics: [] };
+      docs.push(new AnalyzedDocument(uri, file, TextDocument.create(uri, LANGUAGE_ID, 0, text), analysis, this.host));
+    }
+    return docs;
   }
 
   isOpen(uri: string): boolean {

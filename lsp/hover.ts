@@ -3,6 +3,7 @@
 // on an input, its counts; on a model, its rate; on an op, its metrics. Anywhere else inside a
 // declaration, the declaration itself. Figures come from the cost analysis; without one (the
 // flow has errors), hover says so and still shows what the source declares.
+import { roundNumber } from "../syntax/figures";
 import type { Hover, HoverParams } from "vscode-languageserver";
 import type { BudgetDecl, Decl, ModelDecl, OpDecl, Range } from "../syntax/ast";
 import { BUILTIN_OPS } from "../compiler/builtins";
@@ -152,7 +153,7 @@ function describeGate(gate: GateStream, cost: CostReport | undefined): string[] 
   const witness = cost?.witness.gates.find((g) => g.name === gate.name);
   if (witness) {
     lines.push("", "worst case:");
-    for (const r of witness.rounds) lines.push(`- round ${r.round}: ${r.checked} checked, ${r.passed} pass, ${r.rejected} rejected`);
+    for (const r of witness.rounds) lines.push(`- round ${roundNumber(r.round)}: ${r.checked} checked, ${r.passed} pass, ${r.rejected} rejected`);
   }
   return lines;
 }

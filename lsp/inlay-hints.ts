@@ -6,7 +6,7 @@ import type { Range } from "../syntax/ast";
 import { type Decimal, formatExact } from "../syntax/credits";
 import type { CostReport } from "../compiler/cost-report";
 import type { AnalyzedDocument, DocumentStore } from "./documents";
-import { expectedText, HINT_PLACES, percent } from "./figures";
+import { expectedText, percent } from "./figures";
 import { offsetsOf } from "./positions";
 
 export function inlayHints(store: DocumentStore, params: InlayHintParams): InlayHint[] {
@@ -21,18 +21,19 @@ export function inlayHints(store: DocumentStore, params: InlayHintParams): Inlay
   for (const node of cost.nodes) {
     if (!visible(node.range)) continue;
     const tooltip = `${percent(node.share)} of the flow's worst case; ${node.worstCalls} calls in the worst case`;
-    hints.push(hint(doc, node.range, `worst ${credits(node.worstCase)} · exp ${credits(node.expected)}`, tooltip));
+    hints.push(hint(doc, node.range, `worst ${credits(node.worstCase, true)} · exp ${credits(node.expected)}`, tooltip));
   }
   return hints.sort((a, b) => a.position.line - b.position.line);
 }
 
 function totals(cost: CostReport): string {
   const cap = cost.cap ? ` · cap ${formatExact(cost.cap)}` : "";
-  return `worst ${credits(cost.worstCase)} · exp ${credits(cost.expected)}${cap}`;
+  return `worst ${credits(cost.worstCase, true)} · exp ${credits(cost.expected)}${cap}`;
 }
 
-function credits(value: Decimal): string {
-  return expectedText(value, HINT_PLACES);
+/** Worst-case figures exact, expected ones to 12 places: the same text as `flowc cost` and `flowc report`. */
+function credits(value: Decimal, exact = false): string {
+  return exact ? formatExact(value) : expectedText(value);
 }
 
 /** At the end of the line where `range` starts, before nothing but the line break. */

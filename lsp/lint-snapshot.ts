@@ -4,8 +4,8 @@
 import type { Diagnostic, DiagnosticCode } from "../syntax/diagnostics";
 import type { AnalyzedDocument } from "./documents";
 
-/** The credit-saving lints (compiler/lints), which the complete analysis adds. */
-export const LINT_CODES: ReadonlySet<DiagnosticCode> = new Set(["FLOW401", "FLOW402", "FLOW403", "FLOW404", "FLOW405", "FLOW406"]);
+/** What only the complete analysis adds: the credit-saving lints (compiler/lints), and flowc-ignore comments that hide nothing. */
+export const LINT_CODES: ReadonlySet<DiagnosticCode> = new Set(["FLOW401", "FLOW402", "FLOW403", "FLOW404", "FLOW405", "FLOW406", "FLOW602"]);
 
 export interface LintSnapshot {
   path: string;

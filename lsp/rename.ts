@@ -1,5 +1,6 @@
 // Rename a stream, a model or an op: every occurrence in the document and the declaration,
-// wherever it is (an imported file included). Refused with an error, and no edit, when the new name
+// wherever it is (an imported file included), and for a model or op every `.flow` file of the
+// workspace that uses that declaration, open or closed (lsp/references.ts). Refused with an error, and no edit, when the new name
 // is not an identifier, is a keyword, is already taken, or the symbol is built in.
 import {
   ErrorCodes,
@@ -13,7 +14,8 @@ import {
 } from "vscode-languageserver";
 import { BUILTIN_OPS } from "../compiler/builtins";
 import { KEYWORD_BY_TEXT } from "../grammar/tokens";
-import type { AnalyzedDocument, DocumentStore } from "./documents";
+import path from "node:path";
+import { type AnalyzedDocument, type DocumentStore, uriToPath } from "./documents";
 import { catalogDecls, declarationOf, RENAMEABLE, streamDecl } from "./lookup";
 import { occurrenceAt, type Occurrence } from "./names";
 import { offsetOf, toLspRange } from "./positions";
@@ -28,10 +30,11 @@ export function prepareRename(store: DocumentStore, params: PrepareRenameParams)
 
 export function rename(store: DocumentStore, params: RenameParams): WorkspaceEdit {
   const { doc, occurrence } = renameable(store, params);
-  const problem = invalidName(params.newName) ?? takenBy(doc, occurrence, params.newName);
+  const places = symbolPlaces(store, doc, occurrence, true);
+  const problem = invalidName(params.newName) ?? takenBy(doc, occurrence, params.newName) ?? takenElsewhere(store, doc, occurrence, places, params.newName);
   if (problem) throw new ResponseError(ErrorCodes.InvalidParams, problem);
   const changes: Record<string, TextEdit[]> = {};
-  for (const place of symbolPlaces(doc, occurrence, true)) {
+  for (const place of places) {
     (changes[place.uri] ??= []).push({ range: toLspRange(place.range), newText: params.newName });
   }
   return { changes };
@@ -54,6 +57,17 @@ function renameable(store: DocumentStore, params: PrepareRenameParams): { doc: A
 export function invalidName(name: string): string | undefined {
   if (!IDENTIFIER.test(name)) return `'${name}' is not a name: use letters, digits and '_', not starting with a digit`;
   if (KEYWORD_BY_TEXT.has(name)) return `'${name}' is a keyword of the .flow language`;
+  return undefined;
+}
+
+/** A model or op name already declared for one of the other files the rename changes (closed ones too). */
+function takenElsewhere(store: DocumentStore, doc: AnalyzedDocument, symbol: Occurrence, places: readonly { uri: string }[], name: string): string | undefined {
+  if (symbol.kind === "stream" || name === symbol.name) return undefined;
+  const touched = new Set(places.map((p) => p.uri).filter((uri) => uri !== doc.uri));
+  for (const other of store.workspaceDocuments(name).filter((d) => touched.has(d.uri))) {
+    const clash = catalogDecls(other, symbol.kind as "model" | "op").find((d) => d.decl.name.text === name);
+    if (clash) return `${symbol.kind} '${name}' is already declared for ${path.basename(other.path)} (line ${clash.decl.name.range.start.line} of ${path.basename(uriToPath(clash.uri))})`;
+  }
   return undefined;
 }
 

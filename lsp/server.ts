@@ -9,12 +9,13 @@ import {
   type ResponseError,
   TextDocumentSyncKind,
   type Connection,
+  type InitializeParams,
   type InitializeResult,
 } from "vscode-languageserver/node";
 import { codeActions, FIX_ALL_KIND } from "./code-actions";
 import { completion } from "./completion";
 import { definition } from "./definition";
-import { DocumentStore, type StoreOptions } from "./documents";
+import { DocumentStore, type StoreOptions, uriToPath } from "./documents";
 import { describe, failure } from "./failures";
 import { formatting } from "./formatting";
 import { hover } from "./hover";
@@ -48,7 +49,18 @@ export function startServer(options: ServerOptions = {}): Connection {
 export function createServer(connection: Connection, options: ServerOptions = {}): DocumentStore {
   const store = new DocumentStore(options);
   const publisher = new Publisher(connection, store, options.timing);
-  connection.onInitialize((): InitializeResult => ({ capabilities: CAPABILITIES, serverInfo: { name: "flowc", ...(options.version ? { version: options.version } : {}) } }));
+  connection.onInitialize((params): InitializeResult => {
+    store.setWorkspaceFolders(workspaceFolders(params));
+    return { capabilities: CAPABILITIES, serverInfo: { name: "flowc", ...(options.version ? { version: options.version } : {}) } };
+  });
+  connection.onInitialized(() => {
+    // clients that do not support folder changes reject the registration: the folders of initialize stay
+    try {
+      connection.workspace.onDidChangeWorkspaceFolders(() => void connection.workspace.getWorkspaceFolders().then((folders) => store.setWorkspaceFolders((folders ?? []).map((f) => uriToPath(f.uri)))));
+    } catch {
+      // nothing to follow
+    }
+  });
 
   const notify = <P>(method: string, handler: (params: P) => void) => (params: P) => {
     try {
@@ -89,6 +101,13 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   return store;
 }
 
+/** The folders references and rename search: the client's workspace folders, else its root. */
+function workspaceFolders(params: InitializeParams): string[] {
+  if (params.workspaceFolders && params.workspaceFolders.length > 0) return params.workspaceFolders.map((f) => uriToPath(f.uri));
+  if (params.rootUri) return [uriToPath(params.rootUri)];
+  return params.rootPath ? [params.rootPath] : [];
+}
+
 const CAPABILITIES: InitializeResult["capabilities"] = {
   textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
   hoverProvider: true,
@@ -101,4 +120,5 @@ const CAPABILITIES: InitializeResult["capabilities"] = {
   documentFormattingProvider: true,
   semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
   inlayHintProvider: true,
+  workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 };

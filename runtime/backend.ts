@@ -32,6 +32,8 @@ export interface Backend {
   dispatcher?: CallDispatcher;
   /** a shared budget pool crossed its alert (once per window) */
   onPoolAlert?(handler: (alert: PoolAlert) => void): void;
+  /** the shared store is gone (Redis unreachable for too long): why, else undefined */
+  lost?(): Error | undefined;
   close(): Promise<void>;
 }
 

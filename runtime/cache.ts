@@ -2,13 +2,18 @@
 // result (op, model, resolution, duration, variants, params, cost figures) and the content of its
 // input items and named arguments; an entry older than the node's TTL is a miss. Entries are
 // written atomically (temporary file, rename), so two runs may share the cache: the last writer
-// of a key wins with an equivalent entry, and a reader never sees half a file.
-import { readFile, stat } from "node:fs/promises";
+// of a key wins with an equivalent entry, and a reader never sees half a file. Every entry read is
+// checked (its shape, a hash of its outputs, a creation time not in the future): a damaged one is
+// a CacheEntryError, which the executor turns into a miss and a warning.
 import path from "node:path";
+import { disk, storageError } from "./disk";
+import { CacheEntryError, RunFileError } from "./errors";
 import type { GraphNode } from "./graph";
 import { canonicalJson, sha256 } from "./hash";
 import { isCode, listDir, readJsonIfExists, removeIfExists, writeJsonAtomic } from "./fsutil";
 import type { JournalOutput } from "./journal";
+import { outputsProblem } from "./journal-entry";
+import { compareText } from "./runs";
 
 export interface CacheEntry {
   key: string;
@@ -38,7 +43,7 @@ export interface CacheFilter {
 }
 
 export interface CacheStore {
-  /** undefined when absent or older than maxAgeMs at `now` */
+  /** undefined when absent or older than maxAgeMs at `now`; CacheEntryError when damaged */
   get(key: string, maxAgeMs: number, now: number): Promise<CacheEntry | undefined>;
   put(entry: CacheEntry): Promise<void>;
   list(): Promise<CacheEntryInfo[]>;
@@ -68,23 +73,51 @@ export function cacheKey(identity: string, itemHashes: string[], named: Record<s
   return sha256(`${identity}\n${itemHashes.join(",")}\n${namedPart}`);
 }
 
+/** A hash of an entry's outputs, stored with it: an entry whose outputs changed is not used. */
+export function outputsSum(outputs: JournalOutput[]): string {
+  return sha256(canonicalJson(outputs));
+}
+
+/**
+ * A stored entry checked before use; undefined when it is too old. `stored` is what the store
+ * read back (parsed JSON, or Redis fields put together); `source` names it in the error.
+ */
+export function checkedEntry(stored: unknown, key: string, maxAgeMs: number, now: number, source: string): CacheEntry | undefined {
+  const entry = stored as Partial<CacheEntry> & { sum?: unknown };
+  const problem = entryShapeProblem(entry, key) ?? (entry.createdAt! > now ? "it was created in the future (a clock set wrong?)" : undefined);
+  if (problem) throw new CacheEntryError(source, problem);
+  if (now - entry.createdAt! > maxAgeMs) return undefined;
+  return { key, flow: entry.flow!, node: entry.node!, createdAt: entry.createdAt!, outputs: entry.outputs! };
+}
+
+function entryShapeProblem(entry: Partial<CacheEntry> & { sum?: unknown }, key: string): string | undefined {
+  if (typeof entry !== "object" || entry === null) return "not an object";
+  if (entry.key !== key) return "its key does not match its name";
+  if (typeof entry.flow !== "string" || typeof entry.node !== "string") return "flow and node must be strings";
+  if (typeof entry.createdAt !== "number" || !Number.isFinite(entry.createdAt)) return "createdAt must be a time in milliseconds";
+  const outputs = outputsProblem(entry.outputs);
+  if (outputs) return outputs;
+  if (entry.sum !== outputsSum(entry.outputs!)) return "its outputs do not match their hash";
+  return undefined;
+}
+
 /** Layout: <dir>/<first two hex digits>/<key>.json */
 export class FileCacheStore implements CacheStore {
   constructor(readonly dir: string) {}
 
   async get(key: string, maxAgeMs: number, now: number): Promise<CacheEntry | undefined> {
-    let entry: CacheEntry | undefined;
+    const file = this.file(key);
+    let entry: unknown;
     try {
-      entry = await readJsonIfExists<CacheEntry>(this.file(key));
-    } catch {
-      return undefined; // unreadable: a miss, rewritten by the call
+      entry = await readJsonIfExists<unknown>(file);
+    } catch (error) {
+      throw new CacheEntryError(file, error instanceof RunFileError ? "not valid JSON" : error instanceof Error ? error.message : String(error));
     }
-    if (!entry || entry.key !== key) return undefined;
-    return now - entry.createdAt > maxAgeMs ? undefined : entry;
+    return entry === undefined ? undefined : checkedEntry(entry, key, maxAgeMs, now, file);
   }
 
   async put(entry: CacheEntry): Promise<void> {
-    await writeJsonAtomic(this.file(entry.key), entry);
+    await writeJsonAtomic(this.file(entry.key), { ...entry, sum: outputsSum(entry.outputs) });
   }
 
   async list(): Promise<CacheEntryInfo[]> {
@@ -93,7 +126,7 @@ export class FileCacheStore implements CacheStore {
       const info = await readInfo(file);
       if (info) infos.push(info);
     }
-    return infos.sort((a, b) => a.flow.localeCompare(b.flow) || a.node.localeCompare(b.node) || a.createdAt - b.createdAt || a.key.localeCompare(b.key));
+    return infos.sort(compareInfos);
   }
 
   async clear(filter: CacheFilter = {}): Promise<number> {
@@ -123,13 +156,20 @@ export class FileCacheStore implements CacheStore {
   }
 }
 
+export function compareInfos(a: CacheEntryInfo, b: CacheEntryInfo): number {
+  return compareText(a.flow, b.flow) || compareText(a.node, b.node) || a.createdAt - b.createdAt || compareText(a.key, b.key);
+}
+
+/** What `cache ls` shows of an entry; undefined for one that is gone or cannot be read as one. */
 async function readInfo(file: string): Promise<CacheEntryInfo | undefined> {
   try {
-    const [text, stats] = await Promise.all([readFile(file, "utf8"), stat(file)]);
-    const entry = JSON.parse(text) as CacheEntry;
-    return { key: entry.key, flow: entry.flow, node: entry.node, size: stats.size, createdAt: entry.createdAt, ...(entry.ttlMs !== undefined ? { ttlMs: entry.ttlMs } : {}) };
+    const [bytes, stats] = await Promise.all([disk.readFile(file), disk.stat(file)]);
+    const entry = JSON.parse(bytes.toString("utf8")) as Partial<CacheEntry>;
+    if (typeof entry?.key !== "string" || typeof entry.flow !== "string" || typeof entry.node !== "string" || typeof entry.createdAt !== "number") return undefined;
+    const ttl = typeof entry.ttlMs === "number" ? { ttlMs: entry.ttlMs } : {};
+    return { key: entry.key, flow: entry.flow, node: entry.node, size: stats.size, createdAt: entry.createdAt, ...ttl };
   } catch (error) {
     if (isCode(error, "ENOENT") || error instanceof SyntaxError) return undefined;
-    throw error;
+    throw storageError(file, error, "reading");
   }
 }

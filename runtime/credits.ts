@@ -17,8 +17,3 @@ export function credits(value: string | number | Decimal): Decimal {
 export function exact(value: Decimal): string {
   return value.toFixed();
 }
-
-/** Rounded for display: at most `places` decimals, trailing zeros dropped. */
-export function rounded(value: Decimal, places = 4): string {
-  return value.toDecimalPlaces(places).toFixed();
-}

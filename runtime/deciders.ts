@@ -7,6 +7,7 @@ import type { Readable, Writable } from "node:stream";
 import { DecisionsError } from "./errors";
 import type { PromptScreen } from "./progress";
 import { uniform } from "./hash";
+import { own } from "./own";
 import type { DecisionsDoc } from "./runs";
 import { decisionsSchema, problems } from "./validate";
 
@@ -56,11 +57,11 @@ export class DocumentDecider implements ReviewDecider {
   }
 
   async review(request: ReviewRequest): Promise<ReviewVerdict | undefined> {
-    return this.doc.reviews?.[request.review]?.[request.item.id];
+    return own(own(this.doc.reviews, request.review), request.item.id);
   }
 
   async select(request: SelectRequest): Promise<string[] | undefined> {
-    return this.doc.selects?.[request.select]?.[request.groupId];
+    return own(own(this.doc.selects, request.select), request.groupId);
   }
 }
 

@@ -13,12 +13,17 @@ export type RuntimeErrorCode =
   | "run-state"
   | "graph"
   | "redis"
+  | "home"
+  | "storage"
+  | "journal-corrupt"
+  | "run-corrupt"
+  | "cache-entry"
   | "pool-without-redis"
   | "pool-cap-required"
   | "home-required"
   | "missing-package";
 
-const USAGE: ReadonlySet<RuntimeErrorCode> = new Set(["unknown-run", "input", "decisions", "provider-config", "graph", "home-required", "missing-package"]);
+const USAGE: ReadonlySet<RuntimeErrorCode> = new Set(["unknown-run", "input", "decisions", "provider-config", "graph", "home", "run-corrupt", "journal-corrupt", "home-required", "missing-package"]);
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
@@ -91,5 +96,58 @@ export class MissingPackageError extends RuntimeError {
     super("missing-package", `${feature} needs the packages ${packages.join(" and ")}: install them next to flowc (npm i ${packages.join(" ")})`);
     this.feature = feature;
     this.packages = packages;
+  }
+}
+
+/** The home directory (FLOWC_HOME, else .flowc) is not a directory, or cannot hold runs. */
+export class HomeError extends RuntimeError {
+  readonly home: string;
+  constructor(home: string, message: string) {
+    super("home", `flowc home ${home}: ${message}`);
+    this.home = home;
+  }
+}
+
+/**
+ * A store's file could not be written (a full disk, a read-only or missing directory). What was
+ * journaled before stays: the run can be resumed once the cause is fixed.
+ */
+export class StorageError extends RuntimeError {
+  readonly file: string;
+  /** the system's error code: ENOSPC, EROFS, EACCES… */
+  readonly systemCode: string;
+  constructor(file: string, systemCode: string, message: string) {
+    super("storage", message);
+    this.file = file;
+    this.systemCode = systemCode;
+  }
+}
+
+/** A journal entry that is not what flowc wrote (outside a torn last line): never replayed. */
+export class JournalCorruptError extends RuntimeError {
+  readonly file: string;
+  readonly line: number;
+  constructor(file: string, line: number, problem: string) {
+    super("journal-corrupt", `${file}:${line}: corrupt journal entry: ${problem}; the run cannot be replayed safely (restore the file, or start the run again)`);
+    this.file = file;
+    this.line = line;
+  }
+}
+
+/** A run's configuration or record that cannot be read as what flowc wrote. */
+export class RunFileError extends RuntimeError {
+  readonly file: string;
+  constructor(file: string, problem: string) {
+    super("run-corrupt", `${file}: ${problem}`);
+    this.file = file;
+  }
+}
+
+/** A cache entry that cannot be used as it is: the run treats it as a miss and warns. */
+export class CacheEntryError extends RuntimeError {
+  readonly source: string;
+  constructor(source: string, problem: string) {
+    super("cache-entry", `cache entry ${source}: ${problem}`);
+    this.source = source;
   }
 }

@@ -14,16 +14,18 @@
 import type { BudgetStore } from "./budget";
 import type { CacheStore } from "./cache";
 import type { Clock } from "./clock";
-import { exact, rounded, ZERO, type Decimal } from "./credits";
+import { exact, ZERO, type Decimal } from "./credits";
 import type { ReviewDecider, ReviewVerdict } from "./deciders";
 import { RuntimeError } from "./errors";
 import type { FlowGraph, GraphGate, GraphRef, GraphSelect, GraphStream, Scenario } from "./graph";
 import type { InputItem } from "./inputs";
 import type { Journal, Replay } from "./journal";
 import { NodeStage } from "./node-stage";
+import { own } from "./own";
 export { DEFAULT_CONCURRENCY } from "./node-stage";
 import type { CallDispatcher } from "./provider";
-import { emptyCounters, type StreamCounters } from "./record";
+import { emptyCounters, failureSummary, sortedFailures, type StreamCounters } from "./record";
+import type { BackoffPolicy } from "./backoff";
 import { GateStage, InputStage, SelectStage, type Outlet, type Stage } from "./stages";
 import type { Item, PendingDecision, RunEvent } from "./types";
 
@@ -61,12 +63,25 @@ export interface ExecutorOptions {
   collectOutputs?: boolean;
   /** abort: no new call starts; the run ends paused (reason `aborted`) once the calls in flight end */
   signal?: AbortSignal | undefined;
+  /** the waits between a call's attempts */
+  backoff: BackoffPolicy;
+  /** a node finished: the session refreshes the run's record */
+  onNodeDone?: (progress: Progress) => void;
+}
+
+/** Where a run stands while it executes. */
+export interface Progress {
+  spent: Decimal;
+  counters: Map<string, StreamCounters>;
+  outputs: { ref: string; count: number }[];
 }
 
 export interface ExecutionResult {
   status: "completed" | "paused" | "awaiting-review" | "failed";
-  reason?: "budget" | "review" | "error" | "aborted";
+  reason?: "budget" | "review" | "error" | "calls" | "aborted";
   error?: string;
+  /** what the run worked around, in order (each also emitted as a `warning` event) */
+  warnings: { code: string; message: string }[];
   spent: Decimal;
   flagged: boolean;
   counters: Map<string, StreamCounters>;
@@ -103,12 +118,15 @@ export class Execution {
   private ended = 0;
   private resolve!: (result: ExecutionResult) => void;
   private readonly outputs: { ref: string; count: number; items?: Item[] }[] = [];
+  private readonly warnings: { code: string; message: string }[] = [];
+  private readonly warned = new Set<string>();
 
   constructor(readonly options: ExecutorOptions) {
     this.graph = options.graph;
     this.spent = options.replay.spent;
     this.flagged = options.flagged;
     this.listening = options.onEvent !== undefined;
+    options.dispatcher.onWarning?.((code, message) => this.warn(code, message, true));
   }
 
   run(): Promise<ExecutionResult> {
@@ -186,6 +204,14 @@ export class Execution {
     return true;
   }
 
+  /** Something the run works around; `once`: said the first time only (per code). */
+  warn(code: string, message: string, once = false): void {
+    if (once && this.warned.has(code)) return;
+    this.warned.add(code);
+    this.warnings.push({ code, message });
+    this.emit({ type: "warning", code, message });
+  }
+
   pauseForBudget(): void {
     this.stopping ??= "budget";
   }
@@ -202,13 +228,15 @@ export class Execution {
 
   stageEnded(stage: Stage): void {
     this.ended++;
-    if (stage instanceof NodeStage) this.emit({ type: "node-done", node: stage.name });
+    if (!(stage instanceof NodeStage)) return;
+    this.emit({ type: "node-done", node: stage.name });
+    this.options.onNodeDone?.({ spent: this.spent, counters: this.counters, outputs: this.outputs });
   }
 
   async reviewVerdict(gate: GraphGate, item: Item): Promise<ReviewVerdict | undefined> {
     const replayed = this.options.replay.decision(gate.name, item.id);
     if (replayed) return replayed.decision === "approve" ? "approve" : "reject";
-    const request = { runId: this.options.runId, review: gate.name, item: decisionItem(item), cost: rounded(item.cost, 6), expectedApprove: gate.passRate };
+    const request = { runId: this.options.runId, review: gate.name, item: decisionItem(item), cost: exact(item.cost), expectedApprove: gate.passRate };
     for (const decider of this.options.deciders) {
       const verdict = await withTimeout(decider.review(request), gate.timeoutSeconds);
       if (verdict !== "approve" && verdict !== "reject") continue;
@@ -223,7 +251,7 @@ export class Execution {
     const replayed = this.options.replay.decision(select.name, groupId);
     if (replayed && Array.isArray(replayed.decision)) return replayed.decision;
     const cost = items.reduce((total, i) => total.plus(i.cost), ZERO);
-    const request = { runId: this.options.runId, select: select.name, groupId, variants: items.map(decisionItem), pick, cost: rounded(cost, 6) };
+    const request = { runId: this.options.runId, select: select.name, groupId, variants: items.map(decisionItem), pick, cost: exact(cost) };
     for (const decider of this.options.deciders) {
       const chosen = await decider.select(request);
       if (!chosen || !validChoice(chosen, ids, pick)) continue;
@@ -255,13 +283,21 @@ export class Execution {
   private finish(): void {
     this.finished = true;
     const pending = [...this.pending.values()];
-    const base = { spent: this.spent, flagged: this.flagged, counters: this.counters, pending, outputs: this.outputs };
+    const base = { spent: this.spent, flagged: this.flagged, counters: this.counters, pending, outputs: this.outputs, warnings: this.warnings };
     if (this.stopping === "error") return this.resolve({ ...base, status: "failed", reason: "error", error: this.error });
-    if (this.ended === this.stages.size) return this.resolve({ ...base, status: "completed" });
+    if (this.ended === this.stages.size) return this.resolve(this.outcome(base));
     if (this.stopping === "budget" || this.stopping === "aborted") return this.resolve({ ...base, status: "paused", reason: this.stopping });
     if (pending.length > 0) return this.resolve({ ...base, status: "awaiting-review", reason: "review" });
     const stuck = [...this.stages.values()].filter((s) => !s.isEnded()).map((s) => s.name);
     this.resolve({ ...base, status: "failed", reason: "error", error: `run stalled with streams unfinished: ${stuck.join(", ")}` });
+  }
+
+  /** A run that ended: failed when calls failed and nothing reached an output, else completed. */
+  private outcome(base: Omit<ExecutionResult, "status">): ExecutionResult {
+    const nodes = [...this.counters].map(([name, c]) => ({ name, failedCalls: c.failedCalls, failures: sortedFailures(c.failures.values()) }));
+    const lost = failureSummary(nodes);
+    if (lost.length === 0 || this.outputs.some((o) => o.count > 0)) return { ...base, status: "completed" };
+    return { ...base, status: "failed", reason: "calls", error: `no item reached an output because calls failed: ${lost.join("; ")}` };
   }
 
   private build(): void {
@@ -288,7 +324,7 @@ export class Execution {
     const target = chain?.retry?.target === stream.name;
     switch (stream.kind) {
       case "input":
-        return new InputStage(this, stream.name, this.options.inputs[stream.name] ?? []);
+        return new InputStage(this, stream.name, own(this.options.inputs, stream.name) ?? []);
       case "node":
         return new NodeStage(this, stream, chain !== undefined, target);
       case "gate":

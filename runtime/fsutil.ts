@@ -1,32 +1,34 @@
-// File helpers for the local stores: atomic writes (temporary file, fsync, rename), JSON reads,
-// and the lock that keeps one process per run.
+// File helpers for the local stores: atomic writes (temporary file, fsync, rename), JSON reads that
+// name a damaged file, and the lock that keeps one process per run. Every call goes through the
+// `disk` seam (disk.ts), so tests can inject a full disk.
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, readdir, rename, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
-import { RuntimeError } from "./errors";
+import { disk, errorCode, storageError } from "./disk";
+import { RunFileError, RuntimeError } from "./errors";
 
 /**
  * Write to a temporary file beside the target, fsync, rename over the target: a reader sees the old
- * file or the new one, never half of either. (Done by hand rather than with write-file-atomic, which
- * reads `__filename` and so breaks in the ESM bundle.)
+ * file or the new one, never half of either, and a failed write leaves no temporary file behind.
+ * (Done by hand rather than with write-file-atomic, which reads `__filename` and so breaks in the
+ * ESM bundle.)
  */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  const handle = await open(temp, "w");
   try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
+    await disk.mkdirs(path.dirname(file));
+    const handle = await disk.open(temp, "w");
+    try {
+      await disk.write(handle, text);
+      await disk.sync(handle);
+    } finally {
+      await handle.close();
+    }
+    await disk.rename(temp, file);
   } catch (error) {
-    await removeIfExists(temp);
-    throw error;
+    await removeIfExists(temp).catch(() => undefined);
+    throw storageError(file, error);
   }
 }
 
@@ -34,30 +36,46 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
   await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** undefined when the file does not exist */
+/** undefined when the file does not exist; RunFileError naming the file when it is not JSON */
 export async function readJsonIfExists<T>(file: string): Promise<T | undefined> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = (await disk.readFile(file)).toString("utf8");
   } catch (error) {
     if (isCode(error, "ENOENT")) return undefined;
-    throw error;
+    throw storageError(file, error, "reading");
   }
-  return JSON.parse(text) as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new RunFileError(file, `not valid JSON (${jsonProblem(error)}): the file is damaged; restore it or remove the run`);
+  }
+}
+
+/**
+ * Where JSON.parse stopped, without the excerpt of the text some engines quote (the text may hold
+ * secrets, such as an endpoints file's headers).
+ */
+export function jsonProblem(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const at = /position (\d+)(?: \(line (\d+) column (\d+)\))?/.exec(text);
+  if (at?.[2]) return `at line ${at[2]}, column ${at[3]}`;
+  if (at) return `at offset ${at[1]}`;
+  return /end of (JSON|data) input/i.test(text) ? "it ends early" : "unexpected text";
 }
 
 export async function listDir(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir)).sort();
+    return (await disk.readdir(dir)).sort();
   } catch (error) {
-    if (isCode(error, "ENOENT") || isCode(error, "ENOTDIR")) return [];
-    throw error;
+    if (isCode(error, "ENOENT")) return [];
+    throw storageError(dir, error, "listing");
   }
 }
 
 export async function removeIfExists(file: string): Promise<boolean> {
   try {
-    await unlink(file);
+    await disk.unlink(file);
     return true;
   } catch (error) {
     if (isCode(error, "ENOENT")) return false;
@@ -66,12 +84,16 @@ export async function removeIfExists(file: string): Promise<boolean> {
 }
 
 export function isCode(error: unknown, code: string): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+  return errorCode(error) === code;
 }
 
 /** A short critical section across processes (a read-modify-write of one file). */
 export async function withFileLock<T>(target: string, work: () => Promise<T>): Promise<T> {
-  await mkdir(path.dirname(target), { recursive: true });
+  try {
+    await disk.mkdirs(path.dirname(target));
+  } catch (error) {
+    throw storageError(path.dirname(target), error, "creating");
+  }
   const release = await lockfile.lock(target, { retries: { retries: 50, minTimeout: 10, maxTimeout: 200 }, stale: 10_000, realpath: false });
   try {
     return await work();
@@ -96,21 +118,38 @@ export function alive(owner: LockOwner): boolean {
   }
 }
 
+export function busyMessage(runId: string, owner: LockOwner, lockName: string): string {
+  const here = owner.host === hostname();
+  return (
+    `run ${runId} is being executed by process ${owner.pid} on ${here ? "this machine" : `host ${owner.host}`}: ` +
+    `wait for it to finish or pause${here ? "" : `, or if that process is gone, remove ${lockName}`}`
+  );
+}
+
+/** The live process holding a run's lock file, if any. */
+export async function lockHolder(dir: string): Promise<LockOwner | undefined> {
+  const owner = await readJsonIfExists<LockOwner>(path.join(dir, "lock")).catch(() => undefined);
+  return owner && typeof owner.pid === "number" && typeof owner.host === "string" && alive(owner) ? owner : undefined;
+}
+
 /**
- * The lock a process holds while it executes a run. A lock left by a killed process is taken over
- * at once (its pid is gone), which a time-based stale lock could not do.
+ * The lock a process holds while it executes or changes a run. A lock left by a killed process is
+ * taken over at once (its pid is gone), which a time-based stale lock could not do; the check and
+ * the take-over happen under proper-lockfile's lock, so two processes never both take it.
  */
 export async function lockRun(dir: string, runId: string): Promise<() => Promise<void>> {
   const file = path.join(dir, "lock");
   await withFileLock(path.join(dir, ".lock-guard"), async () => {
-    const owner = await readJsonIfExists<LockOwner>(file).catch(() => undefined);
-    if (owner && alive(owner)) {
-      throw new RuntimeError("run-busy", `run ${runId} is being executed by process ${owner.pid}`);
-    }
+    const owner = await lockHolder(dir);
+    if (owner) throw new RuntimeError("run-busy", busyMessage(runId, owner, file));
     await removeIfExists(file);
-    const handle = await open(file, "wx");
-    await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname() }));
-    await handle.close();
+    try {
+      const handle = await disk.open(file, "wx");
+      await disk.write(handle, JSON.stringify({ pid: process.pid, host: hostname() }));
+      await handle.close();
+    } catch (error) {
+      throw storageError(file, error);
+    }
   });
   return async () => {
     await removeIfExists(file);

@@ -85,7 +85,11 @@ export interface FlowGraph {
   /** every stream after the streams it reads */
   streams: GraphStream[];
   outputs: GraphRef[];
-  budget: { cap?: string; alert?: string; strict: boolean };
+  /**
+   * `alert` in credits; with `alertPercent` (the flow wrote `alert 75%`) the alert follows the cap
+   * a run is given (`--cap`), as the percent of it.
+   */
+  budget: { cap?: string; alert?: string; alertPercent?: string; strict: boolean };
   /** the static analysis' figures, decimal strings */
   worstCase: string;
   expected: string;

@@ -14,13 +14,18 @@
 // With `redis: URL` the run's stores live in Redis and its calls go to BullMQ workers
 // (runtime/redis/, loaded only then); without it, everything stays on this machine.
 import path from "node:path";
+import { backoffPolicy, type BackoffPolicy } from "./backoff";
 import { redisModule, withBackend, type Backend, type BackendOptions } from "./backend";
 import type { CacheEntryInfo, CacheFilter } from "./cache";
 import { systemClock, type Clock } from "./clock";
 import { credits, exact } from "./credits";
 import { historyOf, type RunHistory } from "./history";
 import { checkDecisions, loadDecisionsFile, SimulatedDecider, type ReviewDecider } from "./deciders";
-import { AlertFlagError, DecisionsError, InputError, ProviderConfigError, RuntimeError } from "./errors";
+import { disk, storageError } from "./disk";
+import { AlertFlagError, DecisionsError, HomeError, InputError, ProviderConfigError, RuntimeError } from "./errors";
+import { isCode } from "./fsutil";
+import { currentRecord } from "./live";
+import { dict, own } from "./own";
 import { retryChains } from "./executor";
 import type { FlowGraph, GraphInput, Scenario } from "./graph";
 import { checkCount, inputDigest, loadInputs, type InputItem } from "./inputs";
@@ -37,7 +42,7 @@ import type { RedisStatus } from "./redis/status";
 import type { WorkerHandle, WorkerOptions } from "./redis/worker";
 import type { DecisionsDoc, ProviderSpec, RunConfig } from "./runs";
 import { initialRecord, runSegment, type Stores } from "./session";
-import type { RunEvent, RunStatus } from "./types";
+import type { PendingDecision, RunEvent, RunStatus } from "./types";
 
 export interface StoreOptions {
   /**
@@ -87,6 +92,8 @@ export interface SegmentOptions extends StoreOptions {
   pool?: PoolOptions;
   /** with `redis`: jobs of this run outstanding at once (back-pressure, default 64) */
   maxInFlight?: number;
+  /** the waits between a call's attempts (default: 500 ms doubling to 30 s, 10 min per call in all) */
+  backoff?: Partial<BackoffPolicy>;
 }
 
 export interface RunOptions extends SegmentOptions {
@@ -114,7 +121,10 @@ export interface RunResult<O extends object = FlowOutputs> {
 export interface RunSummaryRow {
   runId: string;
   flow: string;
-  status: RunStatus;
+  /** `unreadable`: the run's record is damaged (see `problem`) */
+  status: RunStatus | "unreadable";
+  /** why the run cannot be listed (status `unreadable`; the other fields are empty) */
+  problem?: string;
   spent: string;
   worstCase: string;
   expected: string;
@@ -134,6 +144,18 @@ export interface CacheListing {
   totalBytes: number;
 }
 
+/** The home must be a directory (or not exist yet: it is created on the first write). */
+async function checkHome(options: StoreOptions): Promise<void> {
+  if (options.redis !== undefined || options.stores?.runs || options.home === undefined) return;
+  const home = path.resolve(options.home);
+  const stats = await disk.stat(home).catch((error: unknown) => {
+    if (isCode(error, "ENOENT")) return undefined;
+    if (isCode(error, "ENOTDIR")) throw new HomeError(home, "a part of the path is a file, not a directory");
+    throw storageError(home, error, "reading");
+  });
+  if (stats && !stats.isDirectory()) throw new HomeError(home, "is a file, not a directory");
+}
+
 function backendOptions(options: StoreOptions & Partial<SegmentOptions>, dispatch: boolean): BackendOptions {
   return {
     ...(options.home !== undefined ? { home: path.resolve(options.home) } : {}),
@@ -147,7 +169,8 @@ function backendOptions(options: StoreOptions & Partial<SegmentOptions>, dispatc
 }
 
 /** The stores alone, for the commands that make no call. */
-function withStores<T>(options: StoreOptions, work: (stores: Stores) => Promise<T>): Promise<T> {
+async function withStores<T>(options: StoreOptions, work: (stores: Stores) => Promise<T>): Promise<T> {
+  await checkHome(options);
   return withBackend(backendOptions(options, false), (backend) => work(backend.stores));
 }
 
@@ -157,7 +180,23 @@ function withStores<T>(options: StoreOptions, work: (stores: Stores) => Promise<
  */
 export async function startRun<O extends object = FlowOutputs>(graph: FlowGraph, options: RunOptions = {}): Promise<RunResult<O>> {
   options.signal?.throwIfAborted();
+  await checkHome(options);
   return withBackend(backendOptions(options, true), (backend) => start(graph, options, backend)) as Promise<RunResult<O>>;
+}
+
+/** Holds the run's lock (a live process holding it already: a `run-busy` error naming it) while working. */
+async function withRunLock<T>(stores: Stores, runId: string, work: () => Promise<T>): Promise<T> {
+  const unlock = await stores.runs.lock(runId);
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    // the work's error is the one to report; a lock left behind is taken over once its process is gone
+    await unlock().catch(() => undefined);
+    throw error;
+  }
+  await unlock();
+  return result;
 }
 
 async function start(graph: FlowGraph, options: RunOptions, backend: Backend): Promise<RunResult> {
@@ -169,10 +208,11 @@ async function start(graph: FlowGraph, options: RunOptions, backend: Backend): P
   const spec: ProviderSpec = options.provider ? { kind: "custom", name: options.provider.name } : options.httpConfig ? { kind: "http", configPath: path.resolve(options.httpConfig) } : { kind: "simulated", ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}) };
   const provider = options.provider ?? (await providerOf(spec, seed, options.scenario, options.latencyMs));
   prepare(provider, graph);
-  const decider = await deciderOf(options, seed, options.simulateHumans === true);
+  const decider = await deciderOf(options, graph, seed, options.simulateHumans === true);
   const given = resolvePaths(options.inputs ?? {}, options.cwd);
   const inputs = await allInputs(graph, given, options.scenario);
   const cap = options.cap !== undefined ? exact(credits(options.cap)) : graph.budget.cap;
+  let record: RunRecord | undefined;
   const config = await stores.runs.create(
     {
       flow: graph.flow,
@@ -188,17 +228,19 @@ async function start(graph: FlowGraph, options: RunOptions, backend: Backend): P
       createdAt: clock.now(),
     },
     clock,
+    (created) => (record = initialRecord(created, provider.name, clock)),
   );
-  const record = initialRecord(config, provider.name, clock);
-  return segment(config, record, backend, provider, inputs, decider, options, clock);
+  return withRunLock(stores, config.runId, () => segment(config, record!, backend, provider, inputs, decider, options, clock));
 }
 
 /** Continues a paused, awaiting-review, failed or interrupted run where it stopped. */
 export async function resumeRun<O extends object = FlowOutputs>(runId: string, options: ResumeOptions = {}): Promise<RunResult<O>> {
   options.signal?.throwIfAborted();
-  return withBackend(backendOptions(options, true), (backend) => resume(runId, options, backend)) as Promise<RunResult<O>>;
+  await checkHome(options);
+  return withBackend(backendOptions(options, true), (backend) => withRunLock(backend.stores, runId, () => resume(runId, options, backend))) as Promise<RunResult<O>>;
 }
 
+/** Runs under the run's lock: nothing is read or changed before it is held. */
 async function resume(runId: string, options: ResumeOptions, backend: Backend): Promise<RunResult> {
   const stores = backend.stores;
   const clock = options.clock ?? systemClock;
@@ -211,10 +253,10 @@ async function resume(runId: string, options: ResumeOptions, backend: Backend): 
   const provider = options.provider ?? (await providerOf(config.provider, config.seed, config.scenario, options.latencyMs));
   prepare(provider, config.graph);
   // `--simulate-reviews` on resume decides what is left, whatever the run started with
-  const decider = await deciderOf(options, config.seed, options.simulateHumans ?? config.simulateHumans);
+  const decider = await deciderOf(options, config.graph, config.seed, options.simulateHumans ?? config.simulateHumans);
   const inputs = await allInputs(config.graph, config.inputs, config.scenario);
   for (const [name, items] of Object.entries(inputs)) {
-    const before = config.inputDigests[name];
+    const before = own(config.inputDigests, name);
     if (before !== undefined && before !== inputDigest(items)) throw new InputError(name, `its items changed since run ${runId} started; a resumed run must see the same inputs`);
   }
   await stores.runs.updateConfig(config);
@@ -223,7 +265,11 @@ async function resume(runId: string, options: ResumeOptions, backend: Backend): 
 
 async function segment(config: RunConfig, record: RunRecord, backend: Backend, provider: Provider, inputs: Record<string, InputItem[]>, decider: ReviewDecider | undefined, options: SegmentOptions, clock: Clock): Promise<RunResult> {
   const owner = options.notifiers ?? notifiers({ ...options.notify, stderr: options.notify?.stderr ?? false });
-  backend.onPoolAlert?.((alert) => void notifyAll(owner, poolSummary(config, alert)));
+  let poolRefused: string | undefined;
+  backend.onPoolAlert?.((alert) => {
+    if (alert.kind === "exhausted") poolRefused = alert.pool;
+    void notifyAll(owner, poolSummary(config, alert));
+  });
   const dispatcher = options.dispatcher ?? backend.dispatcher;
   const result = await runSegment({
     config,
@@ -238,6 +284,9 @@ async function segment(config: RunConfig, record: RunRecord, backend: Backend, p
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     collectOutputs: options.collectOutputs !== false,
+    backoff: backoffPolicy({ ...provider.backoff, ...options.backoff }),
+    poolRefused: () => poolRefused,
+    ...(backend.lost ? { lost: () => backend.lost!() } : {}),
   });
   return { runId: config.runId, status: result.record.status, record: result.record, outputs: publicOutputs(config.graph, result.outputs) };
 }
@@ -274,23 +323,30 @@ function prepare(provider: Provider, graph: FlowGraph): void {
   if (found.length > 0) throw new ProviderConfigError(`provider ${provider.name}`, found);
 }
 
-async function deciderOf(options: SegmentOptions, seed: number, simulateHumans: boolean): Promise<ReviewDecider | undefined> {
+async function deciderOf(options: SegmentOptions, graph: FlowGraph, seed: number, simulateHumans: boolean): Promise<ReviewDecider | undefined> {
   if (options.decider) return options.decider;
-  if (options.decisionsFile) return loadDecisionsFile(options.decisionsFile);
+  if (options.decisionsFile) {
+    // checked as `flowc review` checks decisions, before any credit is spent
+    const decider = await loadDecisionsFile(options.decisionsFile);
+    const found = decisionProblems(graph, [], decider.doc);
+    if (found.length > 0) throw new DecisionsError(options.decisionsFile, found);
+    return decider;
+  }
   return simulateHumans ? new SimulatedDecider(seed) : undefined;
 }
 
 function resolvePaths(given: Record<string, string | string[]>, cwd = process.cwd()): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(given).map(([name, paths]) => [name, (Array.isArray(paths) ? paths : [paths]).map((p) => path.resolve(cwd, p))]));
+  return Object.fromEntries(Object.entries(given).map(([name, paths]) => [name, [paths].flat().map((p) => path.resolve(cwd, p))]));
 }
 
 /** Given inputs read from disk; the others synthesised (scenario count, else expected count). */
 async function allInputs(graph: FlowGraph, given: Record<string, string | string[]>, scenario: Scenario | undefined): Promise<Record<string, InputItem[]>> {
   const loaded = await loadInputs(graph, given);
-  const inputs: Record<string, InputItem[]> = {};
+  const inputs = dict<InputItem[]>();
   for (const input of graph.streams.filter((s): s is GraphInput => s.kind === "input")) {
-    const items = loaded[input.name] ?? synthesizeInput(input, synthesizedCount(input, scenario));
-    if (!loaded[input.name]) checkCount(input, items.length, "the synthesised input");
+    const given = own(loaded, input.name);
+    const items = given ?? synthesizeInput(input, synthesizedCount(input, scenario));
+    if (!given) checkCount(input, items.length, "the synthesised input");
     inputs[input.name] = items;
   }
   return inputs;
@@ -302,9 +358,15 @@ export async function recordDecisions(runId: string, decisions: unknown, options
 
 async function storeDecisions(runId: string, decisions: unknown, stores: Stores, clock: Clock): Promise<RunRecord> {
   const doc = checkDecisions(decisions, `decisions for run ${runId}`);
-  const config = await stores.runs.config(runId);
-  const record = await stores.runs.readRecord(runId);
-  const found = decisionProblems(config.graph, record, doc);
+  return withRunLock(stores, runId, async () => {
+    const config = await stores.runs.config(runId);
+    const record = await stores.runs.readRecord(runId);
+    return addDecisions(runId, doc, config.graph, record, stores, clock);
+  });
+}
+
+async function addDecisions(runId: string, doc: DecisionsDoc, graph: FlowGraph, record: RunRecord, stores: Stores, clock: Clock): Promise<RunRecord> {
+  const found = decisionProblems(graph, record.pending, doc);
   if (found.length > 0) throw new DecisionsError(`decisions for run ${runId}`, found);
   const merged = await stores.runs.addDecisions(runId, doc);
   markDecided(record.pending, merged);
@@ -313,18 +375,21 @@ async function storeDecisions(runId: string, decisions: unknown, stores: Stores,
   return record;
 }
 
-/** Stream names must be reviews and human selects; items must be pending (when any are). */
-function decisionProblems(graph: FlowGraph, record: RunRecord, doc: DecisionsDoc): string[] {
+/**
+ * Stream names must be reviews and human selects; items must be pending (when any are); a select
+ * keeps exactly its `pick` variants.
+ */
+function decisionProblems(graph: FlowGraph, pending: PendingDecision[], doc: DecisionsDoc): string[] {
   const found: string[] = [];
   const byName = new Map(graph.streams.map((s) => [s.name, s]));
-  const pending = new Map(record.pending.map((p) => [`${p.stream}\u0000${p.itemId}`, p]));
+  const waiting = new Map(pending.map((p) => [`${p.stream}\u0000${p.itemId}`, p]));
   for (const [stream, items] of Object.entries(doc.reviews ?? {})) {
     const s = byName.get(stream);
     if (s?.kind !== "gate" || !s.human) {
       found.push(`${stream} is not a review of flow ${graph.flow}`);
       continue;
     }
-    for (const itemId of Object.keys(items)) if (pending.size > 0 && !pending.has(`${stream}\u0000${itemId}`)) found.push(`${stream}: item ${itemId} is not awaiting review (pending: ${pendingIds(record, stream)})`);
+    for (const itemId of Object.keys(items)) if (waiting.size > 0 && !waiting.has(`${stream}\u0000${itemId}`)) found.push(`${stream}: item ${itemId} is not awaiting review (pending: ${pendingIds(pending, stream)})`);
   }
   for (const [stream, groups] of Object.entries(doc.selects ?? {})) {
     const s = byName.get(stream);
@@ -333,30 +398,41 @@ function decisionProblems(graph: FlowGraph, record: RunRecord, doc: DecisionsDoc
       continue;
     }
     for (const [groupId, chosen] of Object.entries(groups)) {
-      const p = pending.get(`${stream}\u0000${groupId}`);
-      if (!p) {
-        if (pending.size > 0) found.push(`${stream}: ${groupId} is not awaiting a choice (pending: ${pendingIds(record, stream)})`);
+      const p = waiting.get(`${stream}\u0000${groupId}`);
+      if (!p && waiting.size > 0) {
+        found.push(`${stream}: ${groupId} is not awaiting a choice (pending: ${pendingIds(pending, stream)})`);
         continue;
       }
-      const unknown = chosen.filter((id) => !(p.variants ?? []).includes(id));
-      if (unknown.length > 0) found.push(`${stream}: ${unknown.join(", ")} not among the variants of ${groupId} (${(p.variants ?? []).join(", ")})`);
-      if (p.pick !== undefined && chosen.length !== p.pick) found.push(`${stream}: ${groupId} keeps exactly ${p.pick} variant(s), got ${chosen.length}`);
+      const unknown = p ? chosen.filter((id) => !(p.variants ?? []).includes(id)) : [];
+      if (unknown.length > 0) found.push(`${stream}: ${unknown.join(", ")} not among the variants of ${groupId} (${(p?.variants ?? []).join(", ")})`);
+      const pick = p?.pick ?? s.pick;
+      if (chosen.length !== pick) found.push(`${stream}: ${groupId} keeps exactly ${pick} variant(s), got ${chosen.length}`);
     }
   }
   return found;
 }
 
-function pendingIds(record: RunRecord, stream: string): string {
-  return record.pending.filter((p) => p.stream === stream).map((p) => p.itemId).join(", ") || "none";
+function pendingIds(pending: PendingDecision[], stream: string): string {
+  return pending.filter((p) => p.stream === stream).map((p) => p.itemId).join(", ") || "none";
 }
 
 export async function ack(runId: string, options: StoreOptions = {}): Promise<RunRecord> {
   return withStores(options, (stores) => acknowledgeRun(runId, stores, options.clock ?? systemClock));
 }
 
+/**
+ * Clears the flag; the record says so too, under the run's lock. A run executing right now writes
+ * `acknowledged` itself when its segment ends (it reads the flags then).
+ */
 async function acknowledgeRun(runId: string, stores: Stores, clock: Clock): Promise<RunRecord> {
+  const seen = await stores.runs.readRecord(runId);
+  await stores.runs.clearFlag(seen.flow, runId);
+  if (await stores.runs.holder(runId)) return { ...seen, acknowledged: seen.flagged };
+  return withRunLock(stores, runId, () => markAcknowledged(runId, stores, clock));
+}
+
+async function markAcknowledged(runId: string, stores: Stores, clock: Clock): Promise<RunRecord> {
   const record = await stores.runs.readRecord(runId);
-  await stores.runs.clearFlag(record.flow, runId);
   if (!record.flagged || record.acknowledged) return record;
   record.acknowledged = true;
   record.events.push(recordEvent(clock, "acknowledged", `alert acknowledged; runs of ${record.flow} may start again`));
@@ -364,14 +440,16 @@ async function acknowledgeRun(runId: string, stores: Stores, clock: Clock): Prom
   return record;
 }
 
+/** The record as it stands now: a `running` one with its journal's spend, or `interrupted`. */
 export async function getRecord(runId: string, options: StoreOptions = {}): Promise<RunRecord> {
-  return withStores(options, (stores) => stores.runs.readRecord(runId));
+  return withStores(options, async (stores) => currentRecord(stores.runs, await stores.runs.readRecord(runId)));
 }
 
 /** A run's record, its flow's graph, spend over time and failed attempts (from the journal). */
 export async function runHistory(runId: string, options: StoreOptions = {}): Promise<RunHistory> {
   return withStores(options, async (stores) => {
-    const [record, config] = await Promise.all([stores.runs.readRecord(runId), stores.runs.config(runId)]);
+    const [stored, config] = await Promise.all([stores.runs.readRecord(runId), stores.runs.config(runId)]);
+    const record = await currentRecord(stores.runs, stored);
     const journal = stores.runs.journal(runId);
     try {
       return historyOf(record, config.graph, await journal.read());
@@ -390,8 +468,22 @@ export async function runFolder(runId: string, options: StoreOptions = {}): Prom
 }
 
 export async function listRuns(options: StoreOptions = {}): Promise<RunSummaryRow[]> {
-  const records = await withStores(options, (stores) => stores.runs.list());
-  return records.map((r) => ({
+  return withStores(options, async (stores) => {
+    const listing = await stores.runs.list();
+    const rows: RunSummaryRow[] = [];
+    for (const stored of listing.records) {
+      try {
+        rows.push(summaryRow(await currentRecord(stores.runs, stored)));
+      } catch (error) {
+        rows.push(unreadableRow(stored.runId, error instanceof Error ? error.message : String(error)));
+      }
+    }
+    return [...rows, ...listing.unreadable.map((u) => unreadableRow(u.runId, u.problem))];
+  });
+}
+
+function summaryRow(r: RunRecord): RunSummaryRow {
+  return {
     runId: r.runId,
     flow: r.flow,
     status: r.status,
@@ -404,7 +496,11 @@ export async function listRuns(options: StoreOptions = {}): Promise<RunSummaryRo
     acknowledged: r.acknowledged,
     startedAt: r.startedAt,
     ...(r.endedAt ? { endedAt: r.endedAt } : {}),
-  }));
+  };
+}
+
+function unreadableRow(runId: string, problem: string): RunSummaryRow {
+  return { runId, flow: "", status: "unreadable", problem, spent: "", worstCase: "", expected: "", pending: 0, flagged: false, acknowledged: false, startedAt: "" };
 }
 
 export async function cacheList(options: StoreOptions = {}): Promise<CacheListing> {
@@ -492,4 +588,7 @@ export { loadInputs } from "./inputs";
 export { validateRecord } from "./record";
 export { report, renderReport, type RunReport, type ReportRow, type ReportFormat } from "./report";
 export { createTtyRenderer, createLineLogger, createJsonLogger, type PromptScreen, type TtyRenderer } from "./progress";
-export { RuntimeError, RunNotFoundError, InputError, AlertFlagError, DecisionsError, ProviderConfigError, HomeRequiredError, MissingPackageError, type RuntimeErrorCode } from "./errors";
+export { RuntimeError, RunNotFoundError, InputError, AlertFlagError, DecisionsError, ProviderConfigError, HomeError, StorageError, JournalCorruptError, RunFileError, CacheEntryError, HomeRequiredError, MissingPackageError, type RuntimeErrorCode } from "./errors";
+export type { BackoffPolicy } from "./backoff";
+export type { FailureCount } from "./record";
+export type { CallFailure } from "./types";

@@ -1,12 +1,14 @@
 // Inputs from files and folders: media files are one item each, text files one item per non-empty
 // line, JSON files one item per array element. Everything is read and counted before the run
 // starts, so a missing or unreadable input stops it before any credit is spent.
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "./errors";
 import type { FlowGraph, GraphInput } from "./graph";
 import { hashValue, sha256 } from "./hash";
+import { dict, own } from "./own";
 
 export interface InputItem {
   value: unknown;
@@ -27,11 +29,11 @@ const EXTENSIONS: Record<GraphInput["mediaType"], string[]> = {
  */
 export async function loadInputs(graph: FlowGraph, given: Record<string, string | string[]>, cwd = process.cwd()): Promise<Record<string, InputItem[]>> {
   const inputs = new Map(graph.streams.filter((s): s is GraphInput => s.kind === "input").map((s) => [s.name, s]));
-  const loaded: Record<string, InputItem[]> = {};
+  const loaded = dict<InputItem[]>();
   for (const name of Object.keys(given).sort()) {
     const input = inputs.get(name);
     if (!input) throw new InputError(name, `flow ${graph.flow} has no input named ${name} (inputs: ${[...inputs.keys()].join(", ") || "none"})`);
-    const paths = [given[name] ?? []].flat().map((p) => path.resolve(cwd, p));
+    const paths = [own(given, name) ?? []].flat().map((p) => path.resolve(cwd, p));
     const items: InputItem[] = [];
     for (const file of paths) items.push(...(await readInput(input, file)));
     checkCount(input, items.length, paths.join(", "));
@@ -74,10 +76,42 @@ async function readFileItems(input: GraphInput, file: string): Promise<InputItem
     throw new InputError(input.name, `cannot read ${file}: ${reason(error)}`);
   }
   const ext = path.extname(file).toLowerCase();
-  if (input.mediaType === "json" || (input.mediaType === "text" && ext === ".json")) return jsonItems(input, file, bytes.toString("utf8"));
-  if (input.mediaType === "text") return textItems(bytes.toString("utf8"));
+  if (input.mediaType === "json" || (input.mediaType === "text" && ext === ".json")) return jsonItems(input, file, utf8Text(input, file, bytes));
+  if (input.mediaType === "text") return textItems(utf8Text(input, file, bytes));
   const hash = createHash("sha256").update(bytes).digest("hex");
   return [{ value: { path: file, bytes: bytes.length }, hash }];
+}
+
+/**
+ * The file's text; a file that is not UTF-8 is refused (decoding it anyway would turn different
+ * bytes into the same replacement characters, and two files into one cache entry).
+ */
+function utf8Text(input: GraphInput, file: string, bytes: Buffer): string {
+  if (!isUtf8(bytes)) throw new InputError(input.name, `${file} is not UTF-8 text: the byte at offset ${firstInvalidUtf8(bytes)} does not decode (save the file as UTF-8)`);
+  const text = bytes.toString("utf8");
+  return text.startsWith("\uFEFF") ? text.slice(1) : text;
+}
+
+/** The offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const length = sequenceLength(bytes, i);
+    if (length === 0) return i;
+    i += length;
+  }
+  return -1;
+}
+
+/** The length of the valid UTF-8 sequence starting at `i`, 0 when there is none. */
+function sequenceLength(bytes: Uint8Array, i: number): number {
+  const b = bytes[i]!;
+  if (b < 0x80) return 1;
+  const [length, low, high] = b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf] : b === 0xe0 ? [3, 0xa0, 0xbf] : b === 0xed ? [3, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf] : b === 0xf0 ? [4, 0x90, 0xbf] : b === 0xf4 ? [4, 0x80, 0x8f] : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf] : [0, 0, 0];
+  if (length === 0 || i + length > bytes.length) return 0;
+  if (bytes[i + 1]! < low || bytes[i + 1]! > high) return 0;
+  for (let k = 2; k < length; k++) if (bytes[i + k]! < 0x80 || bytes[i + k]! > 0xbf) return 0;
+  return length;
 }
 
 function textItems(text: string): InputItem[] {

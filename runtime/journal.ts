@@ -2,10 +2,18 @@
 // JSON line each, flushed to disk (fsync) before the attempt's credits are counted. A resumed run
 // replays it instead of calling again. Appends made while a flush is running are written together
 // by the next one (group commit), so concurrent calls share one fsync.
-import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
+//
+// Every line ends with a checksum of the rest of it (`,"sum":"<16 hex>"}`), and every entry is
+// checked for its shape (credits are non-negative exact decimals) when read. A last line cut short
+// (kill -9 mid-write, a full disk, power loss) is cut off before the next append; anything else
+// that does not check is an error naming the file and line, never replayed.
+import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { credits, ZERO, type Decimal } from "./credits";
+import { disk, storageError } from "./disk";
+import { JournalCorruptError } from "./errors";
 import { isCode } from "./fsutil";
+import { journalLine, readJournalLine } from "./journal-entry";
 
 export interface JournalOutput {
   value: unknown;
@@ -32,6 +40,8 @@ export interface AttemptEntry extends CallEntryBase {
   credits: string;
   outputs?: JournalOutput[];
   error?: string;
+  /** a failed attempt's cause, short and countable ("HTTP 500", "timed out") */
+  cause?: string;
 }
 
 export interface CacheHitEntry extends CallEntryBase {
@@ -63,31 +73,30 @@ export class FileJournal implements Journal {
   private handle: Promise<FileHandle> | undefined;
   private queue: { line: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushing = false;
+  /** bytes of whole entries on disk: a failed write is cut back to it */
+  private size = 0;
+  /** a write failed and could not be undone: later appends fail too, nothing is glued on */
+  private broken: unknown;
 
   constructor(readonly file: string) {}
 
   append(entry: JournalEntry): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ line: `${JSON.stringify(entry)}\n`, resolve, reject });
+      this.queue.push({ line: journalLine(entry), resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
 
   async read(): Promise<JournalEntry[]> {
-    let text: string;
-    try {
-      text = await readFile(this.file, "utf8");
-    } catch (error) {
-      if (isCode(error, "ENOENT")) return [];
-      throw error;
-    }
-    return parseJournal(text, this.file);
+    const bytes = await readIfExists(this.file);
+    return bytes ? scanJournal(bytes, this.file).entries : [];
   }
 
   async close(): Promise<void> {
     while (this.flushing) await new Promise((resolve) => setImmediate(resolve));
-    if (this.handle) await (await this.handle).close();
+    const handle = this.handle;
     this.handle = undefined;
+    if (handle) await (await handle.catch(() => undefined))?.close();
   }
 
   private async flush(): Promise<void> {
@@ -99,9 +108,7 @@ export class FileJournal implements Journal {
         const batch = this.queue;
         this.queue = [];
         try {
-          const handle = await this.open();
-          await handle.write(batch.map((e) => e.line).join(""));
-          await handle.sync();
+          await this.write(batch.map((e) => e.line).join(""));
           for (const e of batch) e.resolve();
         } catch (error) {
           for (const e of batch) e.reject(error);
@@ -112,26 +119,96 @@ export class FileJournal implements Journal {
     }
   }
 
+  private async write(text: string): Promise<void> {
+    if (this.broken) throw this.broken;
+    const handle = await this.open();
+    try {
+      await disk.write(handle, text);
+      await disk.sync(handle);
+      this.size += Buffer.byteLength(text);
+    } catch (error) {
+      // a partial write must not become the start of the next entry's line
+      await disk.truncate(handle, this.size).catch(() => (this.broken = storageError(this.file, error)));
+      throw storageError(this.file, error);
+    }
+  }
+
   private open(): Promise<FileHandle> {
-    this.handle ??= mkdir(path.dirname(this.file), { recursive: true }).then(() => open(this.file, "a"));
+    this.handle ??= this.repairAndOpen().catch((error: unknown) => {
+      throw storageError(this.file, error);
+    });
     return this.handle;
+  }
+
+  /** Cuts a torn last line off (or ends a whole one with its newline), then opens for appending. */
+  private async repairAndOpen(): Promise<FileHandle> {
+    await disk.mkdirs(path.dirname(this.file));
+    const bytes = await readIfExists(this.file);
+    const scan = bytes ? scanJournal(bytes, this.file) : { goodLength: 0, endsLine: true };
+    const handle = await disk.open(this.file, "a");
+    try {
+      if (bytes && scan.goodLength < bytes.length) await disk.truncate(handle, scan.goodLength);
+      this.size = scan.goodLength;
+      if (!scan.endsLine) {
+        await disk.write(handle, "\n");
+        this.size += 1;
+      }
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    return handle;
   }
 }
 
-/** A line cut short by a crash can only be the last one: it is dropped (its call never counted). */
-export function parseJournal(text: string, source: string): JournalEntry[] {
-  const lines = text.split("\n");
+async function readIfExists(file: string): Promise<Buffer | undefined> {
+  try {
+    return await disk.readFile(file);
+  } catch (error) {
+    if (isCode(error, "ENOENT")) return undefined;
+    throw storageError(file, error, "reading");
+  }
+}
+
+export interface JournalScan {
+  entries: JournalEntry[];
+  /** bytes up to the end of the last whole entry (a torn last line is left out) */
+  goodLength: number;
+  /** false: the last entry is whole but its newline was not written */
+  endsLine: boolean;
+}
+
+/**
+ * Reads a journal. A last line without its newline that does not check is a torn write: it is
+ * left out (its attempt was never counted, so its call is made again under the same idempotency
+ * key). Any other line that does not check throws JournalCorruptError naming the file and line.
+ */
+export function scanJournal(bytes: Buffer, source: string): JournalScan {
   const entries: JournalEntry[] = [];
-  lines.forEach((line, index) => {
-    if (line.trim() === "") return;
-    try {
-      entries.push(JSON.parse(line) as JournalEntry);
-    } catch (error) {
-      const last = lines.slice(index + 1).every((rest) => rest.trim() === "");
-      if (!last) throw new Error(`${source}: corrupt journal line ${index + 1}: ${String(error)}`);
+  let start = 0;
+  let lineNo = 0;
+  while (start < bytes.length) {
+    lineNo++;
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline === -1 ? bytes.length : newline;
+    const line = bytes.subarray(start, end).toString("utf8");
+    if (line.trim() === "") {
+      if (newline === -1) return { entries, goodLength: start, endsLine: true };
+    } else {
+      const read = readJournalLine(line);
+      if ("entry" in read) entries.push(read.entry);
+      else if (newline === -1) return { entries, goodLength: start, endsLine: true };
+      else throw new JournalCorruptError(source, lineNo, read.problem);
+      if (newline === -1) return { entries, goodLength: bytes.length, endsLine: false };
     }
-  });
-  return entries;
+    start = newline + 1;
+  }
+  return { entries, goodLength: bytes.length, endsLine: true };
+}
+
+/** The entries of a journal's text (see scanJournal). */
+export function parseJournal(text: string | Buffer, source: string): JournalEntry[] {
+  return scanJournal(typeof text === "string" ? Buffer.from(text) : text, source).entries;
 }
 
 export interface CallHistory {

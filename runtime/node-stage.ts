@@ -2,15 +2,19 @@
 // most `concurrency` of them at a time, one attempt after another, and for each attempt reserves
 // its price, calls the provider, journals the outcome (fsync) and only then counts its credits.
 // A call an earlier segment finished is replayed from the journal; a cached one costs nothing.
+import { retryDelay, seconds } from "./backoff";
 import { attemptPrice } from "./budget";
-import { cacheKey, nodeIdentity } from "./cache";
+import { cacheKey, nodeIdentity, type CacheEntry } from "./cache";
+import { sleepOn } from "./clock";
 import { credits, exact, ZERO, type Decimal } from "./credits";
 import type { Execution } from "./executor";
 import type { GraphNode, GraphRef } from "./graph";
 import { hashValue } from "./hash";
 import type { AttemptEntry, JournalOutput } from "./journal";
+import { dict, own } from "./own";
+import { causeOf, failureOf } from "./record";
 import { Reorder, Stage } from "./stages";
-import type { CallOutcome, CallRequest, Item } from "./types";
+import type { CallFailure, CallRequest, Item, ProviderOutput } from "./types";
 
 /** calls in flight per node, for nodes without `concurrency` */
 export const DEFAULT_CONCURRENCY = 16;
@@ -26,14 +30,26 @@ interface Call {
   seqs: number[];
   /** attempts charged so far (journaled) */
   attempts: number;
+  /** attempts made, charged or not (a request that never reached the provider is not charged) */
+  tries: number;
   /** credits charged so far */
   spent: Decimal;
   /** the journal and the cache were consulted */
   looked: boolean;
+  /** when the first attempt of this segment started (for the total wait) */
+  firstAt?: number;
+  /** the wait before the next attempt */
+  delayMs?: number;
+  /** why the call gave up, when it did */
+  gaveUp?: { cause: string; charged: boolean };
 }
 
-/** done (outputs, or undefined when every attempt failed), another attempt, or left for a resume */
+/** done (outputs, or undefined when the call gave up), another attempt, or left for a resume */
 type Step = { outputs: JournalOutput[] | undefined } | "again" | "stopped";
+
+function newCall(round: number, callId: string, items: Item[], inputs: Item[], seqs: number[]): Call {
+  return { round, callId, items, inputs, seqs, attempts: 0, tries: 0, spent: ZERO, looked: false };
+}
 
 const UNIT: Item = { id: "", key: "0", value: null, hash: "", metrics: {}, round: 0, cost: ZERO };
 
@@ -126,7 +142,7 @@ export class NodeStage extends Stage {
     const seq = this.order.reserve();
     const size = this.node.batch;
     if (size === undefined) {
-      this.enqueue({ round, callId: item === UNIT ? "0" : item.key, items: item === UNIT ? [] : [item], inputs: [item], seqs: [seq], attempts: 0, spent: ZERO, looked: false });
+      this.enqueue(newCall(round, item === UNIT ? "0" : item.key, item === UNIT ? [] : [item], [item], [seq]));
       return;
     }
     this.batch.items.push(item);
@@ -141,7 +157,7 @@ export class NodeStage extends Stage {
   private cutBatch(round: number): void {
     const { items, seqs } = this.batch;
     this.batch = { items: [], seqs: [] };
-    this.enqueue({ round, callId: `b${this.batches++}`, items, inputs: items, seqs, attempts: 0, spent: ZERO, looked: false });
+    this.enqueue(newCall(round, `b${this.batches++}`, items, items, seqs));
   }
 
   private enqueue(call: Call): void {
@@ -183,8 +199,12 @@ export class NodeStage extends Stage {
       this.pump();
     };
     try {
-      const step = this.named.some((n) => n.missing) ? { outputs: undefined } : await this.advance(call, release);
+      const missing = this.named.find((n) => n.missing);
+      if (missing) call.gaveUp = { cause: `named argument ${missing.name} has no item (${missing.ref.name} produced none)`, charged: false };
+      const step = missing ? { outputs: undefined } : await this.advance(call, release);
       if (step === "again") {
+        release();
+        if (call.delayMs) await sleepOn(this.run.options.clock, call.delayMs);
         // back to the front of the queue: the slot before the head is free once a call was taken
         if (this.head > 0) this.queue[--this.head] = call;
         else this.queue.unshift(call);
@@ -222,7 +242,7 @@ export class NodeStage extends Stage {
       const earlier = await this.lookUp(call, key, price);
       if (earlier) return earlier;
     }
-    if (call.attempts >= this.node.retry + 1) return { outputs: undefined };
+    if (call.tries >= this.node.retry + 1) return { outputs: undefined };
     if (this.run.stopping) return "stopped";
     const reservation = await this.run.options.budget.reserve(this.run.options.runId, price);
     if (!reservation) {
@@ -230,9 +250,18 @@ export class NodeStage extends Stage {
       return "stopped";
     }
     const attempt = call.attempts + 1;
-    if (attempt === 1) this.counters.calls++;
+    if (call.firstAt === undefined) {
+      call.firstAt = this.run.options.clock.now();
+      if (call.attempts === 0) this.counters.calls++;
+    }
     const outcome = await this.attempt(call, attempt, units);
     release();
+    if (!outcome.ok && outcome.reached === false) {
+      // never reached the provider: nothing to journal, nothing charged
+      await this.run.options.budget.release(reservation);
+      call.tries++;
+      return this.failedAttempt(call, outcome, false);
+    }
     const entry: AttemptEntry = {
       type: "attempt",
       call: key,
@@ -245,7 +274,7 @@ export class NodeStage extends Stage {
       ok: outcome.ok,
       credits: text,
       at: this.run.options.clock.now(),
-      ...(outcome.ok ? { outputs: outcome.outputs.map(journalOutput) } : { error: outcome.error }),
+      ...(outcome.ok ? { outputs: outcome.outputs } : { error: outcome.error, cause: causeOf(outcome) }),
     };
     try {
       await this.run.journaled(this.run.options.journal.append(entry));
@@ -255,16 +284,43 @@ export class NodeStage extends Stage {
     }
     this.run.spentNow(await this.run.options.budget.commit(reservation));
     this.charge(call, price);
-    if (entry.outputs) {
-      if (this.ttlMs !== undefined && call.round === 0) await this.cacheStore(call, entry.outputs);
-      return { outputs: entry.outputs };
+    if (outcome.ok) {
+      if (this.ttlMs !== undefined && call.round === 0) await this.cacheStore(call, outcome.outputs);
+      return { outputs: outcome.outputs };
     }
-    if (this.run.listening) this.run.emit({ type: "attempt-failed", node: this.name, callId: call.callId, attempt, error: entry.error ?? "" });
-    return call.attempts < this.node.retry + 1 ? "again" : { outputs: undefined };
+    return this.failedAttempt(call, outcome, true);
+  }
+
+  /** Counts a failed attempt's cause; then another attempt after a wait, or the call gives up. */
+  private failedAttempt(call: Call, outcome: CallFailure, charged: boolean): Step {
+    const cause = causeOf(outcome);
+    failureOf(this.counters, cause, charged).attempts++;
+    call.gaveUp = { cause, charged };
+    const next = this.nextAttempt(call, outcome.retryAfterMs);
+    if (this.run.listening) {
+      const retryInMs = next === "again" ? call.delayMs : undefined;
+      this.run.emit({ type: "attempt-failed", node: this.name, callId: call.callId, attempt: call.tries, error: outcome.error, charged, ...(retryInMs !== undefined ? { retryInMs } : {}) });
+    }
+    return next;
+  }
+
+  private nextAttempt(call: Call, retryAfterMs: number | undefined): Step {
+    if (call.tries >= this.node.retry + 1) return { outputs: undefined };
+    const policy = this.run.options.backoff;
+    const delay = retryDelay(policy, call.tries, retryAfterMs);
+    const waited = this.run.options.clock.now() - (call.firstAt ?? this.run.options.clock.now());
+    if (waited + delay > policy.totalWaitMs) {
+      const asked = retryAfterMs !== undefined && retryAfterMs >= delay ? ` (the provider asked to wait ${seconds(retryAfterMs)})` : "";
+      call.gaveUp = { cause: `gave up: the next attempt would start past the total wait of ${seconds(policy.totalWaitMs)} per call${asked}`, charged: false };
+      return { outputs: undefined };
+    }
+    call.delayMs = delay;
+    return "again";
   }
 
   private charge(call: Call, price: Decimal): void {
     call.attempts++;
+    call.tries++;
     call.spent = call.spent.plus(price);
     this.counters.attempts++;
     this.counters.credits = this.counters.credits.plus(price);
@@ -279,6 +335,9 @@ export class NodeStage extends Stage {
       for (const entry of history.attempts) {
         this.charge(call, credits(entry.credits));
         if (entry.ok && entry.outputs) return { outputs: entry.outputs };
+        const cause = entry.cause ?? causeOf({ ok: false, error: entry.error ?? "" });
+        failureOf(this.counters, cause, true).attempts++;
+        call.gaveUp = { cause, charged: true };
       }
       return undefined;
     }
@@ -286,7 +345,7 @@ export class NodeStage extends Stage {
     return this.cacheLookup(call, key, price);
   }
 
-  private async attempt(call: Call, attempt: number, units: number): Promise<CallOutcome> {
+  private async attempt(call: Call, attempt: number, units: number): Promise<{ ok: true; outputs: JournalOutput[] } | CallFailure> {
     const request: CallRequest = {
       runId: this.run.options.runId,
       flow: this.run.graph.flow,
@@ -300,25 +359,34 @@ export class NodeStage extends Stage {
       variants: this.node.variants,
     };
     const outcome = await this.run.options.dispatcher.dispatch(request, this.timeoutMs);
+    if (!outcome.ok) return outcome;
     const expected = units * this.node.variants;
-    if (outcome.ok && outcome.outputs.length !== expected) return { ok: false, error: `provider returned ${outcome.outputs.length} outputs, expected ${expected}` };
-    return outcome;
+    if (outcome.outputs.length !== expected) return { ok: false, error: `provider returned ${outcome.outputs.length} outputs, expected ${expected}`, cause: "wrong number of outputs" };
+    return checkedOutputs(this.node, outcome.outputs);
   }
 
   private namedArgs(): CallRequest["named"] {
-    const named: CallRequest["named"] = {};
+    const named: CallRequest["named"] = dict();
     for (const arg of this.named) if (arg.item) named[arg.name] = { id: arg.item.id, value: arg.item.value, hash: arg.item.hash };
     return named;
   }
 
   private cacheKeyOf(call: Call): string {
-    const named: Record<string, string> = {};
+    const named = dict<string>();
     for (const arg of this.named) named[arg.name] = arg.item?.hash ?? "";
     return cacheKey(this.identity, call.items.map((i) => i.hash), named);
   }
 
   private async cacheLookup(call: Call, key: string, price: Decimal): Promise<Step | undefined> {
-    const entry = await this.run.options.cache.get(this.cacheKeyOf(call), this.ttlMs ?? 0, this.run.options.clock.now());
+    const cacheKey = this.cacheKeyOf(call);
+    let entry: CacheEntry | undefined;
+    try {
+      entry = await this.run.options.cache.get(cacheKey, this.ttlMs ?? 0, this.run.options.clock.now());
+    } catch (error) {
+      // a damaged entry is a miss: the call is made and its result replaces the entry
+      this.run.warn("cache-entry", `${error instanceof Error ? error.message : String(error)}; treated as a miss`);
+      return undefined;
+    }
     if (!entry || entry.outputs.length !== Math.max(1, call.items.length) * this.node.variants) return undefined;
     await this.run.options.journal.append({
       type: "cache-hit",
@@ -343,8 +411,9 @@ export class NodeStage extends Stage {
   private async cacheStore(call: Call, outputs: JournalOutput[]): Promise<void> {
     try {
       await this.run.options.cache.put({ key: this.cacheKeyOf(call), flow: this.run.graph.flow, node: this.name, createdAt: this.run.options.clock.now(), outputs, ttlMs: this.ttlMs });
-    } catch {
+    } catch (error) {
       // a cache that cannot be written costs a future run a call, not this run its result
+      this.run.warn("cache-write", `the cache cannot be written (${error instanceof Error ? error.message : String(error)}): later runs will pay for these calls again`, true);
     }
   }
 
@@ -369,12 +438,16 @@ export class NodeStage extends Stage {
     const variants = this.node.variants;
     const shares = call.inputs.length * variants;
     const share = call.spent.isZero() ? ZERO : shares === 1 ? call.spent : call.spent.dividedBy(shares);
+    if (!outputs) {
+      this.counters.failedCalls++;
+      const last = call.gaveUp ?? { cause: "every attempt failed", charged: true };
+      failureOf(this.counters, last.cause, last.charged).calls++;
+    }
     call.inputs.forEach((input, i) => {
       if (!outputs) {
-        if (input !== UNIT) {
-          this.counters.failedItems++;
-          this.itemDone(input, "failed");
-        }
+        // a node without arguments loses its one output group: counted as one failed item
+        this.counters.failedItems++;
+        if (input !== UNIT) this.itemDone(input, "failed");
         this.order.complete(call.seqs[i]!, []);
         return;
       }
@@ -413,6 +486,40 @@ export class NodeStage extends Stage {
   }
 }
 
-function journalOutput(output: { value: unknown; metrics: Record<string, number>; hash?: string }): JournalOutput {
-  return { value: output.value, hash: output.hash ?? hashValue(output.value), metrics: output.metrics };
+/**
+ * Outputs exactly as the journal will hold them (a value through JSON, so a resumed run sees what
+ * this one used), or why they cannot be used: metrics must be finite numbers, and inside the
+ * ranges the op declares.
+ */
+export function checkedOutputs(node: GraphNode, outputs: ProviderOutput[]): { ok: true; outputs: JournalOutput[] } | CallFailure {
+  const checked: JournalOutput[] = [];
+  for (const [i, output] of outputs.entries()) {
+    const result = checkedOutput(node, output);
+    if (typeof result === "string") return { ok: false, error: `output ${i + 1}: ${result}`, cause: "invalid output" };
+    checked.push(result);
+  }
+  return { ok: true, outputs: checked };
+}
+
+function checkedOutput(node: GraphNode, output: ProviderOutput): JournalOutput | string {
+  if (typeof output !== "object" || output === null) return "not an object";
+  let value: unknown = output.value;
+  if (typeof value !== "string") {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch (error) {
+      return `its value cannot be stored as JSON (${error instanceof Error ? error.message : String(error)})`;
+    }
+    value = text === undefined ? null : JSON.parse(text);
+  }
+  if (output.hash !== undefined && typeof output.hash !== "string") return "its hash must be a string";
+  const metrics = output.metrics ?? {};
+  if (typeof metrics !== "object" || metrics === null || Array.isArray(metrics)) return "its metrics must be an object of numbers";
+  for (const [name, metric] of Object.entries(metrics)) {
+    if (typeof metric !== "number" || !Number.isFinite(metric)) return `metric ${name} is ${typeof metric === "number" ? String(metric) : JSON.stringify(metric) ?? typeof metric}, not a finite number`;
+    const range = own(node.metrics, name);
+    if (range && (metric < Number(range.min) || metric > Number(range.max))) return `metric ${name} is ${metric}, outside the range ${range.min}..${range.max} op ${node.op} declares`;
+  }
+  return { value, hash: output.hash ?? hashValue(value), metrics: Object.fromEntries(Object.entries(metrics)) };
 }

@@ -1,7 +1,10 @@
 // Telling the owner that a run paused or crossed its alert: a line on stderr, and optionally a
 // command (the summary JSON on its stdin) and a webhook (the summary POSTed as JSON). A channel
-// that fails is reported as an event; it never fails the run.
+// that fails is reported as an event; it never fails the run. A channel is named by its kind and a
+// masked target only (`webhook https://hooks.example/…`): a command line or a webhook URL may hold a
+// token, and the channel's name reaches the record, events and stderr.
 import { spawn } from "node:child_process";
+import { maskUrl } from "./providers/scrub";
 
 export interface RunSummary {
   runId: string;
@@ -38,9 +41,8 @@ export class CommandNotifier implements Notifier {
     readonly timeoutMs = 30_000,
   ) {}
 
-  get channel(): string {
-    return `command ${this.command}`;
-  }
+  /** the command line is not shown: it may hold a token */
+  readonly channel = "command";
 
   notify(summary: RunSummary): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -49,8 +51,9 @@ export class CommandNotifier implements Notifier {
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       child.on("error", reject);
       child.on("close", (code, signal) => {
+        // its standard error is not repeated: it may echo the command line
         if (code === 0) resolve();
-        else reject(new Error(`exited with ${signal ?? `status ${code}`}${stderr ? `: ${stderr.trim().slice(0, 200)}` : ""}`));
+        else reject(new Error(`exited with ${signal ?? `status ${code}`}${stderr.trim() ? " (its standard error is not recorded)" : ""}`));
       });
       child.stdin.on("error", () => undefined); // a command that ignores stdin may close it early
       child.stdin.end(JSON.stringify(summary));
@@ -65,19 +68,38 @@ export class WebhookNotifier implements Notifier {
   ) {}
 
   get channel(): string {
-    return `webhook ${this.url}`;
+    return `webhook ${maskUrl(this.url)}`;
   }
 
   async notify(summary: RunSummary): Promise<void> {
-    const response = await fetch(this.url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(summary),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    await response.arrayBuffer();
+    let response: Response;
+    try {
+      const { url, authorization } = withoutCredentials(this.url);
+      response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(summary),
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: "error",
+      });
+    } catch (error) {
+      // fetch's own messages may repeat the URL (credentials in it, for one)
+      const cause = error instanceof Error && error.cause instanceof Error ? ((error.cause as { code?: string }).code ?? "") : "";
+      throw new Error(error instanceof Error && error.name === "TimeoutError" ? `no answer within ${this.timeoutMs} ms` : `the request failed${cause ? ` (${cause})` : ""}`);
+    }
+    await response.arrayBuffer().catch(() => undefined);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
   }
+}
+
+/** fetch refuses a URL with credentials: they go as Basic auth instead */
+function withoutCredentials(text: string): { url: string; authorization?: string } {
+  const url = new URL(text);
+  if (!url.username && !url.password) return { url: text };
+  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = "";
+  url.password = "";
+  return { url: url.href, authorization: `Basic ${Buffer.from(pair).toString("base64")}` };
 }
 
 export interface NotifyOptions {

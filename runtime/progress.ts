@@ -1,6 +1,7 @@
 // Progress renderers for RunEvents: a live block on a terminal (a line per running node and the
 // run's spend against its cap), plain log lines elsewhere, or JSON lines for machines.
-import { credits, rounded, type Decimal } from "./credits";
+import { seconds } from "./backoff";
+import { credits, exact, type Decimal } from "./credits";
 import type { RunEvent } from "./types";
 
 export interface ProgressStream {
@@ -63,12 +64,17 @@ class ProgressState {
   nodeLine(name: string): string {
     const n = this.node(name);
     const extra = [n.cached ? `${n.cached} cached` : "", n.failed ? `${n.failed} failed` : ""].filter(Boolean).join(", ");
-    return `${name}: ${n.items} item(s), ${n.calls} call(s)${extra ? ` (${extra})` : ""}, ${rounded(n.credits)} credits`;
+    return `${name}: ${n.items} item(s), ${n.calls} call(s)${extra ? ` (${extra})` : ""}, ${exact(n.credits)} credits`;
   }
 
   spendLine(): string {
-    return `spent ${rounded(this.spent)}${this.cap ? ` of ${this.cap}` : ""} credits`;
+    return `spent ${exact(this.spent)}${this.cap ? ` of ${this.cap}` : ""} credits`;
   }
+}
+
+function attemptLine(event: Extract<RunEvent, { type: "attempt-failed" }>): string {
+  const retry = event.retryInMs !== undefined && event.retryInMs > 0 ? `; next attempt in ${seconds(event.retryInMs)}` : "";
+  return `${event.node} ${event.callId}: attempt ${event.attempt} failed${event.charged ? "" : " (never reached the provider: not charged)"}: ${event.error}${retry}`;
 }
 
 /** What is said about a run's outcome events, shared by the renderers. */
@@ -81,6 +87,8 @@ function outcomeLine(event: RunEvent): string | undefined {
       return event.reason === "budget" ? `paused: the next call would pass the cap (${event.spent} of ${event.cap ?? "?"} credits spent)` : `paused: ${event.pending} decision(s) awaiting review`;
     case "notify-failed":
       return `notifying ${event.channel} failed: ${event.error}`;
+    case "warning":
+      return `warning: ${event.message}`;
     case "run-end":
       return `run ${event.runId} ${event.status}${event.reason ? ` (${event.reason})` : ""}: ${event.spent} credits spent`;
     default:
@@ -96,7 +104,7 @@ export function createLineLogger(stream: ProgressStream): (event: RunEvent) => v
     if (event.type === "run-start") stream.write(`run ${event.runId} of ${event.flow}${event.resumed ? " resumed" : ""}: ${state.spendLine()}\n`);
     else if (event.type === "node-start") stream.write(`${event.node}: started\n`);
     else if (event.type === "node-done") stream.write(`${state.nodeLine(event.node)} — done; ${state.spendLine()}\n`);
-    else if (event.type === "attempt-failed") stream.write(`${event.node} ${event.callId}: attempt ${event.attempt} failed: ${event.error}\n`);
+    else if (event.type === "attempt-failed") stream.write(`${attemptLine(event)}\n`);
     else {
       const line = outcomeLine(event);
       if (line) stream.write(`${line}\n`);

@@ -4,7 +4,7 @@ import type { Clock } from "./clock";
 import { iso } from "./clock";
 import { exact, ZERO, type Decimal } from "./credits";
 import type { FlowGraph, GraphStream, Scenario } from "./graph";
-import type { PendingDecision, RunStatus } from "./types";
+import type { CallFailure, PendingDecision, RunStatus } from "./types";
 import { problems, runRecordSchema } from "./validate";
 
 export type StreamKind = "input" | "node" | "gate" | "review" | "select";
@@ -18,15 +18,30 @@ export interface StreamCounts<Credits> {
   rejected: number;
   retried: number;
   failedItems: number;
+  /** calls given up after their attempts (or before any: see `failures`) */
+  failedCalls: number;
   cacheHits: number;
   credits: Credits;
   cacheSaved: Credits;
+}
+
+/** Why a node's attempts failed, one entry per cause, counted. */
+export interface FailureCount {
+  /** short and countable: "HTTP 500", "connection refused", "timed out after 60000 ms" */
+  cause: string;
+  /** false: the attempts never reached the provider, and cost nothing */
+  charged: boolean;
+  /** failed attempts with this cause */
+  attempts: number;
+  /** calls given up with this as their last cause */
+  calls: number;
 }
 
 export interface NodeRecord extends StreamCounts<string> {
   name: string;
   kind: StreamKind;
   op?: string;
+  failures: FailureCount[];
 }
 
 export type RecordEventType =
@@ -41,7 +56,8 @@ export type RecordEventType =
   | "cache-hits"
   | "notified"
   | "notify-failed"
-  | "decisions-recorded";
+  | "decisions-recorded"
+  | "warning";
 
 export interface RecordEvent {
   at: string;
@@ -75,7 +91,8 @@ export interface RunRecord {
   runId: string;
   flow: string;
   status: RunStatus;
-  reason?: "budget" | "review" | "error" | "aborted";
+  /** budget: the run's cap; pool: a shared budget pool; calls: no item reached an output because calls failed; aborted: its caller's AbortSignal */
+  reason?: "budget" | "pool" | "review" | "error" | "calls" | "aborted";
   error?: string;
   startedAt: string;
   endedAt?: string;
@@ -95,10 +112,40 @@ export interface RunRecord {
 }
 
 /** Live counters of one stream while a run executes. */
-export type StreamCounters = StreamCounts<Decimal>;
+export interface StreamCounters extends StreamCounts<Decimal> {
+  /** cause and charged → the count */
+  failures: Map<string, FailureCount>;
+}
 
 export function emptyCounters(): StreamCounters {
-  return { calls: 0, attempts: 0, itemsIn: 0, itemsOut: 0, rejected: 0, retried: 0, failedItems: 0, cacheHits: 0, credits: ZERO, cacheSaved: ZERO };
+  return { calls: 0, attempts: 0, itemsIn: 0, itemsOut: 0, rejected: 0, retried: 0, failedItems: 0, failedCalls: 0, cacheHits: 0, credits: ZERO, cacheSaved: ZERO, failures: new Map() };
+}
+
+/** The count of one cause of failure (created at zero). */
+export function failureOf(counters: StreamCounters, cause: string, charged: boolean): FailureCount {
+  const key = `${charged ? "c" : "u"}\u0000${cause}`;
+  let found = counters.failures.get(key);
+  if (!found) counters.failures.set(key, (found = { cause, charged, attempts: 0, calls: 0 }));
+  return found;
+}
+
+/** A failure's countable cause: the provider's, else its message up to the first colon. */
+export function causeOf(failure: CallFailure): string {
+  if (failure.cause) return failure.cause;
+  const head = failure.error.split(":")[0]!.trim();
+  return head === "" ? "unknown error" : head.slice(0, 80);
+}
+
+/** Most frequent first, then by cause in code-point order. */
+export function sortedFailures(failures: Iterable<FailureCount>): FailureCount[] {
+  return [...failures].map((f) => ({ ...f })).sort((a, b) => b.attempts + b.calls - (a.attempts + a.calls) || (a.cause < b.cause ? -1 : a.cause > b.cause ? 1 : 0) || Number(b.charged) - Number(a.charged));
+}
+
+/** One line per node that gave up calls: "check: 3 call(s) failed (HTTP 500 ×9)". */
+export function failureSummary(nodes: { name: string; failedCalls: number; failures: FailureCount[] }[]): string[] {
+  return nodes
+    .filter((n) => n.failedCalls > 0)
+    .map((n) => `${n.name}: ${n.failedCalls} call(s) failed (${n.failures.map((f) => `${f.cause} ×${f.attempts || f.calls}${f.charged ? "" : ", not charged"}`).join("; ")})`);
 }
 
 export function streamKind(stream: GraphStream): StreamKind {
@@ -121,9 +168,11 @@ export function nodeRecords(graph: FlowGraph, counters: Map<string, StreamCounte
       rejected: c.rejected,
       retried: c.retried,
       failedItems: c.failedItems,
+      failedCalls: c.failedCalls,
       cacheHits: c.cacheHits,
       credits: exact(c.credits),
       cacheSaved: exact(c.cacheSaved),
+      failures: sortedFailures(c.failures.values()),
     };
   });
 }

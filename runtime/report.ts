@@ -1,10 +1,14 @@
 // `flowc report RUN`: a run's nodes by credits, highest first, with their share of the spend and
 // the top two nodes' share, rendered as text, JSON (credits as exact number literals) or markdown.
-// Credits are exact decimal strings, shares fractions to 12 decimal places.
-import { credits, exact, rounded, ZERO } from "./credits";
-import type { RunRecord } from "./record";
+// At the API credits are exact decimal strings and shares fractions to 12 places (`report()`); the
+// renderers compute with decimal.js figures, read back from that text.
+import { credits, exact, ZERO, type Decimal } from "./credits";
+// the one rule for numbers (a leaf module, decimal.js only): the expected figure reads as in `flowc cost` and the editor
+import { expectedText, fractionText, percentText } from "../syntax/figures";
+import type { FailureCount, RunRecord } from "./record";
 
-export interface ReportRow {
+/** A row as the renderers compute with it (decimal.js). */
+interface FiguresRow {
   name: string;
   op?: string;
   calls: number;
@@ -12,35 +16,39 @@ export interface ReportRow {
   itemsIn: number;
   itemsOut: number;
   failedItems: number;
+  failedCalls: number;
+  /** why attempts failed, one entry per cause */
+  failures: FailureCount[];
   cacheHits: number;
-  credits: string;
-  /** of the run's spend, as a fraction (12 decimal places at most) */
-  share: string;
+  credits: Decimal;
+  /** of the run's spend, as a fraction */
+  share: Decimal;
 }
 
-export interface RunReport {
+/** The report as the renderers compute with it; `report()` hands out its text form. */
+interface ReportFigures {
   runId: string;
   flow: string;
   status: RunRecord["status"];
   reason?: string;
-  spent: string;
-  cap?: string;
-  worstCase: string;
-  expected: string;
+  /** why the run failed (status failed) */
+  error?: string;
+  spent: Decimal;
+  cap?: Decimal;
+  worstCase: Decimal;
+  expected: Decimal;
   cacheHits: number;
-  cacheSaved: string;
+  cacheSaved: Decimal;
   pending: number;
   flagged: boolean;
-  rows: ReportRow[];
+  rows: FiguresRow[];
   topTwo: string[];
-  topTwoShare: string;
+  topTwoShare: Decimal;
 }
-
-const SHARE_PLACES = 12;
 
 export type ReportFormat = "text" | "json" | "markdown";
 
-export function report(record: RunRecord): RunReport {
+function figuresOf(record: RunRecord): ReportFigures {
   const spent = credits(record.totals.spent);
   const rows = record.nodes
     .filter((n) => n.kind === "node")
@@ -54,34 +62,38 @@ export function report(record: RunRecord): RunReport {
         itemsIn: n.itemsIn,
         itemsOut: n.itemsOut,
         failedItems: n.failedItems,
+        failedCalls: n.failedCalls ?? 0,
+        failures: n.failures ?? [],
         cacheHits: n.cacheHits,
         credits: spentHere,
         share: spent.isZero() ? ZERO : spentHere.dividedBy(spent),
       };
     })
-    .sort((a, b) => b.credits.comparedTo(a.credits) || a.name.localeCompare(b.name));
+    .sort((a, b) => b.credits.comparedTo(a.credits) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const topTwo = rows.slice(0, 2);
-  const topTwoShare = topTwo.reduce((total, r) => total.plus(r.share), ZERO);
   return {
     runId: record.runId,
     flow: record.flow,
     status: record.status,
     ...(record.reason ? { reason: record.reason } : {}),
-    spent: exact(spent),
-    ...(record.cap !== undefined ? { cap: exact(credits(record.cap)) } : {}),
-    worstCase: exact(credits(record.totals.worstCase)),
-    expected: exact(credits(record.totals.expected)),
+    ...(record.error ? { error: record.error } : {}),
+    spent,
+    ...(record.cap !== undefined ? { cap: credits(record.cap) } : {}),
+    worstCase: credits(record.totals.worstCase),
+    expected: credits(record.totals.expected),
     cacheHits: record.totals.cacheHits,
-    cacheSaved: exact(credits(record.totals.cacheSaved)),
+    cacheSaved: credits(record.totals.cacheSaved),
     pending: record.pending.length,
     flagged: record.flagged && !record.acknowledged,
-    rows: rows.map((r) => ({ ...r, credits: exact(r.credits), share: rounded(r.share, SHARE_PLACES) })),
+    rows,
     topTwo: topTwo.map((r) => r.name),
-    topTwoShare: rounded(topTwoShare, SHARE_PLACES),
+    topTwoShare: topTwo.reduce((total, r) => total.plus(r.share), ZERO),
   };
 }
 
-export function renderReport(data: RunReport, format: ReportFormat = "text"): string {
+/** Renders a report (from `report()`) as text, JSON or Markdown. */
+export function renderReport(report: RunReport, format: ReportFormat = "text"): string {
+  const data = figuresFrom(report);
   switch (format) {
     case "json":
       return renderJson(data);
@@ -92,48 +104,66 @@ export function renderReport(data: RunReport, format: ReportFormat = "text"): st
   }
 }
 
-function percent(share: string): string {
-  return `${credits(share).times(100).toDecimalPlaces(1).toFixed(1)}%`;
-}
+const percent = percentText;
 
-function headline(data: RunReport): string[] {
-  const cap = data.cap ? ` of a cap of ${data.cap}` : "";
+function headline(data: ReportFigures): string[] {
+  const cap = data.cap ? ` of a cap of ${exact(data.cap)}` : "";
   const status = data.reason && data.status !== "completed" ? `${data.status} (${data.reason})` : data.status;
   const lines = [
     `run ${data.runId} · flow ${data.flow} · ${status}${data.flagged ? " · alert flagged" : ""}`,
-    `spent ${data.spent} credits${cap} · worst case ${data.worstCase} · expected ${rounded(credits(data.expected), 6)}`,
+    `spent ${exact(data.spent)} credits${cap} · worst case ${exact(data.worstCase)} · expected ${expectedText(data.expected)}`,
   ];
-  if (data.cacheHits > 0) lines.push(`cache: ${data.cacheHits} hit(s), ${data.cacheSaved} credits saved`);
+  if (data.cacheHits > 0) lines.push(`cache: ${data.cacheHits} hit(s), ${exact(data.cacheSaved)} credits saved`);
   if (data.pending > 0) lines.push(`${data.pending} decision(s) awaiting review`);
+  if (data.status === "interrupted") lines.push("the process running it is gone (spend as its journal holds it): continue with `flowc resume`");
   return lines;
+}
+
+/** One line per node and cause: which node failed, how often, why, and whether it was charged. */
+function failureLines(data: ReportFigures): string[] {
+  return data.rows.flatMap((row) =>
+    row.failures.map((f) => {
+      const attempts = f.attempts > 0 ? `${f.attempts} failed attempt(s)${f.charged ? "" : ", not charged"}` : "";
+      const calls = f.calls > 0 ? `${f.calls} call(s) given up` : "";
+      return `${row.name}: ${f.cause} — ${[attempts, calls].filter(Boolean).join("; ")}`;
+    }),
+  );
+}
+
+function failureBlock(data: ReportFigures): string[] {
+  const lines = failureLines(data);
+  return lines.length === 0 ? [] : ["failures:", ...lines.map((l) => `  ${l}`), ""];
 }
 
 const COLUMNS = ["node", "calls", "attempts", "items in", "items out", "failed", "cache hits", "credits", "share"];
 
-function cells(row: ReportRow): string[] {
-  return [row.name, String(row.calls), String(row.attempts), String(row.itemsIn), String(row.itemsOut), String(row.failedItems), String(row.cacheHits), row.credits, percent(row.share)];
+function cells(row: FiguresRow): string[] {
+  return [row.name, String(row.calls), String(row.attempts), String(row.itemsIn), String(row.itemsOut), String(row.failedItems), String(row.cacheHits), exact(row.credits), percent(row.share)];
 }
 
-function topTwoLine(data: RunReport): string {
+function topTwoLine(data: ReportFigures): string {
   return data.topTwo.length === 0 ? "no nodes" : `top two: ${data.topTwo.join(", ")} = ${percent(data.topTwoShare)} of the spend`;
 }
 
-function renderText(data: RunReport): string {
+function renderText(data: ReportFigures): string {
   const table = [COLUMNS, ...data.rows.map(cells)];
   const widths = COLUMNS.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
   const lines = table.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd());
-  return [...headline(data), "", ...lines, "", topTwoLine(data), ""].join("\n");
+  return [...headline(data), "", ...lines, "", ...failureBlock(data), topTwoLine(data), ""].join("\n");
 }
 
-function renderMarkdown(data: RunReport): string {
+function renderMarkdown(data: ReportFigures): string {
   const head = `| ${COLUMNS.join(" | ")} |`;
   const rule = `|${COLUMNS.map((_, c) => (c === 0 ? " --- " : " ---: ")).join("|")}|`;
   const rows = data.rows.map((r) => `| ${cells(r).join(" | ")} |`);
-  return [`## Run ${data.runId}`, "", ...headline(data).map((l) => `${l}  `), "", head, rule, ...rows, "", topTwoLine(data), ""].join("\n");
+  const failures = failureLines(data);
+  const failureList = failures.length === 0 ? [] : ["Failures:", "", ...failures.map((l) => `- ${l}`), ""];
+  return [`## Run ${data.runId}`, "", ...headline(data).map((l) => `${l}  `), "", head, rule, ...rows, "", ...failureList, topTwoLine(data), ""].join("\n");
 }
 
 /** Hand-written so credits go out as their exact decimal digits, never through a float. */
-function renderJson(data: RunReport): string {
+function renderJson(data: ReportFigures): string {
+  const num = (d: Decimal) => exact(d);
   const rows = data.rows.map((r) =>
     [
       `{"name": ${JSON.stringify(r.name)}`,
@@ -143,9 +173,11 @@ function renderJson(data: RunReport): string {
       `"itemsIn": ${r.itemsIn}`,
       `"itemsOut": ${r.itemsOut}`,
       `"failedItems": ${r.failedItems}`,
+      `"failedCalls": ${r.failedCalls}`,
+      `"failures": ${JSON.stringify(r.failures)}`,
       `"cacheHits": ${r.cacheHits}`,
-      `"credits": ${r.credits}`,
-      `"share": ${r.share}}`,
+      `"credits": ${num(r.credits)}`,
+      `"share": ${fractionText(r.share)}}`,
     ].join(", "),
   );
   const fields = [
@@ -153,17 +185,67 @@ function renderJson(data: RunReport): string {
     `"flow": ${JSON.stringify(data.flow)}`,
     `"status": ${JSON.stringify(data.status)}`,
     ...(data.reason ? [`"reason": ${JSON.stringify(data.reason)}`] : []),
-    `"spent": ${data.spent}`,
-    ...(data.cap ? [`"cap": ${data.cap}`] : []),
-    `"worstCase": ${data.worstCase}`,
-    `"expected": ${rounded(credits(data.expected), SHARE_PLACES)}`,
+    ...(data.error ? [`"error": ${JSON.stringify(data.error)}`] : []),
+    `"spent": ${num(data.spent)}`,
+    ...(data.cap ? [`"cap": ${num(data.cap)}`] : []),
+    `"worstCase": ${num(data.worstCase)}`,
+    `"expected": ${expectedText(data.expected)}`,
     `"cacheHits": ${data.cacheHits}`,
-    `"cacheSaved": ${data.cacheSaved}`,
+    `"cacheSaved": ${num(data.cacheSaved)}`,
     `"pending": ${data.pending}`,
     `"flagged": ${data.flagged}`,
     `"nodes": [${rows.length ? `\n    ${rows.join(",\n    ")}\n  ` : ""}]`,
     `"topTwo": ${JSON.stringify(data.topTwo)}`,
-    `"topTwoShare": ${data.topTwoShare}`,
+    `"topTwoShare": ${fractionText(data.topTwoShare)}`,
   ];
   return `{\n  ${fields.join(",\n  ")}\n}\n`;
+}
+
+export interface ReportRow extends Omit<FiguresRow, "credits" | "share"> {
+  /** exact decimal text */
+  credits: string;
+  /** of the run's spend, as a fraction (12 decimal places at most) */
+  share: string;
+}
+
+export interface RunReport extends Omit<ReportFigures, "spent" | "cap" | "worstCase" | "expected" | "cacheSaved" | "rows" | "topTwoShare"> {
+  /** credits, exact decimal text */
+  spent: string;
+  cap?: string;
+  worstCase: string;
+  expected: string;
+  cacheSaved: string;
+  rows: ReportRow[];
+  /** a fraction, 12 decimal places at most */
+  topTwoShare: string;
+}
+
+/** A run's nodes by credits, highest first, with shares: plain data, credits as exact decimal strings. */
+export function report(record: RunRecord): RunReport {
+  const data = figuresOf(record);
+  const { spent, cap, worstCase, expected, cacheSaved, rows, topTwoShare, ...rest } = data;
+  return {
+    ...rest,
+    spent: exact(spent),
+    ...(cap !== undefined ? { cap: exact(cap) } : {}),
+    worstCase: exact(worstCase),
+    expected: exact(expected),
+    cacheSaved: exact(cacheSaved),
+    rows: rows.map((row) => ({ ...row, credits: exact(row.credits), share: fractionText(row.share) })),
+    topTwoShare: fractionText(topTwoShare),
+  };
+}
+
+function figuresFrom(data: RunReport): ReportFigures {
+  const { spent, cap, worstCase, expected, cacheSaved, rows, topTwoShare, ...rest } = data;
+  return {
+    ...rest,
+    spent: credits(spent),
+    ...(cap !== undefined ? { cap: credits(cap) } : {}),
+    worstCase: credits(worstCase),
+    expected: credits(expected),
+    cacheSaved: credits(cacheSaved),
+    rows: rows.map((row) => ({ ...row, credits: credits(row.credits), share: credits(row.share) })),
+    topTwoShare: credits(topTwoShare),
+  };
 }

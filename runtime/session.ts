@@ -1,13 +1,17 @@
-// One segment of a run (its start, or a resume): lock the run, rebuild what earlier segments did
-// from the journal, execute, then write the record and tell the owner when it paused.
+// One segment of a run (its start, or a resume), executed while its caller holds the run's lock:
+// rebuild what earlier segments did from the journal, execute, refresh the record as nodes finish,
+// then write the record and tell the owner when it paused.
 import type { BudgetStore } from "./budget";
 import type { CacheStore } from "./cache";
 import { iso, type Clock } from "./clock";
 import { credits, exact, type Decimal } from "./credits";
 import { DocumentDecider, type ReviewDecider } from "./deciders";
-import { execute, refName, type ExecutionResult } from "./executor";
+import type { BackoffPolicy } from "./backoff";
+import { RuntimeError, StorageError } from "./errors";
+import { execute, refName, type ExecutionResult, type Progress } from "./executor";
+import type { FlowGraph } from "./graph";
 import type { InputItem } from "./inputs";
-import { Replay } from "./journal";
+import { Replay, type Journal } from "./journal";
 import { addMedia } from "./media";
 import { notifyAll, type Notifier, type RunSummary } from "./notify";
 import { LocalDispatcher, type CallDispatcher, type Provider } from "./provider";
@@ -37,6 +41,11 @@ export interface SegmentContext {
   /** stops the segment cleanly: it ends paused, reason `aborted` */
   signal?: AbortSignal;
   collectOutputs: boolean;
+  backoff: BackoffPolicy;
+  /** the shared budget pool that refused a call during this segment (Redis), if one did */
+  poolRefused?: () => string | undefined;
+  /** the shared store is gone (Redis): why */
+  lost?: () => Error | undefined;
 }
 
 export interface SegmentResult {
@@ -44,9 +53,19 @@ export interface SegmentResult {
   outputs: Record<string, Item[]>;
 }
 
+/**
+ * The alert of a run with this cap: a flow's `alert 75%` is 75% of the cap the run has (the flow's,
+ * or the one given with `--cap`); an alert in credits stays as written.
+ */
+export function effectiveAlert(graph: FlowGraph, cap: string | undefined): string | undefined {
+  const percent = graph.budget.alertPercent;
+  if (percent === undefined || cap === undefined) return graph.budget.alert;
+  return exact(credits(cap).times(credits(percent)).dividedBy(100));
+}
+
 export function initialRecord(config: RunConfig, providerName: string, clock: Clock): RunRecord {
   const graph = config.graph;
-  const alert = graph.budget.alert;
+  const alert = effectiveAlert(graph, config.cap);
   return {
     schemaVersion: 1,
     runId: config.runId,
@@ -72,58 +91,127 @@ export function initialRecord(config: RunConfig, providerName: string, clock: Cl
 export async function runSegment(ctx: SegmentContext): Promise<SegmentResult> {
   const { config, stores } = ctx;
   const runId = config.runId;
-  const unlock = await stores.runs.lock(runId);
   const journal = stores.runs.journal(runId);
+  const refresher = new RecordRefresher(stores.runs);
   try {
-    const replay = new Replay(await journal.read());
-    const cap = config.cap !== undefined ? credits(config.cap) : undefined;
-    const alert = config.graph.budget.alert !== undefined ? credits(config.graph.budget.alert) : undefined;
-    const resumed = ctx.record.segments.length > 0;
-    await beginSegment(ctx, replay.spent, cap);
-    await stores.budget.open(runId, replay.spent, cap);
-    const events: RecordEvent[] = [];
-    const result = await execute({
-      runId,
-      graph: config.graph,
-      inputs: ctx.inputs,
-      journal,
-      replay,
-      budget: stores.budget,
-      cache: stores.cache,
-      dispatcher: ctx.dispatcher ?? new LocalDispatcher(ctx.provider),
-      deciders: [new DocumentDecider(await stores.runs.decisions(runId), "recorded"), ...(ctx.decider ? [ctx.decider] : [])],
-      scenario: config.scenario,
-      clock: ctx.clock,
-      concurrency: config.concurrency,
-      cap,
-      alert,
-      flagged: ctx.record.flagged,
-      resumed,
-      onAlert: (spent) => flagRun(ctx, spent, alert ?? spent, cap, events),
-      onEvent: ctx.onEvent,
-      signal: ctx.signal,
-      collectOutputs: ctx.collectOutputs,
-    });
-    await stores.budget.close(runId);
-    const record = await finish(ctx, ctx.record, result, replay.spent, cap, events);
-    if (result.status === "paused" || result.status === "awaiting-review") {
-      ctx.onEvent?.({ type: "pause", reason: result.status === "paused" ? (result.reason === "aborted" ? "aborted" : "budget") : "review", spent: exact(result.spent), ...(cap ? { cap: exact(cap) } : {}), pending: result.pending.length });
-    }
-    ctx.onEvent?.({ type: "run-end", runId, status: record.status, spent: record.totals.spent, ...(record.reason ? { reason: record.reason } : {}) });
-    return { record, outputs: Object.fromEntries(result.outputs.filter((o) => o.items).map((o) => [o.ref, o.items as Item[]])) };
+    return await executeSegment(ctx, journal, refresher);
+  } catch (error) {
+    throw resumable(ctx.lost?.() ?? error, runId);
   } finally {
+    await refresher.settle();
     await journal.close();
-    await unlock();
+  }
+}
+
+async function executeSegment(ctx: SegmentContext, journal: Journal, refresher: RecordRefresher): Promise<SegmentResult> {
+  const { config, stores } = ctx;
+  const runId = config.runId;
+  const replay = new Replay(await journal.read());
+  const cap = config.cap !== undefined ? credits(config.cap) : undefined;
+  const alertText = effectiveAlert(config.graph, config.cap);
+  const alert = alertText !== undefined ? credits(alertText) : undefined;
+  const resumed = ctx.record.segments.length > 0;
+  await beginSegment(ctx, replay.spent, cap, alertText);
+  await stores.budget.open(runId, replay.spent, cap);
+  const events: RecordEvent[] = [];
+  const result = await execute({
+    runId,
+    graph: config.graph,
+    inputs: ctx.inputs,
+    journal,
+    replay,
+    budget: stores.budget,
+    cache: stores.cache,
+    dispatcher: ctx.dispatcher ?? new LocalDispatcher(ctx.provider),
+    deciders: [new DocumentDecider(await stores.runs.decisions(runId), "recorded"), ...(ctx.decider ? [ctx.decider] : [])],
+    scenario: config.scenario,
+    clock: ctx.clock,
+    concurrency: config.concurrency,
+    cap,
+    alert,
+    flagged: ctx.record.flagged,
+    resumed,
+    onAlert: (spent) => flagRun(ctx, spent, alert ?? spent, cap, events),
+    onEvent: ctx.onEvent,
+    signal: ctx.signal,
+    collectOutputs: ctx.collectOutputs,
+    backoff: ctx.backoff,
+    onNodeDone: (progress) => refresher.request(() => progressRecord(ctx, progress)),
+  });
+  await stores.budget.close(runId);
+  await refresher.settle();
+  const lost = ctx.lost?.();
+  if (lost) throw lost;
+  const record = await finish(ctx, ctx.record, result, replay.spent, cap, events);
+  announceEnd(ctx, result, record, cap);
+  return { record, outputs: Object.fromEntries(result.outputs.filter((o) => o.items).map((o) => [o.ref, o.items as Item[]])) };
+}
+
+function announceEnd(ctx: SegmentContext, result: ExecutionResult, record: RunRecord, cap: Decimal | undefined): void {
+  if (result.status === "paused" || result.status === "awaiting-review") {
+    ctx.onEvent?.({ type: "pause", reason: result.status === "paused" ? (result.reason === "aborted" ? "aborted" : "budget") : "review", spent: exact(result.spent), ...(cap ? { cap: exact(cap) } : {}), pending: result.pending.length });
+  }
+  ctx.onEvent?.({ type: "run-end", runId: record.runId, status: record.status, spent: record.totals.spent, ...(record.reason ? { reason: record.reason } : {}) });
+}
+
+/**
+ * A store that cannot be written (a full disk) or is gone (Redis) stops the run; its journal keeps
+ * what was spent, and the error says how to go on.
+ */
+function resumable(error: unknown, runId: string): unknown {
+  if (error instanceof StorageError) return new StorageError(error.file, error.systemCode, `${error.message}; what the run spent is in its journal: once fixed, continue with \`flowc resume ${runId}\``);
+  if (error instanceof RuntimeError && error.code === "redis") return new RuntimeError("redis", `${error.message}: run ${runId} is interrupted; once Redis is back, continue it with \`flowc resume ${runId} --redis URL\``);
+  return error;
+}
+
+/** The record while a segment runs: counters so far, status still running. */
+function progressRecord(ctx: SegmentContext, progress: Progress): RunRecord {
+  const graph = ctx.config.graph;
+  return {
+    ...ctx.record,
+    totals: totalsOf(graph, progress.spent, progress.counters),
+    nodes: nodeRecords(graph, progress.counters),
+    outputs: progress.outputs.map((o) => ({ ref: o.ref, items: o.count })),
+  };
+}
+
+/**
+ * Writes the record as nodes finish, one write at a time (a burst of finishing nodes writes the
+ * latest state once more). Best effort: the journal holds what was charged, and `runs` and
+ * `report` read it when a record is stale.
+ */
+class RecordRefresher {
+  private writing: Promise<void> | undefined;
+  private next: (() => RunRecord) | undefined;
+
+  constructor(private readonly runs: RunStore) {}
+
+  request(make: () => RunRecord): void {
+    this.next = make;
+    this.writing ??= this.drain();
+  }
+
+  async settle(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.next) {
+      const make = this.next;
+      this.next = undefined;
+      await this.runs.writeRecord(make()).catch(() => undefined);
+    }
+    this.writing = undefined;
   }
 }
 
 /** Opens a segment in the record: a segment left running by a killed process is closed first. */
-async function beginSegment(ctx: SegmentContext, spent: Decimal, cap: Decimal | undefined): Promise<void> {
+async function beginSegment(ctx: SegmentContext, spent: Decimal, cap: Decimal | undefined, alert: string | undefined): Promise<void> {
   const { record, clock } = ctx;
   const last = record.segments[record.segments.length - 1];
-  const interrupted = last?.status === "running";
+  const interrupted = last?.status === "running" || last?.status === "interrupted";
   if (last && interrupted) {
-    last.status = "failed";
+    last.status = "interrupted";
     last.spent = exact(spent.minus(credits(last.spentBefore)));
   }
   const capText = cap ? exact(cap) : undefined;
@@ -135,6 +223,7 @@ async function beginSegment(ctx: SegmentContext, spent: Decimal, cap: Decimal | 
   delete record.error;
   delete record.endedAt;
   if (capText) record.cap = capText;
+  if (alert !== undefined) record.alert = alert;
   await ctx.stores.runs.writeRecord(record);
 }
 
@@ -151,7 +240,8 @@ async function finish(ctx: SegmentContext, record: RunRecord, result: ExecutionR
   const { config, clock } = ctx;
   const graph = config.graph;
   record.status = result.status;
-  if (result.reason) record.reason = result.reason;
+  const pool = result.status === "paused" ? ctx.poolRefused?.() : undefined;
+  if (result.reason) record.reason = pool !== undefined ? "pool" : result.reason;
   if (result.error) record.error = result.error;
   record.endedAt = iso(clock);
   record.flagged = result.flagged;
@@ -170,22 +260,24 @@ async function finish(ctx: SegmentContext, record: RunRecord, result: ExecutionR
   if (hits.length > 0) {
     events.push(recordEvent(clock, "cache-hits", `cache hits: ${hits.map((n) => `${n.name} ${n.cacheHits}`).join(", ")} (saved ${record.totals.cacheSaved} credits)`, Object.fromEntries(hits.map((n) => [n.name, n.cacheHits]))));
   }
-  const message = outcomeMessage(record, cap);
+  for (const warning of result.warnings) events.push(recordEvent(clock, "warning", warning.message, { code: warning.code }));
+  const message = outcomeMessage(record, cap, pool);
   const type = result.status === "paused" ? "budget-pause" : result.status === "awaiting-review" ? "review-pause" : result.status === "failed" ? "failed" : "completed";
   events.push(recordEvent(clock, type, message, result.status === "awaiting-review" ? { pending: result.pending.length } : undefined));
   if ((result.status === "paused" && result.reason !== "aborted") || result.status === "awaiting-review") {
-    events.push(...(await notify(ctx, summary(config, result.status, result.reason, result.spent, cap, result.pending.length, message))));
+    events.push(...(await notify(ctx, summary(config, result.status, record.reason, result.spent, cap, result.pending.length, message))));
   }
   record.events.push(...events);
   await ctx.stores.runs.writeRecord(record);
   return record;
 }
 
-function outcomeMessage(record: RunRecord, cap: Decimal | undefined): string {
+function outcomeMessage(record: RunRecord, cap: Decimal | undefined, pool: string | undefined): string {
   const spent = `${record.totals.spent} credits spent${cap ? ` of a cap of ${exact(cap)}` : ""}`;
   switch (record.status) {
     case "paused":
       if (record.reason === "aborted") return `run ${record.runId} of ${record.flow} was stopped by its caller: ${spent}`;
+      if (pool !== undefined) return `run ${record.runId} of ${record.flow} paused: budget pool ${pool} refused the next call (${spent}). Raise the pool's cap with \`flowc resume ${record.runId} --budget-pool ${pool} --pool-cap N\`, or resume in the pool's next window`;
       return `run ${record.runId} of ${record.flow} paused at its budget: ${spent}; the next call would pass the cap. Resume with \`flowc resume ${record.runId} --cap N\``;
     case "awaiting-review":
       return `run ${record.runId} of ${record.flow} is awaiting review: ${record.pending.length} decision(s) pending, ${spent}. Record them with \`flowc review ${record.runId}\`, then \`flowc resume ${record.runId}\``;
@@ -197,7 +289,7 @@ function outcomeMessage(record: RunRecord, cap: Decimal | undefined): string {
 }
 
 function summary(config: RunConfig, status: RunStatus, reason: string | undefined, spent: Decimal, cap: Decimal | undefined, pending: number, message: string): RunSummary {
-  const alert = config.graph.budget.alert;
+  const alert = effectiveAlert(config.graph, config.cap);
   return {
     runId: config.runId,
     flow: config.flow,

@@ -1,11 +1,12 @@
 // The stages of the executor other than nodes: inputs, gates (and reviews) and selects, with what
 // they share — outlets, the reorder buffer that keeps every stream in arrival order, and the
 // round bookkeeping of retry chains (see executor.ts).
-import { rounded, ZERO } from "./credits";
+import { exact, ZERO } from "./credits";
 import type { Execution } from "./executor";
 import type { GraphGate, GraphNode, GraphSelect } from "./graph";
 import type { InputItem } from "./inputs";
 import type { NodeStage } from "./node-stage";
+import { own } from "./own";
 import type { StreamCounters } from "./record";
 import type { Item, PendingItem } from "./types";
 
@@ -195,7 +196,7 @@ export class GateStage extends Stage {
   ) {
     super(run, gate.name, inChain, inChain || gate.retry !== undefined);
     this.order = new Reorder((v) => this.release(v));
-    this.scenarioRounds = run.options.scenario?.gates[gate.name];
+    this.scenarioRounds = own(run.options.scenario?.gates, gate.name);
     this.conds = gate.conds.map((c) => ({ metric: c.metric, op: c.op, threshold: Number(c.threshold) }));
   }
 
@@ -242,7 +243,7 @@ export class GateStage extends Stage {
 
   private meets(item: Item): boolean {
     return this.conds.every((c) => {
-      const value = item.metrics[c.metric];
+      const value = own(item.metrics, c.metric);
       if (value === undefined) return false;
       switch (c.op) {
         case ">=":
@@ -369,7 +370,7 @@ export class SelectStage extends Stage {
 
 /** best first; ties keep the lower variant first */
 function rankBy(items: Item[], metric: string, highest: boolean): Item[] {
-  const score = (item: Item) => item.metrics[metric] ?? (highest ? -Infinity : Infinity);
+  const score = (item: Item) => own(item.metrics, metric) ?? (highest ? -Infinity : Infinity);
   return items
     .map((item, index) => ({ item, index }))
     .sort((a, b) => (highest ? score(b.item) - score(a.item) : score(a.item) - score(b.item)) || a.index - b.index)
@@ -385,5 +386,5 @@ const PENDING_PICTURE_LIMIT = 1024 * 1024;
 function pendingItem(item: Item): PendingItem {
   const json = JSON.stringify(item.value);
   const limit = typeof item.value === "string" && /^data:(image|video|audio)\//.test(item.value) ? PENDING_PICTURE_LIMIT : PENDING_VALUE_LIMIT;
-  return { id: item.id, ...(json !== undefined && json.length <= limit ? { value: item.value } : {}), metrics: item.metrics, cost: rounded(item.cost, 6) };
+  return { id: item.id, ...(json !== undefined && json.length <= limit ? { value: item.value } : {}), metrics: item.metrics, cost: exact(item.cost) };
 }

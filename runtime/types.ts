@@ -49,9 +49,25 @@ export interface ProviderOutput {
 }
 
 /** Outputs are item-major: for each item, `variants` outputs. */
-export type CallOutcome = { ok: true; outputs: ProviderOutput[] } | { ok: false; error: string };
+export type CallOutcome = { ok: true; outputs: ProviderOutput[] } | CallFailure;
 
-export type RunStatus = "running" | "completed" | "paused" | "awaiting-review" | "failed";
+export interface CallFailure {
+  ok: false;
+  /** what went wrong, for people; never holds a secret (providers scrub what they echo) */
+  error: string;
+  /** short and countable ("HTTP 500", "connection refused"); default: the error up to its first colon */
+  cause?: string;
+  /** false: the request never reached the provider (refused connection, unknown host, a request that could not be built): not charged */
+  reached?: boolean;
+  /** the provider asked to wait this long before the next attempt (Retry-After) */
+  retryAfterMs?: number;
+}
+
+/**
+ * `interrupted` is never written by a run: `runs` and `report` show it for a record left `running`
+ * by a process that is gone (killed, a full disk, a lost Redis), with the spend its journal holds.
+ */
+export type RunStatus = "running" | "completed" | "paused" | "awaiting-review" | "failed" | "interrupted";
 
 export interface PendingDecision {
   stream: string;
@@ -86,11 +102,13 @@ export type RunEvent =
   | { type: "run-start"; runId: string; flow: string; cap?: string; spent: string; resumed: boolean; nodes: string[] }
   | { type: "node-start"; node: string }
   | { type: "call-done"; node: string; callId: string; round: number; items: number; attempts: number; credits: string; cached: boolean; ok: boolean; spent: string; cap?: string }
-  | { type: "attempt-failed"; node: string; callId: string; attempt: number; error: string }
+  | { type: "attempt-failed"; node: string; callId: string; attempt: number; error: string; charged: boolean; retryInMs?: number }
   | { type: "item-done"; stream: string; itemId: string; result: "out" | "rejected" | "retried" | "failed" }
   | { type: "node-done"; node: string }
   | { type: "decision-pending"; stream: string; itemId: string }
   | { type: "alert"; spent: string; alert: string }
   | { type: "pause"; reason: "budget" | "review" | "aborted"; spent: string; cap?: string; pending: number }
   | { type: "notify-failed"; channel: string; error: string }
+  /** something the run worked around (an unreadable cache entry, a cache it cannot write, no worker taking jobs) */
+  | { type: "warning"; code: string; message: string }
   | { type: "run-end"; runId: string; status: RunStatus; spent: string; reason?: string };

@@ -2,6 +2,7 @@
 // precision; worst-case totals are summed in whole units (compiler/count-fn.ts `Units`), so they
 // are exact at any size; expected figures keep 40 significant digits (the contract asks for 34).
 import DecimalBase from "decimal.js";
+import { EXPECTED_PLACES, exactText, roundedText } from "./figures";
 
 export const Decimal = DecimalBase.clone({ precision: 40, rounding: DecimalBase.ROUND_HALF_EVEN, toExpNeg: -1000, toExpPos: 1000 });
 export type Decimal = InstanceType<typeof Decimal>;
@@ -14,14 +15,14 @@ export function dec(text: string | number): Decimal {
   return new Decimal(typeof text === "string" ? text.replace(/_/g, "") : text);
 }
 
-/** Exact decimal text, never exponent notation, no trailing zeros ("902.2896", "35"). */
+/** Exact decimal text, never exponent notation, no trailing zeros ("902.2896", "35"): syntax/figures.ts's rule. */
 export function formatExact(value: Decimal): string {
-  return value.toFixed();
+  return exactText(value);
 }
 
-/** Rounded for display or JSON: at most `places` decimals, trailing zeros dropped. */
-export function formatRounded(value: Decimal, places = 12): string {
-  return value.toDecimalPlaces(places).toFixed();
+/** Rounded for display or JSON: at most `places` decimals (default: an expected figure's 12), as syntax/figures.ts rounds. */
+export function formatRounded(value: Decimal, places = EXPECTED_PLACES): string {
+  return roundedText(value, places);
 }
 
 export function sum(values: Iterable<Decimal>): Decimal {

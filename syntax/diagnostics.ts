@@ -80,6 +80,8 @@ export const CODES = {
   FLOW506: { severity: "error", summary: "a node uses a model that a policy bans by name or family (flowc.json)" },
   FLOW507: { severity: "error", summary: "worst case above the baseline (flowc check --baseline)" },
   FLOW508: { severity: "error", summary: "expected spend above the baseline (flowc check --baseline)" },
+  FLOW601: { severity: "warning", summary: "a flowc-ignore comment names an unknown code, or one that cannot be ignored" },
+  FLOW602: { severity: "warning", summary: "a flowc-ignore comment (or a code in it) that hides nothing" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -19,6 +19,7 @@ interface Step {
   if?: string;
   env?: Record<string, string>;
   with?: Record<string, string>;
+  "working-directory"?: string;
 }
 
 interface ActionYml {
@@ -98,7 +99,7 @@ function runStep(id: string, inputs: Record<string, string> = {}): { status: num
   rmSync(summaryFile, { force: true });
   const env = Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, expand(v, context)]));
   const run = spawnSync("bash", ["-e", "-c", s.run!], {
-    cwd: repo,
+    cwd: s["working-directory"] ? expand(s["working-directory"], context) : repo,
     encoding: "utf8",
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile },
   });
@@ -106,12 +107,21 @@ function runStep(id: string, inputs: Record<string, string> = {}): { status: num
 }
 
 describe("action.yml", () => {
-  test("is a composite action on Node 20 that installs flowc from its own folder", () => {
+  test("is a composite action that installs flowc from its own folder, with npm's cache, leaving the job's Node alone", () => {
     expect(action.runs.using).toBe("composite");
-    expect(action.runs.steps.find((s) => s.uses?.startsWith("actions/setup-node@"))?.with?.["node-version"]).toBe(20);
-    expect(step("install").run).toContain("npm ci");
+    // setup-node would put its Node on the PATH of every later step of the job
+    expect(action.runs.steps.some((s) => s.uses?.startsWith("actions/setup-node@"))).toBe(false);
+    const cache = action.runs.steps.find((s) => s.uses?.startsWith("actions/cache@"));
+    expect(cache?.with).toMatchObject({ path: "~/.npm", key: expect.stringContaining("${{ steps.node.outputs.lock }}") });
+    expect(step("install").run).toContain("npm ci --prefer-offline");
     expect(action.runs.steps.some((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"))).toBe(true);
     expect(step("comment").uses).toMatch(/^actions\/github-script@/);
+  });
+
+  test("the Node check passes on Node 20 and keys the cache on the action's package-lock.json", () => {
+    const run = runStep("node");
+    expect(run.status).toBe(0);
+    expect(run.outputs.lock).toMatch(/^[0-9a-f]{64}$/);
   });
 
   test("no script pastes an expression into its text (inputs reach scripts through env)", () => {
@@ -149,7 +159,7 @@ describe("the diff step", () => {
     const markdown = readFileSync(run.outputs.markdown!, "utf8");
     expect(markdown.split("\n")[0]).toBe("<!-- flowc-diff -->");
     // full: 50 items × 2 attempts × 1.048576 MP × 0.5 more credits = 52.4288
-    expect(markdown).toContain("### flowc: worst case +52.4288 credits (+5.8%), expected +17.8258 credits (+6.6%) across 1 flow");
+    expect(markdown).toContain("### flowc: worst case +52.4288 credits (+5.8%), expected +17.825792 credits (+6.6%) across 1 flow");
     expect(markdown).toContain("| `campaign_portraits` | flows/campaign.flow | 902.2896 → 954.7184 | **+52.4288 (+5.8%)** |");
     expect(markdown).toContain("<details>");
     expect(run.summary).toBe(markdown);
@@ -160,19 +170,21 @@ describe("the diff step", () => {
     expect(runStep("diff", { path: "flows", "max-increase": "60" }).outputs.status).toBe("0");
   });
 
-  test("against the head itself nothing changed: no Markdown, changed=false", () => {
+  test("against the head itself nothing changed: the markdown output is empty, changed=false", () => {
     const run = runStep("diff", { path: "flows", base: "HEAD" });
-    expect(run.outputs.changed).toBe("false");
-    expect(readFileSync(run.outputs.markdown!, "utf8")).toBe("");
+    expect(run.outputs).toMatchObject({ markdown: "", changed: "false", ran: "true", status: "0" });
   });
 });
 
-/** The comment step's script, run as github-script runs it: an async function of github, context, require. */
-async function runCommentScript(markdown: string, existing: { id: number; body: string }[]) {
+/** The comment step's script, run as github-script runs it: an async function of github, context, core, require. */
+async function runCommentScript(markdown: string, existing: { id: number; body: string }[], options: { fork?: boolean; refuse?: number } = {}) {
   const file = path.join(temp, "comment.md");
   writeFileSync(file, markdown);
   const calls: { method: string; args: Record<string, unknown> }[] = [];
-  const record = (method: string) => async (args: Record<string, unknown>) => void calls.push({ method, args });
+  const record = (method: string) => async (args: Record<string, unknown>) => {
+    if (options.refuse) throw Object.assign(new Error("Resource not accessible by integration"), { status: options.refuse });
+    calls.push({ method, args });
+  };
   const github = {
     rest: { issues: { listComments: "listComments", updateComment: record("update"), createComment: record("create") } },
     paginate: async (endpoint: unknown, args: Record<string, unknown>) => {
@@ -181,11 +193,15 @@ async function runCommentScript(markdown: string, existing: { id: number; body: 
       return existing;
     },
   };
-  const context = { repo: { owner: "acme", repo: "flows" }, issue: { number: 7 } };
+  const head = { repo: { full_name: options.fork ? "someone/flows" : "acme/flows" } };
+  const context = { repo: { owner: "acme", repo: "flows" }, issue: { number: 7 }, payload: { pull_request: { number: 7, head } } };
+  const notices: string[] = [];
+  const core = { notice: (message: string) => void notices.push(message) };
   const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
-  const script = new AsyncFunction("github", "context", "require", "process", step("comment").with!.script!);
-  await script(github, context, createRequire(import.meta.url), { env: { FLOWC_MARKDOWN: file } });
-  return calls;
+  const script = new AsyncFunction("github", "context", "core", "require", "process", step("comment").with!.script!);
+  await script(github, context, core, createRequire(import.meta.url), { env: { FLOWC_MARKDOWN: markdown === "" ? "" : file } });
+  // the notices ride along, out of the way of toEqual on the calls
+  return Object.defineProperty(calls, "notices", { value: notices, enumerable: false }) as typeof calls & { notices: string[] };
 }
 
 describe("the comment step", () => {
@@ -199,6 +215,21 @@ describe("the comment step", () => {
   test("updates the comment that carries the marker", async () => {
     const calls = await runCommentScript(body, [{ id: 1, body: "LGTM" }, { id: 2, body: "<!-- flowc-diff -->\nold figures" }]);
     expect(calls).toEqual([{ method: "update", args: { owner: "acme", repo: "flows", comment_id: 2, body } }]);
+  });
+
+  test("a pull request from a fork (read-only token): no comment, a notice, no failure", async () => {
+    const calls = await runCommentScript(body, [], { fork: true });
+    expect(calls).toEqual([]);
+    expect(calls.notices).toEqual([expect.stringMatching(/from a fork/)]);
+  });
+
+  test("a refused write (403) is a notice, not a failure", async () => {
+    const calls = await runCommentScript(body, [], { refuse: 403 });
+    expect(calls.notices).toEqual([expect.stringMatching(/not posted \(403/)]);
+  });
+
+  test("the comment runs when the diff ran, changed or not; the markdown output empty when not", () => {
+    expect(step("comment").if).toContain("steps.diff.outputs.ran == 'true'");
   });
 
   test("nothing changed: the old comment says so, and no new one is posted", async () => {

@@ -38,13 +38,25 @@ describe("labels", () => {
     if (read.ok) expect(read.value.map((i) => `${i.value.toFixed()}:${i.good}`)).toEqual(["0.9:true", "0.1:false", "0.8:true", "0.2:false", "0.7:true", "0.3:false", "1:true", "0:false"]);
   });
 
+  test("CSV through a real parser: quoted cells with commas, quotes and CRLF; a header may name the gate's metric", () => {
+    const quoted = parseLabels('"value","label","note"\r\n"0.9","good","sharp, clear"\r\n0.1,"bad","said ""blurry"""\r\n');
+    expect(quoted.ok && quoted.value.map((i) => `${i.value.toFixed()}:${i.good}`)).toEqual(["0.9:true", "0.1:false"]);
+    const named = parseLabels("sharpness,label\n0.8,good\n0.2,bad\n", ["legibility", "sharpness"]);
+    expect(named).toMatchObject({ ok: true, metric: "sharpness" });
+    expect(named.ok && named.value.map((i) => i.value.toFixed())).toEqual(["0.8", "0.2"]);
+    const json = parseLabels('[{ "sharpness": 0.8, "label": "good" }]', ["sharpness"]);
+    expect(json).toMatchObject({ ok: true, metric: "sharpness" });
+    expect(parseLabels("legibility,label\n0.8,good\n", ["sharpness"])).toEqual({ ok: false, error: "line 1: expected a header naming the columns 'value' or 'sharpness', and 'label' (such as value,label)" });
+    expect(parseLabels('value,label\n"0.5,good\n')).toMatchObject({ ok: false, error: expect.stringMatching(/^not valid CSV: /) });
+  });
+
   test("JSON: an array of { value, label }", () => {
     const read = parseLabels('[{ "value": 0.7, "label": "good" }, { "value": "0.25", "label": 0 }, { "value": 1, "label": false }]');
     expect(read.ok && read.value.map((i) => `${i.value.toFixed()}:${i.good}`)).toEqual(["0.7:true", "0.25:false", "1:false"]);
   });
 
   test.each([
-    ["value\n0.5\n", /header naming the columns 'value' and 'label'/],
+    ["value\n0.5\n", /header naming the columns 'value', and 'label'/],
     ["value,label\n0.5,good\nabc,bad\n", /^line 3: 'abc' is not a number$/],
     ["value,label\n0.5,maybe\n", /^line 2: the label 'maybe' is not good\/bad/],
     ["", /empty/],
@@ -223,7 +235,7 @@ describe("flowc calibrate", () => {
     writeFileSync(path.join(dir, "labels.json"), JSON.stringify([{ value: 0.9, label: "good" }, { value: 0.1, label: "bad" }]));
     const run = await cli(["calibrate", "f.flow", "sharp", "--labels", "labels.json", "--format", "json"], dir);
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ gate: "sharp", metric: "sharpness", comparison: ">=", meetsTarget: true, best: { threshold: 0.5, goodPass: 1, badFail: 1 }, expectPass: 50, written: null });
+    expect(JSON.parse(run.stdout)).toMatchObject({ gate: "sharp", metric: "sharpness", comparison: ">=", meetsTarget: true, best: { threshold: 0.5, goodPass: 1, badFail: 1 }, expectPass: 0.5, written: null });
     expect(readFileSync(path.join(dir, "f.flow"), "utf8")).toBe(gateFlow("qc.sharpness >= 0.6"));
   });
 

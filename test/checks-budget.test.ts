@@ -38,7 +38,7 @@ describe("budgetDiagnostics", () => {
     const model = check(CAMPAIGN).model!;
     expect(lines(model, "902.2896", "272.0257216")).toEqual([
       "warning FLOW301 8:5-8:20 worst case 902.2896 credits exceeds the cap of 900 credits",
-      "hint FLOW304 8:5-8:20 the cap of 900 credits is 331% of the expected 272.0257216 credits: a runaway run may spend far more than usual",
+      "hint FLOW304 8:5-8:20 the cap of 900 credits is 330.9% of the expected 272.0257216 credits: a runaway run may spend far more than usual",
     ]);
   });
 
@@ -47,7 +47,7 @@ describe("budgetDiagnostics", () => {
     const found = budgetDiagnostics(model, analyzeCost(model, { warm: false }));
     expect(found.map((d) => d.message)).toEqual([
       "worst case 902.2896 credits exceeds the cap of 900 credits",
-      "the cap of 900 credits is 331% of the expected 272.0257216 credits: a runaway run may spend far more than usual",
+      "the cap of 900 credits is 330.9% of the expected 272.0257216 credits: a runaway run may spend far more than usual",
     ]);
   });
 
@@ -67,9 +67,9 @@ describe("budgetDiagnostics", () => {
     ],
     ["cap below 120% of expected", "800", "751", [`warning FLOW303 ${where} the cap of 900 credits is below 120% of the expected 751 credits: normal variance will pause runs`]],
     ["cap exactly 120% of expected", "800", "750", []],
-    ["cap just above 130% of expected", "800", "692.3", [`hint FLOW304 ${where} the cap of 900 credits is 130% of the expected 692.3 credits: a runaway run may spend far more than usual`]],
+    ["cap just above 130% of expected", "800", "692.3", [`hint FLOW304 ${where} the cap of 900 credits is 130.0% of the expected 692.3 credits: a runaway run may spend far more than usual`]],
     ["nothing expected", "0", "0", []],
-    ["expected figures with many digits are rounded", "100", "1.123456789012345678", [`hint FLOW304 ${where} the cap of 900 credits is 80110% of the expected 1.123456789012 credits: a runaway run may spend far more than usual`]],
+    ["expected figures with many digits are rounded", "100", "1.123456789012345678", [`hint FLOW304 ${where} the cap of 900 credits is 80109.9% of the expected 1.123456789012 credits: a runaway run may spend far more than usual`]],
   ])("%s", (_label, worst, expected, want) => {
     expect(lines(capped, worst, expected)).toEqual(want);
   });

@@ -54,7 +54,7 @@ describe("exit statuses", () => {
   });
 
   test("2 for a missing file", () => expectUsageError(["check", "no/such/file.flow"], /cannot read 'no\/such\/file\.flow': no such file/));
-  test("2 for a directory", () => expectUsageError(["check", FIXTURES], /is a directory/));
+  test("2 for a folder without .flow files", () => expectUsageError(["check", "test/golden/check"], /no \.flow files in 'test\/golden\/check'/));
   test("2 for a binary file", () => expectUsageError(["check", BINARY], /is a binary file/));
   test("2 for invalid UTF-8", () => expectUsageError(["check", LATIN1], /is not valid UTF-8/));
   test("2 for an unknown flag", () => expectUsageError(["check", CAMPAIGN, "--strict-mode"], /unknown option '--strict-mode'/));
@@ -133,7 +133,7 @@ describe("help and version", () => {
   test("flowc --help lists the commands", () => {
     const run = flowc(["--help"]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/\n {2}check \[options\] <files\.\.\.>/);
-    expect(run.stdout).toMatch(/\n {2}cost \[options\] <file>/);
+    expect(run.stdout).toMatch(/\n {2}check \[options\] \[inputs\.\.\.\]/);
+    expect(run.stdout).toMatch(/\n {2}cost \[options\] \[inputs\.\.\.\]/);
   });
 });

@@ -237,7 +237,7 @@ describe("cost text", () => {
     expect(table[0]).toMatch(/^node\s+op\s+calls\s+items\s+worst\s+exp\. calls\s+exp\. items\s+expected\s+share$/);
     expect(table.map((l) => l.split(/\s+/)[0])).toEqual(["node", "full", "final", "previews", "faces", "captions", "style_ref", "total"]);
     expect(new Set(table.map((l) => l.length)).size).toBe(1);
-    expect(table[1]).toMatch(/^full\s+generate\s+50 ×2\s+50\s+419\.4304\s+34\s+34\s+142\.6063\s+46\.5%$/);
+    expect(table[1]).toMatch(/^full\s+generate\s+50 ×2\s+50\s+419\.4304\s+34\s+34\s+142\.606336\s+46\.5%$/);
     expect(table[7]).toMatch(/^total\s+902\.2896\s+272\.0257216\s+100\.0%$/);
   });
 
@@ -266,8 +266,8 @@ describe("cost text", () => {
     const witness = {
       inputs: [{ name: "docs", count: 50 }],
       gates: [
-        { name: "sharp", human: false, rounds: [1, 2, 3].map((round) => ({ round, checked: 20, passed: round === 3 ? 20 : 0, rejected: round === 3 ? 0 : 20 })) },
-        { name: "good", human: false, rounds: [{ round: 1, checked: 50, passed: 26, rejected: 24 }] },
+        { name: "sharp", human: false, rounds: [0, 1, 2].map((round) => ({ round, checked: 20, passed: round === 2 ? 20 : 0, rejected: round === 2 ? 0 : 20 })) },
+        { name: "good", human: false, rounds: [{ round: 0, checked: 50, passed: 26, rejected: 24 }] },
       ],
       nodes: [],
     };
@@ -304,7 +304,7 @@ describe("cost markdown", () => {
     expect(rows).toHaveLength(2 + report.nodes.length + 1);
     for (const row of rows) expect(row.split(" | ")).toHaveLength(9);
     expect(rows[1]).toBe("| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    expect(rows[2]).toBe("| `full` | generate | 50 ×2 | 50 | 419.4304 | 34 | 34 | 142.6063 | 46.5% |");
+    expect(rows[2]).toBe("| `full` | generate | 50 ×2 | 50 | 419.4304 | 34 | 34 | 142.606336 | 46.5% |");
     expect(text).toContain("### `campaign_portraits` — worst case 902.2896 credits, expected 272.0257216 credits\n");
     expect(text).toContain("- top two nodes: `full`, `final` — 93.0% of the worst case\n");
     expect(text).toContain("- **warning** FLOW301 (line 3): worst case 902.2896 credits exceeds the cap of 900 credits by 2.2896\n");

@@ -41,7 +41,7 @@ mkdirSync(path.join(dir, "folder.flow"));
 async function flowc(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), color: false, cwd: dir, env: {} };
+  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), color: false, cwd: dir, env: {}, stdin: () => ({ ok: false, reason: "no standard input in this test" }) };
   const status = await runCli(args, io);
   return { status, stdout, stderr };
 }
@@ -68,15 +68,15 @@ describe("exit statuses", () => {
 
   test.each([
     [["check", "missing.flow"], /^flowc: cannot read 'missing\.flow': no such file\n$/],
-    [["check", "folder.flow"], /^flowc: cannot read 'folder\.flow': is a directory\n$/],
+    [["check", "folder.flow"], /^flowc: no \.flow files in 'folder\.flow'\n$/],
     [["check", "binary.flow"], /^flowc: cannot read 'binary\.flow': is a binary file/],
     [["check", "latin1.flow"], /^flowc: cannot read 'latin1\.flow': is not valid UTF-8 text\n$/],
     [["check", "campaign.flow", "--bogus"], /^flowc: unknown option '--bogus'\n$/],
     [["check", "campaign.flow", "--max-worst-case", "lots"], /^flowc: option '--max-worst-case <credits>' argument 'lots' is invalid\. expected a number of credits/],
     [["check", "campaign.flow", "--max-expected", "-3"], /^flowc: .*'-3' is invalid/],
     [["check", "campaign.flow", "--format", "xml"], /^flowc: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json, sarif, github\.\n$/],
-    [["check"], /^flowc: missing required argument 'files'\n$/],
-    [["cost", "a.flow", "b.flow"], /^flowc: too many arguments for 'cost'/],
+    [["check", "--stdin-filepath", "a.flow"], /^flowc: --stdin-filepath names standard input: give '-' as well\n$/],
+    [["check", "-", "-"], /^flowc: '-' \(standard input\) may be given once\n$/],
     [["cost", "missing.flow"], /^flowc: cannot read 'missing\.flow': no such file\n$/],
     [["cost", "campaign.flow", "--format", "sarif"], /^flowc: option '--format <format>' argument 'sarif' is invalid/],
     [["frobnicate"], /^flowc: unknown command 'frobnicate'\n$/],

@@ -34,14 +34,14 @@ describe("two files", () => {
   test("text: the summary line, the flow's figures, the node that moved", async () => {
     const run = await cli(["diff", "old.flow", "new.flow"], dir);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^flowc: worst case \+52\.4288 credits \(\+5\.8%\), expected \+17\.8258 credits \(\+6\.6%\) across 1 flow\n/);
+    expect(run.stdout).toMatch(/^flowc: worst case \+52\.4288 credits \(\+5\.8%\), expected \+17\.825792 credits \(\+6\.6%\) across 1 flow\n/);
     expect(run.stdout).toMatch(/\n {2}worst case +902\.2896 → 954\.7184 +\+52\.4288 \(\+5\.8%\)\n/);
     expect(run.stdout).toMatch(/\n {2}full +generate +419\.4304 → 471\.8592 +\+52\.4288 \(\+12\.5%\)/);
   });
 
   test("a decrease is written with a minus sign", async () => {
     const run = await cli(["diff", "new.flow", "old.flow"], dir);
-    expect(run.stdout).toMatch(/^flowc: worst case −52\.4288 credits \(−5\.5%\), expected −17\.8258 credits/);
+    expect(run.stdout).toMatch(/^flowc: worst case -52\.4288 credits \(-5\.5%\), expected -17\.825792 credits/);
   });
 
   test("JSON: exact figures as numbers, every node, the summary", async () => {
@@ -67,7 +67,7 @@ describe("two files", () => {
     expect(past.status).toBe(1);
     expect(past.stderr).toBe(
       "flowc: campaign_portraits (new.flow): worst case +52.4288 credits (+5.8%): past --max-increase 5%\n" +
-        "flowc: campaign_portraits (new.flow): expected +17.8258 credits (+6.6%): past --max-increase 5%\n",
+        "flowc: campaign_portraits (new.flow): expected +17.825792 credits (+6.6%): past --max-increase 5%\n",
     );
     expect(past.stdout).toContain("past --max-increase 5%:");
     expect((await cli(["diff", "old.flow", "new.flow", "--max-increase", "52.4288"], dir)).status).toBe(0);
@@ -102,10 +102,10 @@ describe("the Markdown comment", () => {
     expect(run.status).toBe(0);
     const lines = run.stdout.split("\n");
     expect(lines[0]).toBe("<!-- flowc-diff -->");
-    expect(lines[1]).toBe("### flowc: worst case +86.8288 credits (+6.3%), expected +52.5478 credits (+12.0%) across 4 flows (1 added)");
+    expect(lines[1]).toBe("### flowc: worst case +86.8288 credits (+6.3%), expected +52.547792 credits (+12.0%) across 4 flows (1 added)");
     const rows = lines.slice(0, lines.indexOf("<details>")).filter((l) => l.startsWith("| `"));
     expect(rows.map((r) => r.split(" | ")[0])).toEqual(["| `campaign_portraits`", "| `split_batches` (added)", "| `sharp_drafts`"]);
-    expect(rows[2]).toContain("| 254.65824 → 254.05824 | **−0.6 (−0.2%)** |");
+    expect(rows[2]).toContain("| 254.65824 → 254.05824 | **-0.6 (-0.2%)** |");
     expect(run.stdout).toContain("_1 flow unchanged._");
     expect(run.stdout.match(/<details>/g)).toHaveLength(3);
     expect(run.stdout).toContain("<summary><code>campaign_portraits</code> (a/campaign.flow): 1 node changed, 3 diagnostics with new figures</summary>");

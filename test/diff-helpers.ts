@@ -15,11 +15,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `flowc ARGS` in-process, in `cwd`, without colour. */
-export async function cli(args: string[], cwd: string): Promise<CliResult> {
+/** `flowc ARGS` in-process, in `cwd`, without colour; `stdin` is what standard input holds. */
+export async function cli(args: string[], cwd: string, stdin?: string): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), color: false, cwd, env: {} };
+  const io: CliIo = {
+    out: (t) => void (stdout += t),
+    err: (t) => void (stderr += t),
+    color: false,
+    cwd,
+    env: {},
+    stdin: () => (stdin === undefined ? { ok: false, reason: "no standard input in this test" } : { ok: true, text: stdin }),
+  };
   const status = await runCli(args, io);
   return { status, stdout, stderr };
 }

@@ -1,10 +1,12 @@
 // The user documentation keeps up with the code: every diagnostic code has a row in the reference,
 // every built-in op is described with its metrics and params, every `flow` example is valid, and
 // the README's test command is the one CI runs.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { CODES } from "../syntax/diagnostics";
+import { CODES, type DiagnosticCode } from "../syntax/diagnostics";
+import { CODE_DOCS, codeAnchor, helpUri } from "../compiler/code-docs";
+import { FLOWC_REFERENCE } from "../compiler/version";
 import { BUILTIN_OPS } from "../compiler/builtins";
 import { analyzeFile } from "../compiler/index";
 import { parse } from "../grammar/index";
@@ -86,6 +88,58 @@ describe.each(["README.md", "docs/language.md"])("the flow examples of %s", (doc
     for (const block of blocks.filter((b) => !isWholeFlow(b))) {
       const text = isTopLevel(block) ? block : `flow example {\n${block}}\n`;
       expect(parse(text).diagnostics.map((d) => d.message), block).toEqual([]);
+    }
+  });
+});
+
+/** GitHub's anchors for the headings of a Markdown text (lower case, punctuation dropped, spaces to dashes, repeats numbered). */
+function headingAnchors(text: string): Set<string> {
+  const seen = new Map<string, number>();
+  const anchors = new Set<string>();
+  const body = text.replace(/^```[\s\S]*?^```/gm, "");
+  for (const [, title] of body.matchAll(/^#{1,6} (.+)$/gm)) {
+    const slug = title!.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/ /g, "-");
+    const count = seen.get(slug) ?? 0;
+    seen.set(slug, count + 1);
+    anchors.add(count === 0 ? slug : `${slug}-${count}`);
+  }
+  return anchors;
+}
+
+const CODES_START = "<!-- every code: written from compiler/code-docs.ts by test/docs.test.ts (UPDATE_EXPECT=1) -->";
+const CODES_END = "<!-- end of every code -->";
+
+/** The "Every code" section as compiler/code-docs.ts has it: a heading per code, which diagnostics link to. */
+function everyCodeSection(): string {
+  const entries = (Object.keys(CODES) as DiagnosticCode[]).map((code) => `#### ${code}\n\n*${CODES[code].severity}* — ${CODE_DOCS[code]}\n`);
+  return [CODES_START, "", ...entries.flatMap((e) => [e]), CODES_END].join("\n");
+}
+
+describe("documentation links of diagnostics (SARIF helpUri, LSP codeDescription)", () => {
+  test("docs/language.md's 'Every code' section is written from compiler/code-docs.ts", () => {
+    const file = path.join(ROOT, "docs/language.md");
+    const text = readFileSync(file, "utf8");
+    const start = text.indexOf(CODES_START);
+    const end = text.indexOf(CODES_END) + CODES_END.length;
+    expect(start, "the markers of the section").toBeGreaterThan(0);
+    const current = text.slice(start, end);
+    if (process.env.UPDATE_EXPECT === "1") writeFileSync(file, text.slice(0, start) + everyCodeSection() + text.slice(end));
+    else expect(current).toBe(everyCodeSection());
+  });
+
+  test.each(Object.keys(CODES))("%s links to a heading of docs/language.md that exists", (code) => {
+    const uri = helpUri(code as DiagnosticCode);
+    expect(uri).toBe(`${FLOWC_REFERENCE}#${codeAnchor(code as DiagnosticCode)}`);
+    expect(FLOWC_REFERENCE).toMatch(/^https:\/\/.+\/docs\/language\.md$/);
+    expect(existsSync(path.join(ROOT, "docs/language.md"))).toBe(true);
+    expect(headingAnchors(language).has(uri.split("#")[1]!)).toBe(true);
+  });
+
+  test("the anchors of the README's and the docs' own links resolve too", () => {
+    for (const [doc, text] of [["README.md", read("README.md")], ["docs/ci.md", read("docs/ci.md")]] as const) {
+      for (const [, target, anchor] of text.matchAll(/\]\(((?:docs\/)?language\.md)#([^)]+)\)/g)) {
+        expect(headingAnchors(language).has(anchor!), `${doc} links to ${target}#${anchor}`).toBe(true);
+      }
     }
   });
 });

@@ -180,7 +180,7 @@ describe("the cap flowc suggests", () => {
     const file = path.join(ROOT, "samples/sharp_drafts.flow");
     const text = readFileSync(file, "utf8");
     const lint = analyse(file, text).diagnostics.find((d) => d.code === "FLOW305")!;
-    expect(lint.fix?.title).toBe("add 'budget { cap 150 credits }' (127.1% of the expected 117.99, a round number between 120% and 130%)");
+    expect(lint.fix?.title).toBe("add 'budget { cap 150 credits }' (127.1% of the expected 117.9916512, a round number between 120% and 130%)");
     const fixed = applyFixes(text, lint.fix!.edits);
     expect(fixed).toContain("  input prompts: text[20]\n  budget { cap 150 credits }\n");
     expect(analyse(file, fixed).diagnostics.map((x) => x.code)).not.toContain("FLOW305");
@@ -191,7 +191,7 @@ describe("the cap flowc suggests", () => {
     const diagnostics = analyse(file, readFileSync(file, "utf8")).diagnostics;
     expect(diagnostics.find((x) => x.code === "FLOW301")?.message).toBe("worst case 902.2896 credits exceeds the cap of 900 credits");
     expect(diagnostics.find((x) => x.code === "FLOW301")?.fix).toBeUndefined();
-    expect(diagnostics.find((x) => x.code === "FLOW304")?.fix?.title).toBe("set the cap to 340 credits (125% of the expected 272.03, a round number between 120% and 130%)");
+    expect(diagnostics.find((x) => x.code === "FLOW304")?.fix?.title).toBe("set the cap to 340 credits (125.0% of the expected 272.0257216, a round number between 120% and 130%)");
   });
 });
 

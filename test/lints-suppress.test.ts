@@ -40,12 +40,12 @@ describe("flowc-ignore comments", () => {
 
   test("a listed code is hidden on the next line only", () => {
     expect(codes(flow({ render: "  // flowc-ignore FLOW403", tags: "", cap: "" }))).toEqual(["FLOW304 hint", "FLOW406 hint"]);
-    expect(codes(flow({ render: "  // flowc-ignore FLOW406", tags: "", cap: "" }))).toEqual(["FLOW304 hint", "FLOW403 hint", "FLOW406 hint"]);
+    expect(codes(flow({ render: "  // flowc-ignore FLOW406", tags: "", cap: "" }))).toEqual(["FLOW304 hint", "FLOW602 warning", "FLOW403 hint", "FLOW406 hint"]);
   });
 
   test("several codes, separated by commas or spaces, and a reason after --", () => {
     const text = flow({ render: "", tags: "  // flowc-ignore FLOW403, FLOW406 -- tagging is cheap enough", cap: "  // flowc-ignore FLOW999 FLOW304" });
-    expect(codes(text)).toEqual(["FLOW403 hint"]);
+    expect(codes(text)).toEqual(["FLOW601 warning", "FLOW403 hint", "FLOW602 warning"]);
   });
 
   test("no code hides every code on the next line", () => {
@@ -62,6 +62,36 @@ describe("flowc-ignore comments", () => {
   test("errors that stop compilation always apply", () => {
     const text = "flow broken {\n  // flowc-ignore\n  node a = generate(nowhere) { cost 1 credit }\n  output a\n}\n";
     expect(codes(text)).toContain("FLOW201 error");
+  });
+});
+
+describe("flowc-ignore comments are checked (eslint's --report-unused-disable-directives)", () => {
+  const found = (text: string, config?: FlowcConfig) =>
+    analyse(FILE, text, config ? { config } : {}).diagnostics.filter((d) => d.code === "FLOW601" || d.code === "FLOW602");
+
+  test("FLOW601: a code flowc does not have, or one that cannot be ignored, at the code itself", () => {
+    const [unknown, stopping] = found(flow({ render: "  // flowc-ignore FLOW403 FLW403 FLOW201", tags: "", cap: "" }));
+    expect(unknown).toMatchObject({ message: "FLW403 is not a flowc diagnostic code: this flowc-ignore hides nothing of it", range: { start: { line: 7, column: 27 }, end: { column: 33 } } });
+    expect(stopping?.message).toBe("FLOW201 cannot be ignored: errors that stop compilation always apply");
+  });
+
+  test("FLOW602: a comment that hides nothing, with a fix that removes its line; one unused code of several", () => {
+    const text = flow({ render: "  // flowc-ignore FLOW406 -- stale", tags: "", cap: "" });
+    const [unused] = found(text);
+    expect(unused).toMatchObject({ severity: "warning", message: "this flowc-ignore hides nothing on line 8 (no FLOW406 there): remove it" });
+    const fixed = text.slice(0, unused!.fix!.edits[0]!.range.start.offset) + text.slice(unused!.fix!.edits[0]!.range.end.offset);
+    expect(fixed).toBe(text.replace("  // flowc-ignore FLOW406 -- stale\n", ""));
+    const bare = flow().replace("  model big", "  // flowc-ignore\n  model big");
+    expect(found(bare).map((d) => d.message)).toEqual(["this flowc-ignore hides nothing on line 6: remove it"]);
+    expect(found(flow({ render: "  // flowc-ignore FLOW403 FLOW406", tags: "", cap: "" })).map((d) => d.message)).toEqual(["FLOW406 is not reported on line 8: this flowc-ignore hides nothing of it"]);
+  });
+
+  test("not reported unused: codes of command-line options, a flow with errors; rules can turn them off", () => {
+    expect(found(flow({ render: "  // flowc-ignore FLOW307 FLOW508", tags: "", cap: "" }))).toEqual([]);
+    const broken = "flow broken {\n  // flowc-ignore FLOW403\n  node a = generate(nowhere) { cost 1 credit }\n  output a\n}\n";
+    expect(found(broken)).toEqual([]);
+    expect(found(flow({ render: "  // flowc-ignore FLOW406", tags: "", cap: "" }), { rules: { FLOW602: "off" } })).toEqual([]);
+    expect(found(flow({ render: "  // flowc-ignore FLOW406", tags: "", cap: "" }), { rules: { FLOW602: "error" } })[0]?.severity).toBe("error");
   });
 });
 

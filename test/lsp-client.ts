@@ -52,8 +52,8 @@ export class LspClient {
     connection.listen();
   }
 
-  /** Spawn `node bin/flowc.js lsp` from `root` and initialize it. */
-  static async start(options: { root?: string; nodeArgs?: string[] } = {}): Promise<LspClient> {
+  /** Spawn `node bin/flowc.js lsp` from `root` and initialize it, with `workspace` (default `root`) as the workspace folder. */
+  static async start(options: { root?: string; nodeArgs?: string[]; workspace?: string } = {}): Promise<LspClient> {
     const root = options.root ?? ROOT;
     const args = [...(options.nodeArgs ?? []), path.join(root, "bin/flowc.js"), "lsp"];
     const child = spawn(process.execPath, args, { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
@@ -62,9 +62,9 @@ export class LspClient {
     const client = new LspClient(child, connection);
     client.initialized = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: pathToFileURL(root).href,
+      rootUri: pathToFileURL(options.workspace ?? root).href,
       capabilities: { textDocument: { hover: { contentFormat: ["markdown"] } } },
-      workspaceFolders: null,
+      workspaceFolders: options.workspace ? [{ uri: pathToFileURL(options.workspace).href, name: "workspace" }] : null,
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;

@@ -248,7 +248,7 @@ describe("symbols, semantic tokens, inlay hints", () => {
   test("inlay hints: each node's credits and the flow's totals", () => {
     const hints = inlayHints(store, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } } });
     const byLine = new Map(hints.map((h) => [h.position.line + 1, h.label]));
-    expect(byLine.get(3)).toBe("worst 902.2896 · exp 272.025722 · cap 900");
+    expect(byLine.get(3)).toBe("worst 902.2896 · exp 272.0257216 · cap 900"); // the expected figure as `flowc cost` and `flowc report` show it
     expect(byLine.get(38)).toBe("worst 419.4304 · exp 142.606336");
     expect(hints).toHaveLength(7);
   });

@@ -67,6 +67,8 @@ describe("flowc lsp over stdio", () => {
     expect(byCode.get("FLOW301")!.range.start).toEqual({ line: 7, character: 4 });
     expect(byCode.get("FLOW401")).toMatchObject({ severity: DiagnosticSeverity.Information });
     expect(byCode.get("FLOW401")!.message).toContain("saves 99.8244352 credits of expected spend");
+    // each diagnostic links to its heading in docs/language.md
+    expect(byCode.get("FLOW301")!.codeDescription?.href).toMatch(/\/docs\/language\.md#flow301$/);
   });
 
   test("didChange: a break gives a syntax error, the fix takes it away", async () => {

@@ -33,6 +33,16 @@ describe("globs", () => {
     ["flows/ab.flow", "flows/?.flow", false],
     ["flows/a+b.flow", "flows/a+b.flow", true],
     ["flowsXa.flow", "flows.a.flow", false],
+    // where the hand-written matcher differed from minimatch: dotfiles, classes, extglobs
+    [".drafts/a.flow", "**/*.flow", false],
+    ["flows/.old/a.flow", "flows/**/*.flow", false],
+    [".drafts/a.flow", ".drafts/*.flow", true],
+    ["flows/a.flow", "flows/[ab].flow", true],
+    ["flows/c.flow", "flows/[!ab].flow", true],
+    ["flows/a.flow", "flows/[!ab].flow", false],
+    ["flows/clip.flow", "flows/@(video|clip).flow", true],
+    ["flows/still.flow", "flows/!(still).flow", false],
+    ["flows/ad.flow", "flows/!(still).flow", true],
   ])("%s matches %s: %s", (file, glob, expected) => {
     expect(matchesGlob(file, glob)).toBe(expected);
   });

@@ -130,7 +130,7 @@ describe("a coordinator killed mid-run", () => {
     const record = JSON.parse((await redis.get(keys.run(runId, "record")))!) as RunRecord;
     expect(record.status).toBe("completed");
     expectSameRun(record, reference.record);
-    expect(record.segments.map((s) => s.status)).toEqual(["failed", "completed"]);
+    expect(record.segments.map((s) => s.status)).toEqual(["interrupted", "completed"]);
     await expectChargedOnce(record);
   });
 });
@@ -185,7 +185,7 @@ describe("a shared budget pool", () => {
         const [a, b] = await Promise.all([start(uncapped(campaign())), start(sharpDrafts())]);
         const together = credits(a.record.totals.spent).plus(credits(b.record.totals.spent));
         expect(together.lessThanOrEqualTo(credits(pool.cap))).toBe(true);
-        for (const run of [a, b]) expect(run.status === "completed" || (run.status === "paused" && run.record.reason === "budget")).toBe(true);
+        for (const run of [a, b]) expect(run.status === "completed" || (run.status === "paused" && run.record.reason === "pool")).toBe(true);
         const status = await redisStatus(server.url);
         const row = status.pools.find((p) => p.name === pool.name)!;
         expect([row.spent, row.reserved, row.cap]).toEqual([together.toFixed(), "0", pool.cap]);

@@ -14,6 +14,7 @@ import { RedisJournal } from "../runtime/redis/journal";
 import { RedisRunStore } from "../runtime/redis/runs";
 import { DECIMAL_PROBE } from "../runtime/redis/scripts";
 import type { RunConfig } from "../runtime/runs";
+import { initialRecord } from "../runtime/session";
 import { campaign } from "./helpers/runtime-graphs";
 import { startRedis, type RedisServer } from "./helpers/redis-server";
 
@@ -198,7 +199,7 @@ describe("RedisRunStore", () => {
   it("keeps configurations, flags and merged decisions; unknown ids are refused", async () => {
     const store = new RedisRunStore(redis, keys());
     const clock = new ManualClock();
-    const config = await store.create(configOf("campaign_portraits"), clock);
+    const config = await store.create(configOf("campaign_portraits"), clock, (c) => initialRecord(c, "simulated", clock));
     expect(config.runId).toMatch(/^campaign_portraits-20250101-000000-[0-9a-f]{4}$/);
     expect(await store.config(config.runId)).toEqual(config);
     await expect(store.config("nope")).rejects.toThrow(/no run with id "nope"/);
@@ -215,7 +216,7 @@ describe("RedisRunStore", () => {
   it("one coordinator per run: a live holder refuses the lock, a dead one's lock is taken over at once", async () => {
     const k = keys();
     const store = new RedisRunStore(redis, k);
-    const { runId } = await store.create(configOf("f"), new ManualClock());
+    const { runId } = await store.create(configOf("f"), new ManualClock(), (c) => initialRecord(c, "simulated", new ManualClock()));
     const unlock = await store.lock(runId);
     await expect(store.lock(runId)).rejects.toThrow(new RegExp(`run ${runId} is being executed by process ${process.pid}`));
     expect(await redis.smembers(k.activeRuns())).toEqual([runId]);

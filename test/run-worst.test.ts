@@ -83,7 +83,7 @@ describe("the README's quick start", () => {
   test("the help says what the exit statuses mean", () => {
     const help = flowcIn(tempHome(), ["run", "--help"]);
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/Exit status: 0 the run completed; 1 it paused/);
+    expect(help.stdout).toMatch(/Exit status: 0 the run completed and no item failed \(or no more than --allow-failed\); 1 it paused/);
     expect(help.stdout).toContain("--no-simulate-reviews");
   });
 });

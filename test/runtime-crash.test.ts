@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credits } from "../runtime/credits";
+import { FileJournal } from "../runtime/journal";
 import { getRecord, resumeRun, startRun, validateRecord, type RunRecord } from "../runtime/index";
 import { campaign, productClips, sharpDrafts, splitBatches, uncapped } from "./helpers/runtime-graphs";
 
@@ -61,6 +62,11 @@ function runChild(args: string[], killAfter: number): Promise<{ runId?: string; 
   });
 }
 
+async function journalSpend(home: string, runId: string) {
+  const entries = await new FileJournal(path.join(home, "runs", runId, "journal.jsonl")).read();
+  return entries.reduce((total, e) => (e.type === "attempt" ? total.plus(credits(e.credits)) : total), credits(0));
+}
+
 function figures(record: RunRecord) {
   return {
     status: record.status,
@@ -95,12 +101,18 @@ async function crashAndResume(graph: keyof typeof graphs, seed: number, kills: n
     outcome = await runChild(["resume", home, runId, "3"], kill);
     killed += outcome.killed ? 1 : 0;
   }
+  if (outcome.killed) {
+    // before the resume, `runs` and `report` show the killed run interrupted, with what its journal holds
+    const shown = await getRecord(runId, { home });
+    expect(shown.status).toBe("interrupted");
+    expect(shown.totals.spent).toBe((await journalSpend(home, runId)).toFixed());
+  }
   const record = outcome.killed ? (await resumeRun(runId, { home, notify: { stderr: false }, collectOutputs: false })).record : await getRecord(runId, { home });
 
   expect(figures(record)).toEqual(figures(reference.record));
   expect(validateRecord(record)).toEqual([]);
-  // the killed segments are closed as failed, with what they spent: segments add up to the total
-  expect(record.segments.map((s) => s.status)).toEqual([...Array.from({ length: killed }, () => "failed"), "completed"]);
+  // the killed segments are closed as interrupted, with what they spent: segments add up to the total
+  expect(record.segments.map((s) => s.status)).toEqual([...Array.from({ length: killed }, () => "interrupted"), "completed"]);
   expect(record.segments.reduce((total, s) => total.plus(credits(s.spent)), credits(0)).toFixed()).toBe(reference.record.totals.spent);
   expect(record.events.filter((e) => e.type === "resumed").map((e) => e.message)).toEqual(Array.from({ length: killed }, () => expect.stringContaining("after an interruption")));
 }

@@ -160,12 +160,13 @@ describe("executor", () => {
     expect(clip.failedItems).toBeLessThan(10); // 0.1% of calls fail three times
   });
 
-  it("a call that outlives the node's timeout fails; every attempt is charged", async () => {
+  it("a call that outlives the node's timeout fails; every attempt is charged; nothing reached an output, so the run failed", async () => {
     const hanging: Provider = { name: "hanging", call: () => new Promise<CallOutcome>(() => undefined) };
     const g = flow("slow", [input("docs", "text", 2), node("check", "quality_check", ref("docs"), { pricePerOutput: "1", retry: 1, timeoutSeconds: "0.05" })], ["check"]);
-    const result = await run(g, { provider: hanging });
-    expect(result.status).toBe("completed");
-    expect(counters(result.record, "check")).toMatchObject({ calls: 2, attempts: 4, failedItems: 2, itemsOut: 0, credits: "4" });
+    const result = await run(g, { provider: hanging, backoff: { baseDelayMs: 1 } });
+    expect(result.status).toBe("failed");
+    expect(result.record.reason).toBe("calls");
+    expect(counters(result.record, "check")).toMatchObject({ calls: 2, attempts: 4, failedItems: 2, failedCalls: 2, itemsOut: 0, credits: "4", failures: [{ cause: "timed out", charged: true, attempts: 4, calls: 2 }] });
   });
 
   it("retry rounds re-run the chain and name their items by round", async () => {

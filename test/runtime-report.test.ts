@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credits } from "../runtime/credits";
 import { FileJournal, parseJournal, Replay } from "../runtime/journal";
+import { crc32, journalLine } from "../runtime/journal-entry";
 import {
   createJsonLogger,
   createLineLogger,
@@ -102,9 +103,10 @@ describe("journal", () => {
   });
 
   it("drops a line cut short at the end, and refuses a corrupt line elsewhere", () => {
-    const line = JSON.stringify({ type: "decision", stream: "s", itemId: "i", decision: "approve", by: "x", at: 1 });
-    expect(parseJournal(`${line}\n{"type":"att`, "j")).toHaveLength(1);
-    expect(() => parseJournal(`{"type":"att\n${line}\n`, "j")).toThrow("corrupt journal line 1");
+    const line = journalLine({ type: "decision", stream: "s", itemId: "i", decision: "approve", by: "x", at: 1 });
+    expect(parseJournal(`${line}{"type":"att`, "j")).toHaveLength(1);
+    expect(() => parseJournal(`{"type":"att\n${line}`, "j")).toThrow("j:1: corrupt journal entry: no checksum at the end of the line");
+    expect(crc32("123456789")).toBe("cbf43926"); // the standard check value of CRC-32
   });
 
   it("writes concurrent appends, each durable before it resolves", async () => {

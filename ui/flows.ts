@@ -5,7 +5,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { analyzeFile, type FileAnalysis } from "../compiler/index";
 import { toGraph } from "../compiler/to-graph";
-import { formatExact, type Decimal } from "../syntax/credits";
+import { formatExact } from "../syntax/credits";
+import { expectedText, percentValue } from "../syntax/figures";
 import { configFor } from "../lsp/config";
 import type { FlowGraph } from "../runtime/index";
 import { graphView, type NodeFigures } from "./graph-view";
@@ -75,7 +76,7 @@ export function flowRow(file: string, cwd: string): FlowRow {
   return {
     file: shown,
     ...(analysis.ast.flow ? { flow: analysis.ast.flow.name.text } : {}),
-    ...(cost ? { worstCase: formatExact(cost.worstCase), expected: rounded(cost.expected) } : {}),
+    ...(cost ? { worstCase: formatExact(cost.worstCase), expected: expectedText(cost.expected) } : {}),
     ...(cost?.cap ? { cap: formatExact(cost.cap) } : {}),
     errors: analysis.diagnostics.filter((d) => d.severity === "error").length,
     warnings: analysis.diagnostics.filter((d) => d.severity === "warning").length,
@@ -90,16 +91,16 @@ export function flowView(file: string, cwd: string): FlowView {
   const flow = analysis.ast.flow?.name.text ?? path.basename(file);
   const { model, cost } = analysis;
   if (!model || !cost) return { file: shown, flow, nodes: [], edges: [], diagnostics, problem: analysis.ast.flow ? "the flow has errors: no graph or figures until they are fixed" : "the file declares no flow" };
-  const figures = new Map<string, NodeFigures>(cost.nodes.map((n) => [n.name, { worstCase: formatExact(n.worstCase), expected: rounded(n.expected), share: percent(n.share) }]));
+  const figures = new Map<string, NodeFigures>(cost.nodes.map((n) => [n.name, { worstCase: formatExact(n.worstCase), expected: expectedText(n.expected), share: percentValue(n.share).toFixed(1) }]));
   const top = cost.nodes.slice(0, 2).map((n) => n.name);
   return {
     file: shown,
     flow,
     worstCase: formatExact(cost.worstCase),
-    expected: rounded(cost.expected),
+    expected: expectedText(cost.expected),
     ...(cost.cap ? { cap: formatExact(cost.cap) } : {}),
     ...(cost.alert ? { alert: formatExact(cost.alert) } : {}),
-    topTwoShare: percent(cost.topTwoShare),
+    topTwoShare: percentValue(cost.topTwoShare).toFixed(1),
     ...graphView(toGraph(model, cost), figures, top),
     witness: cost.witness,
     diagnostics,
@@ -125,10 +126,3 @@ export function displayPath(file: string, cwd: string): string {
   return (relative.startsWith("..") || path.isAbsolute(relative) ? file : relative).split(path.sep).join("/");
 }
 
-function rounded(value: Decimal): string {
-  return value.toDecimalPlaces(6).toFixed();
-}
-
-function percent(fraction: Decimal): string {
-  return fraction.times(100).toDecimalPlaces(1).toFixed(1);
-}

@@ -42,6 +42,8 @@ export function runView(history: RunHistory, extras: RunExtras): RunView {
     itemsIn: r.itemsIn,
     itemsOut: r.itemsOut,
     failedItems: r.failedItems,
+    failedCalls: r.failedCalls,
+    failures: r.failures,
     cacheHits: r.cacheHits,
     credits: r.credits,
     share: credits(r.share).times(100).toDecimalPlaces(1).toFixed(1),

@@ -5,7 +5,8 @@
 import type { Witness } from "../compiler/cost-report";
 import type { ReportRow } from "../runtime/report";
 
-export type RunStatus = "running" | "completed" | "paused" | "awaiting-review" | "failed";
+/** `interrupted`: the process running it is gone; `unreadable`: its record is damaged */
+export type RunStatus = "running" | "completed" | "paused" | "awaiting-review" | "failed" | "interrupted" | "unreadable";
 
 export interface RunRow {
   runId: string;

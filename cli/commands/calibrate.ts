@@ -36,8 +36,9 @@ function parseTarget(text: string): Decimal {
 }
 
 const HELP = `
-Labels are CSV with a header naming the columns value and label (other columns are ignored), or a
-JSON array of { "value": 0.7, "label": "good" }. A label is good/bad, 1/0, pass/fail, true/false or
+Labels are CSV with a header naming the columns value (or the gate's metric, as in sharpness,label)
+and label (other columns are ignored; quoted cells as in RFC 4180), or a JSON array of
+{ "value": 0.7, "label": "good" }. A label is good/bad, 1/0, pass/fail, true/false or
 yes/no. The threshold found passes at least the target share (90%) of the good items and fails at
 least that share of the bad ones; when none does, it is the one that maximises the smaller of the
 two shares, and the output says so. Its pass rate over all labelled items is the new \`expect pass\`.
@@ -67,9 +68,12 @@ async function calibrate(file: string, gate: string, flags: CalibrateFlags, io: 
   if (isRefusal(flow)) return flow.refused;
   const labels = createFileHost(io.cwd).read(flags.labels);
   if (!labels.ok) return usage(io, `cannot read '${flags.labels}': ${labels.reason}`);
-  const items = parseLabels(labels.text);
+  const decl = lookupGate(flow.analysis.ast, gate);
+  const metrics = flags.metric !== undefined ? [flags.metric] : decl.ok ? decl.value.conds.map((c) => c.metric.text) : [];
+  const items = parseLabels(labels.text, metrics);
   if (!items.ok) return usage(io, `${flags.labels}: ${items.error}`);
-  const found = calibrateGate(flow.analysis.ast, flow.model, gate, items.value, { metric: flags.metric, target: flags.target });
+  // a header naming one of the gate's metrics picks that condition
+  const found = calibrateGate(flow.analysis.ast, flow.model, gate, items.value, { metric: flags.metric ?? items.metric, target: flags.target });
   if (!found.ok) return usage(io, found.error);
   const written = flags.write ? await writeBack(flow, gate, found.value, io) : undefined;
   if (written === EXIT_PROBLEMS) return EXIT_PROBLEMS;

@@ -1,18 +1,20 @@
 // `flowc check FILE...`: parse, resolve, check and price each file; report every diagnostic,
 // with the policies of flowc.json and, with `--baseline`, only what is worse than a snapshot.
 import path from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import type { Decimal } from "../../syntax/credits";
 import { analyzeOne, failureMessage } from "../analyze";
 import { type CliCommand, type CommandContext, examples } from "../command";
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "../exit";
-import { createFileHost, type FileHost } from "../host";
-import { complain } from "../io";
-import { creditsOption, formatOption } from "../options";
+import type { FileHost } from "../host";
+import { type CliIo, complain } from "../io";
+import { INPUTS_ARGUMENT, INPUTS_HELP, creditsOption, formatOption, stdinFilepathOption, wholeNumberParser } from "../options";
+import { type Inputs, expandInputs, watchedBy } from "../inputs";
+import { type WatchedRun, runOrWatch } from "../watch";
 import { type CheckedFile, checkJson } from "../format/json";
-import { formatSarif } from "../format/sarif";
+import { type Invocation, formatSarif } from "../format/sarif";
 import { formatGithub } from "../format/github";
-import { countSeverities, formatDiagnostics, formatSummary } from "../format/text";
+import { countSeverities, formatDiagnostics, formatSummary, plural } from "../format/text";
 import { palette } from "../format/colors";
 import { FLOWC_HOMEPAGE, FLOWC_VERSION } from "../../compiler/version";
 import { type AnalyzedFile, type CheckPolicy, type PolicyOptions, prepareCheckPolicy, settleBaseline } from "../check-policy";
@@ -26,6 +28,10 @@ interface CheckOptions extends PolicyOptions, FixOptions {
   denyWarnings?: boolean;
   maxWorstCase?: Decimal;
   maxExpected?: Decimal;
+  quiet?: boolean;
+  maxWarnings?: number;
+  stdinFilepath?: string;
+  watch?: boolean;
 }
 
 export const checkCommand: CliCommand = {
@@ -33,9 +39,11 @@ export const checkCommand: CliCommand = {
     program
       .command("check")
       .description("Check .flow files: syntax, names, types, budget and credit-saving lints.")
-      .argument("<files...>", ".flow files to check")
+      .argument(INPUTS_ARGUMENT, INPUTS_HELP)
       .addOption(formatOption(FORMATS))
       .option("--deny-warnings", "exit with status 1 when there are warnings")
+      .addOption(new Option("--max-warnings <n>", "exit with status 1 when there are more than n warnings").argParser(wholeNumberParser(0)))
+      .option("--quiet", "report errors only (warnings still count for --deny-warnings and --max-warnings)")
       .addOption(creditsOption("--max-worst-case <credits>", "fail (FLOW307) when a flow's worst case exceeds this many credits"))
       .addOption(creditsOption("--max-expected <credits>", "fail (FLOW308) when a flow's expected spend exceeds this many credits"))
       .option("--config <file>", "the flowc.json for every file: rules and policies (default: the nearest flowc.json above each file, up to the repository's root)")
@@ -43,39 +51,61 @@ export const checkCommand: CliCommand = {
       .option("--write-baseline <file>", "write a snapshot of the figures and diagnostics found, for --baseline; exits 0")
       .option("--fix", "apply every preferred quick fix in place (round after round, through the formatter when the file is formatted), then report what is left")
       .option("--fix-dry-run", "write nothing: print the changes --fix would make as a unified diff")
+      .addOption(stdinFilepathOption())
+      .option("--watch", "check again whenever a file, one of its imports or flowc.json changes (until interrupted)")
       .addHelpText(
         "after",
         examples(
-          "flowc check samples/campaign.flow",
+          "flowc check",
+          "flowc check samples/ 'flows/**/*.flow' --quiet",
+          "flowc check - --stdin-filepath flows/draft.flow < draft.flow",
           "flowc check flows/*.flow --format sarif --max-worst-case 1000 > flowc.sarif",
           "flowc check flows/*.flow --write-baseline flowc-baseline.json",
           "flowc check flows/*.flow --baseline flowc-baseline.json",
           "flowc check --fix-dry-run samples/campaign.flow",
         ),
       )
-      .action(async (files: string[], options: CheckOptions) => context.finish(await runCheck(files, options, context)));
+      .action(async (inputs: string[], options: CheckOptions) => context.finish(await runOrWatch(options.watch, inputs, context.io, (io) => runCheck(inputs, options, io))));
   },
 };
 
-async function runCheck(files: string[], options: CheckOptions, { io }: CommandContext): Promise<ExitCode> {
-  const fixProblem = fixUsageProblem(options);
-  if (fixProblem) {
-    complain(io, fixProblem);
-    return EXIT_USAGE;
-  }
-  const host = createFileHost(io.cwd);
-  const policy = prepareCheckPolicy(options, io, host);
-  if (typeof policy === "number") return policy;
+/** One check of the inputs, and what it read (what --watch watches). */
+async function runCheck(args: string[], options: CheckOptions, io: CliIo): Promise<WatchedRun> {
+  const fixProblem = fixUsageProblem(options) ?? (fixModeOf(options) === "write" && args.includes("-") ? "--fix rewrites files: standard input has none (--fix-dry-run shows the diff)" : undefined);
+  if (fixProblem) return { exit: failedCheck(io, options.format, [fixProblem]), watched: { files: [], folders: [] } };
+  const expanded = expandInputs(args, io, { stdinFilepath: options.stdinFilepath });
+  if (!expanded.ok) return { exit: failedCheck(io, options.format, [expanded.message]), watched: { files: [], folders: [] } };
+  const { inputs } = expanded;
+  const policy = prepareCheckPolicy(options, io, inputs.host);
+  if ("messages" in policy) return { exit: failedCheck(io, options.format, policy.messages), watched: watchedBy(inputs) };
+  return { exit: await checkInputs(inputs, options, policy, io), watched: watchedBy(inputs) };
+}
+
+async function checkInputs(inputs: Inputs, options: CheckOptions, policy: CheckPolicy, io: CliIo): Promise<ExitCode> {
   const checked: AnalyzedFile[] = [];
-  for (const file of distinct(files, io.cwd)) checked.push(await checkFile(file, options, host, io, policy));
+  for (const file of inputs.files) checked.push(await checkFile(file, options, inputs.host, io, policy));
   // files under one broken flowc.json share its message: say it once
-  for (const reason of new Set(checked.filter((f) => f.status !== "checked").map((f) => f.reason ?? ""))) complain(io, reason);
+  const failures = [...inputs.problems, ...new Set(checked.filter((f) => f.status !== "checked").map((f) => f.reason ?? ""))];
+  for (const reason of failures) complain(io, reason);
   const settled = await settleBaseline(policy, checked, io);
   if ("exit" in settled) return settled.exit;
-  if (!options.fixDryRun) io.out(render(checked, options.format, { io, host: withFixedTexts(host, checked, io.cwd) }) + knownLine(settled.known, options));
-  if (policy.writeTo !== undefined) return checked.some((f) => f.status !== "checked") ? EXIT_USAGE : EXIT_OK;
-  return exitStatus(checked, options.denyWarnings === true);
+  const exit = policy.writeTo !== undefined ? (failures.length > 0 ? EXIT_USAGE : EXIT_OK) : exitStatus(checked, failures, options, io);
+  const shown = options.quiet ? checked.map((f) => ({ ...f, diagnostics: f.diagnostics.filter((d) => d.severity === "error") })) : checked;
+  // "no problems in 0 files" beside "cannot read" would contradict it: text says nothing then
+  const nothingChecked = options.format === "text" && checkedCount(checked) === 0 && failures.length > 0;
+  const host = withFixedTexts(inputs.host, checked, io.cwd);
+  if (!nothingChecked && !options.fixDryRun) io.out(render(shown, { ...options, io, host, invocation: { exitCode: exit, failures } }) + knownLine(settled.known, options));
+  return exit;
 }
+
+/** A check that could not start (no inputs, a broken flowc.json or baseline): SARIF still says so. */
+function failedCheck(io: CliIo, format: CheckFormat, messages: readonly string[]): ExitCode {
+  for (const message of messages) complain(io, message);
+  if (format === "sarif") io.out(formatSarif([], io.cwd, TOOL, { exitCode: EXIT_USAGE, failures: messages }));
+  return EXIT_USAGE;
+}
+
+const TOOL = { version: FLOWC_VERSION, informationUri: FLOWC_HOMEPAGE };
 
 /** In text, how many diagnostics the baseline holds and so are not shown. */
 function knownLine(known: number, options: CheckOptions): string {
@@ -83,14 +113,7 @@ function knownLine(known: number, options: CheckOptions): string {
   return `${known} known diagnostic${known === 1 ? "" : "s"} not shown: the baseline ${options.baseline} holds ${known === 1 ? "it" : "them"}\n`;
 }
 
-/** Each file once, in the order given. */
-function distinct(files: string[], cwd: string): string[] {
-  const byPath = new Map<string, string>();
-  for (const file of files) if (!byPath.has(path.resolve(cwd, file))) byPath.set(path.resolve(cwd, file), file);
-  return [...byPath.values()];
-}
-
-async function checkFile(file: string, options: CheckOptions, host: FileHost, io: CommandContext["io"], policy: CheckPolicy): Promise<AnalyzedFile> {
+async function checkFile(file: string, options: CheckOptions, host: FileHost, io: CliIo, policy: CheckPolicy): Promise<AnalyzedFile> {
   const settings = policy.settings(file);
   if (!settings.ok) return { file, status: "unreadable", reason: settings.message, diagnostics: [] };
   const analyzeOptions = { ...settings.options, limits: { maxWorstCase: options.maxWorstCase, maxExpected: options.maxExpected } };
@@ -111,18 +134,28 @@ function withFixedTexts(host: FileHost, checked: AnalyzedFile[], cwd: string): F
   return { ...host, textOf: (file) => texts.get(path.resolve(cwd, file)) ?? host.textOf(file) };
 }
 
-function render(checked: CheckedFile[], format: CheckFormat, { io, host }: { io: CommandContext["io"]; host: FileHost }): string {
+interface RenderContext {
+  format: CheckFormat;
+  quiet?: boolean;
+  io: CliIo;
+  host: FileHost;
+  invocation: Invocation;
+}
+
+function render(checked: CheckedFile[], { format, quiet, io, host, invocation }: RenderContext): string {
   const diagnostics = checked.flatMap((f) => f.diagnostics);
   switch (format) {
     case "json":
       return checkJson(checked, io.cwd);
     case "sarif":
-      return formatSarif(diagnostics, io.cwd, { version: FLOWC_VERSION, informationUri: FLOWC_HOMEPAGE });
+      return formatSarif(diagnostics, io.cwd, TOOL, invocation);
     case "github":
       return formatGithub(diagnostics, io.cwd);
     case "text": {
       const context = { colors: palette(io.color), cwd: io.cwd, textOf: host.textOf };
-      return formatDiagnostics(diagnostics, context) + formatSummary(countSeverities(diagnostics), checkedCount(checked), context.colors);
+      const files = plural(checkedCount(checked), "file");
+      const summary = quiet ? `${plural(diagnostics.length, "error")} in ${files} (--quiet: warnings and hints not shown)\n` : formatSummary(countSeverities(diagnostics), checkedCount(checked), context.colors);
+      return formatDiagnostics(diagnostics, context) + summary;
     }
   }
 }
@@ -131,8 +164,10 @@ function checkedCount(checked: CheckedFile[]): number {
   return checked.filter((f) => f.status === "checked").length;
 }
 
-function exitStatus(checked: CheckedFile[], denyWarnings: boolean): ExitCode {
-  if (checked.some((f) => f.status !== "checked")) return EXIT_USAGE;
+function exitStatus(checked: CheckedFile[], failures: readonly string[], options: CheckOptions, io: CliIo): ExitCode {
+  if (failures.length > 0) return EXIT_USAGE;
   const counts = countSeverities(checked.flatMap((f) => f.diagnostics));
-  return counts.error > 0 || (denyWarnings && counts.warning > 0) ? EXIT_PROBLEMS : EXIT_OK;
+  const tooMany = options.maxWarnings !== undefined && counts.warning > options.maxWarnings;
+  if (tooMany) complain(io, `too many warnings: ${counts.warning}, and --max-warnings allows ${options.maxWarnings}`);
+  return counts.error > 0 || tooMany || (options.denyWarnings === true && counts.warning > 0) ? EXIT_PROBLEMS : EXIT_OK;
 }

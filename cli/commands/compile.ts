@@ -10,6 +10,7 @@ import { EXIT_OK, EXIT_USAGE, type ExitCode } from "../exit";
 import { type CliIo, complain } from "../io";
 import { compilableFlow, isRefusal } from "../compile-flow";
 import { emitJavaScript, generateModule } from "../../compiler/codegen";
+import { stdinFilepathOption } from "../options";
 
 /** Output extension → the declaration file's (JavaScript), or undefined (TypeScript). */
 const OUTPUTS: Record<string, string | undefined> = { ".ts": undefined, ".mts": undefined, ".js": ".d.ts", ".mjs": ".d.mts" };
@@ -19,25 +20,26 @@ export const compileCommand: CliCommand = {
     program
       .command("compile")
       .description("Compile a flow to a typed module: inputs, outputs, the node graph, its figures, run() and resume().")
-      .argument("<file>", "the .flow file to compile")
+      .argument("<file>", "the .flow file to compile, or - for standard input")
       .option("-o, --output <file>", "write the module to this file: OUT.ts (TypeScript), or OUT.js (JavaScript, with OUT.d.ts beside it)")
+      .addOption(stdinFilepathOption())
       .addHelpText(
         "after",
         "\nThe module imports the runtime from `flowc/runtime`; `flowc run FILE` runs the same module in memory.\n" +
           "Without -o the TypeScript goes to standard output.\n" +
           examples("flowc compile samples/campaign.flow -o campaign.ts", "flowc compile samples/campaign.flow -o flows/campaign.js", "flowc compile samples/campaign.flow | less"),
       )
-      .action(async (file: string, options: { output?: string }) => context.finish(await compile(file, options.output, context.io)));
+      .action(async (file: string, options: { output?: string; stdinFilepath?: string }) => context.finish(await compile(file, options, context.io)));
   },
 };
 
-async function compile(file: string, output: string | undefined, io: CliIo): Promise<ExitCode> {
+async function compile(file: string, { output, stdinFilepath }: { output?: string; stdinFilepath?: string }, io: CliIo): Promise<ExitCode> {
   const extension = output === undefined ? ".ts" : path.extname(output).toLowerCase();
   if (!(extension in OUTPUTS)) {
     complain(io, `-o ${output}: expected a .ts, .mts, .js or .mjs file`);
     return EXIT_USAGE;
   }
-  const flow = compilableFlow(file, io, (text) => io.err(text));
+  const flow = compilableFlow(file, io, (text) => io.err(text), stdinFilepath);
   if (isRefusal(flow)) return flow.refused;
   const code = await generateModule(flow.model, flow.cost, { sourceFile: flow.sourceFile });
   if (output === undefined) {

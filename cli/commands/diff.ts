@@ -48,7 +48,7 @@ export const diffCommand: CliCommand = {
     program
       .command("diff")
       .description("Compare credit spend before and after a change: per flow and node, new and fixed diagnostics.")
-      .argument("[paths...]", "OLD NEW (two files or two folders), or with --base the files and folders to compare")
+      .argument("[paths...]", "OLD NEW (two files or two folders; OLD may be - for the old version of the file NEW on standard input), or with --base the files, folders and quoted globs to compare")
       .addOption(formatOption(FORMATS))
       .option("--base <ref>", "compare the paths in the working tree with the same paths at this git ref")
       .option("--only-if-changed", "print nothing when nothing changed")
@@ -58,8 +58,9 @@ export const diffCommand: CliCommand = {
         "after",
         HELP +
           examples(
-            "flowc diff old/campaign.flow samples/campaign.flow",
-            "flowc diff --base origin/main flows/ --format markdown --max-increase 10%",
+            "flowc diff --base main samples/",
+            "flowc diff --base main 'samples/*.flow' --format markdown --max-increase 10%",
+            "git show main:samples/campaign.flow | flowc diff - samples/campaign.flow",
             "flowc diff before/ after/ --format json",
           ),
       )
@@ -74,7 +75,7 @@ function usage(io: CliIo, message: string): ExitCode {
 
 function runDiff(paths: string[], options: DiffOptions, io: CliIo): ExitCode {
   if (options.base === undefined && paths.length !== 2) return usage(io, "expected OLD and NEW (two files or two folders), or --base REF and the paths to compare");
-  const sides: Sides = options.base === undefined ? pathSides(io.cwd, paths[0]!, paths[1]!) : gitSides(io.cwd, options.base, paths.length > 0 ? paths : ["."]);
+  const sides: Sides = options.base === undefined ? pathSides(io.cwd, paths[0]!, paths[1]!, () => io.stdin()) : gitSides(io.cwd, options.base, paths.length > 0 ? paths : ["."]);
   if (!sides.ok) return usage(io, sides.message);
   const settings = settingsLoader(createFileHost(io.cwd), io.cwd, options.config);
   const before = analyzeSide(sides.before, settings, io);

@@ -2,7 +2,7 @@
 // each written atomically; with `--check`, write nothing and list the files that would change.
 // `flowc fmt -` formats standard input to standard output, for editors. The formatter is called
 // directly: Prettier is not loaded (the Prettier plugin is for projects that run Prettier).
-import { readFileSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import type { Diagnostic } from "../../syntax/diagnostics";
@@ -10,17 +10,17 @@ import { formatFlow } from "../../compiler/format/index";
 import { writeFileAtomic } from "../../runtime/fsutil";
 import { type CliCommand, type CommandContext, examples } from "../command";
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode, worstExit } from "../exit";
-import { createFileHost, type FileHost, type SourceRead } from "../host";
+import type { FileHost } from "../host";
 import { type CliIo, complain } from "../io";
+import { STDIN, STDIN_NAME, expandInputs } from "../inputs";
+import { INPUTS_ARGUMENT, INPUTS_HELP, stdinFilepathOption } from "../options";
 import { palette } from "../format/colors";
 import { displayPath } from "../format/paths";
 import { formatDiagnostics, plural } from "../format/text";
 
-const STDIN = "-";
-const STDIN_NAME = "<stdin>";
-
 interface FmtOptions {
   check?: boolean;
+  stdinFilepath?: string;
 }
 
 /** What became of one file. */
@@ -34,25 +34,30 @@ export const fmtCommand: CliCommand = {
     program
       .command("fmt")
       .description("Format .flow files in place: canonical indentation and spacing, every comment kept.")
-      .argument("<files...>", `.flow files to format, or ${STDIN} to format standard input to standard output`)
+      .argument(INPUTS_ARGUMENT, `${INPUTS_HELP}; - formats standard input to standard output`)
       .option("--check", "write nothing; list the files that are not formatted and exit with status 1 if there are any")
-      .addHelpText("after", examples("flowc fmt samples/*.flow", "flowc fmt --check flows/*.flow", "flowc fmt - < draft.flow"))
+      .addOption(stdinFilepathOption())
+      .addHelpText("after", examples("flowc fmt", "flowc fmt samples/", "flowc fmt --check 'flows/**/*.flow'", "flowc fmt - < draft.flow"))
       .action(async (files: string[], options: FmtOptions) => context.finish(await runFmt(files, options, context.io)));
   },
 };
 
-async function runFmt(files: string[], options: FmtOptions, io: CliIo): Promise<ExitCode> {
-  if (files.includes(STDIN)) {
-    if (files.length > 1) {
-      complain(io, `'${STDIN}' (standard input) cannot be formatted together with files`);
-      return EXIT_USAGE;
-    }
-    return formatStdin(options, io);
+async function runFmt(args: string[], options: FmtOptions, io: CliIo): Promise<ExitCode> {
+  if (args.includes(STDIN) && args.length > 1) {
+    complain(io, `'${STDIN}' (standard input) cannot be formatted together with files`);
+    return EXIT_USAGE;
   }
-  const host = createFileHost(io.cwd);
-  const statuses: ExitCode[] = [];
+  const expanded = expandInputs(args, io, { stdinFilepath: options.stdinFilepath });
+  if (!expanded.ok) {
+    complain(io, expanded.message);
+    return EXIT_USAGE;
+  }
+  const { inputs } = expanded;
+  if (inputs.stdin) return formatStdin(inputs.files[0]!, inputs.host, options, io);
+  const { host } = inputs;
+  const statuses: ExitCode[] = inputs.problems.map((problem) => (complain(io, problem), EXIT_USAGE));
   const unformatted: string[] = [];
-  for (const file of distinct(files, io.cwd)) {
+  for (const file of inputs.files) {
     const outcome = await formatFile(file, options, host, io);
     statuses.push(report(file, outcome, io, host.textOf));
     if (outcome.kind === "formatted" && outcome.changed) unformatted.push(file);
@@ -63,13 +68,6 @@ async function runFmt(files: string[], options: FmtOptions, io: CliIo): Promise<
     statuses.push(EXIT_PROBLEMS);
   }
   return worstExit(statuses);
-}
-
-/** Each file once, in the order given. */
-function distinct(files: string[], cwd: string): string[] {
-  const byPath = new Map<string, string>();
-  for (const file of files) if (!byPath.has(path.resolve(cwd, file))) byPath.set(path.resolve(cwd, file), file);
-  return [...byPath.values()];
 }
 
 async function formatFile(file: string, options: FmtOptions, host: FileHost, io: CliIo): Promise<Outcome> {
@@ -111,34 +109,21 @@ function report(file: string, outcome: Outcome, io: CliIo, textOf: (file: string
   return EXIT_OK;
 }
 
-function formatStdin(options: FmtOptions, io: CliIo): ExitCode {
-  const input = readStdin();
+/** Standard input to standard output; `--check` lists it (as `<stdin>` or its --stdin-filepath) if it is not formatted. */
+function formatStdin(name: string, host: FileHost, options: FmtOptions, io: CliIo): ExitCode {
+  const input = host.read(name);
   if (!input.ok) {
     complain(io, `cannot read standard input: ${input.reason}`);
     return EXIT_USAGE;
   }
   const { text } = input;
-  const outcome = formatText(STDIN_NAME, text, io);
-  const status = report(STDIN_NAME, outcome, io, (file) => (file === STDIN_NAME ? text : undefined));
+  const outcome = formatText(name, text, io);
+  const status = report(name, outcome, io, host.textOf);
   if (outcome.kind !== "formatted") return status;
   if (!options.check) io.out(outcome.text);
   else if (outcome.changed) {
-    io.out(`${STDIN_NAME}\n`);
+    io.out(`${name === STDIN_NAME ? name : displayPath(name, io.cwd)}\n`);
     return EXIT_PROBLEMS;
   }
   return EXIT_OK;
-}
-
-function readStdin(): SourceRead {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(0);
-  } catch (error) {
-    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
-  }
-  try {
-    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
-  } catch {
-    return { ok: false, reason: "it is not valid UTF-8 text" };
-  }
 }

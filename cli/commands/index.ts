@@ -18,8 +18,10 @@ import { fmtCommand } from "./fmt";
 import { workerCommand } from "./worker";
 import { statusCommand } from "./status";
 import { uiCommand } from "./ui";
+import { initCommand } from "./init";
 
 export const COMMANDS: readonly CliCommand[] = [
+  initCommand,
   checkCommand,
   costCommand,
   diffCommand,

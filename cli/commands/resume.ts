@@ -40,7 +40,7 @@ async function resume(runId: string, flags: SegmentFlags, io: CliIo): Promise<Ex
         : { simulate: flags.simulateReviews === true, release: () => undefined };
     try {
       const options = { ...segmentOptions(runtime, io, flags, reviews), ...(reviews.decider ? { decider: reviews.decider } : {}) };
-      return finishRun(runtime, io, await runtime.resumeRun(runId, options), flags.json === true);
+      return finishRun(runtime, io, await runtime.resumeRun(runId, options), flags);
     } finally {
       reviews.release();
     }

@@ -87,18 +87,21 @@ function usage(io: CliIo, message: string): ExitCode {
   return EXIT_USAGE;
 }
 
-/** `--input NAME=PATH`, repeated: NAME → paths, in the order given; a message when one is wrong. */
+/**
+ * `--input NAME=PATH`, repeated: NAME → paths, in the order given; a message when one is wrong.
+ * Gathered in a Map, so an input named `__proto__` or `constructor` is an input like any other.
+ */
 function parseInputs(given: string[], model: FlowModel): Record<string, string[]> | string {
   const names = model.streams.filter((s) => s.kind === "input").map((s) => s.name);
-  const inputs: Record<string, string[]> = {};
+  const inputs = new Map<string, string[]>();
   for (const entry of given) {
     const at = entry.indexOf("=");
     const name = entry.slice(0, at);
     if (at <= 0 || at === entry.length - 1) return `--input expects NAME=PATH, got '${entry}'`;
     if (!names.includes(name)) return `--input ${name}: the flow has no input '${name}' (its inputs: ${names.join(", ") || "none"})`;
-    (inputs[name] ??= []).push(entry.slice(at + 1));
+    inputs.set(name, [...(inputs.get(name) ?? []), entry.slice(at + 1)]);
   }
-  return inputs;
+  return Object.fromEntries(inputs);
 }
 
 /** Generates the flow's module, loads it and calls its `run()`. */
@@ -115,7 +118,7 @@ async function execute(file: string, compiled: CompilableFlow, inputs: Record<st
   const reviews = reviewDecider(runtime, compiled.model, flags, io);
   return guarded(io, async () => {
     try {
-      return finishRun(runtime, io, await flow.run(inputs, runOptions(runtime, flow, reviews, flags, io, file)), flags.json === true);
+      return finishRun(runtime, io, await flow.run(inputs, runOptions(runtime, flow, reviews, flags, io, file)), flags);
     } finally {
       reviews.release();
     }

@@ -52,7 +52,10 @@ function alertCell(row: RunSummaryRow): string {
 function runsText(rows: RunSummaryRow[]): string {
   if (rows.length === 0) return "no runs yet: start one with `flowc run FILE`\n";
   const cells = rows.map((r) => [r.runId, r.flow, r.status, r.spent, r.worstCase, r.cap ?? "", alertCell(r), r.startedAt]);
-  return renderTable(COLUMNS, cells).join("\n") + "\n";
+  const problems = rows.filter((r) => r.problem).map((r) => `${r.runId}: ${r.problem}`);
+  const interrupted = rows.some((r) => r.status === "interrupted") ? ["interrupted: the process running it is gone; spend as its journal holds it. Continue with `flowc resume RUN`"] : [];
+  const notes = [...interrupted, ...problems];
+  return [...renderTable(COLUMNS, cells), ...(notes.length ? ["", ...notes] : [])].join("\n") + "\n";
 }
 
 function runsJson(rows: RunSummaryRow[]): string {
@@ -60,12 +63,13 @@ function runsJson(rows: RunSummaryRow[]): string {
     runId: r.runId,
     flow: r.flow,
     status: r.status,
-    spent: new JsonNumber(r.spent),
-    worstCase: new JsonNumber(r.worstCase),
+    ...(r.problem ? { problem: r.problem } : {}),
+    spent: r.spent === "" ? null : new JsonNumber(r.spent),
+    worstCase: r.worstCase === "" ? null : new JsonNumber(r.worstCase),
     cap: r.cap === undefined ? null : new JsonNumber(r.cap),
     flagged: r.flagged,
     acknowledged: r.acknowledged,
-    startedAt: r.startedAt,
+    startedAt: r.startedAt === "" ? null : r.startedAt,
     endedAt: r.endedAt ?? null,
   }));
   return writeJson({ runs }) + "\n";

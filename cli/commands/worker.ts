@@ -60,6 +60,13 @@ async function work(flags: WorkerFlags, io: CliIo): Promise<ExitCode> {
     return EXIT_USAGE;
   }
   const runtime = await loadRuntime();
+  // a Redis that is down repeats one error many times a second: it is said once, until another comes
+  let last = "";
+  const onError = (error: Error) => {
+    if (error.message === last) return;
+    last = error.message;
+    complain(io, `worker: ${error.message} (the worker keeps trying)`);
+  };
   return guarded(io, async () => {
     const worker = await runtime.startWorker({
       redis: url,
@@ -69,7 +76,7 @@ async function work(flags: WorkerFlags, io: CliIo): Promise<ExitCode> {
       ...(flags.latency !== undefined ? { latencyMs: flags.latency } : {}),
       ...(flags.lockDuration !== undefined ? { lockDurationMs: flags.lockDuration } : {}),
       ...(flags.verbose ? { onJob: (job) => io.out(`call ${job.jobId} ${job.ok ? "ok" : "failed"}${job.replayed ? " (stored outcome)" : ""}\n`) } : {}),
-      onError: (error) => complain(io, `worker: ${error.message}`),
+      onError,
     });
     io.out(`flowc worker ${worker.name} ready: concurrency ${flags.concurrency}, provider ${flags.provider}\n`);
     await stopSignal();

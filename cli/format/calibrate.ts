@@ -106,7 +106,8 @@ export function calibrationJson(file: string, c: Calibration, written: WrittenFl
       meetsTarget: c.meetsTarget,
       best: outcomeJson(c.best),
       current: outcomeJson(c.current),
-      expectPass: exactNumber(c.expectPass),
+      // a fraction of 1, as every share and rate in JSON (syntax/figures.ts): 0.935 for `expect pass 93.5%`
+      expectPass: roundedNumber(c.expectPass.div(100)),
       written: written ? { before: figures(written.before), after: figures(written.after), formatted: written.formatted } : null,
     }) + "\n"
   );

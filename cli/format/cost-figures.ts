@@ -1,13 +1,12 @@
-// The figures and sentences of `flowc cost`, shared by its text and Markdown forms. Worst-case
-// figures are exact; expected figures keep 12 decimal places in totals and 4 in the table.
+// The figures and sentences of `flowc cost`, shared by its text and Markdown forms, by the one
+// rule of syntax/figures.ts: worst-case figures exact, expected figures to 12 places (in the table
+// too), shares as percentages with one decimal.
 import type { CostReport, NodeCost } from "../../compiler/cost-report";
-import { type Decimal, formatExact, formatRounded, sum } from "../../syntax/credits";
+import { type Decimal, ONE, ZERO } from "../../syntax/credits";
+import { creditsText, exactText, expectedText as expectedFigure, percentText } from "../../syntax/figures";
 
 /** How a name is shown: as is in a terminal, as `code` in Markdown. */
 export type NameStyle = (name: string) => string;
-
-export const TABLE_PLACES = 4;
-export const EXPECTED_PLACES = 12;
 
 export const COST_COLUMNS = [
   { title: "node", align: "left" },
@@ -21,18 +20,13 @@ export const COST_COLUMNS = [
   { title: "share", align: "right" },
 ] as const;
 
-export function credits(value: Decimal, places?: number): string {
-  const text = places === undefined ? formatExact(value) : formatRounded(value, places);
-  return `${text} ${text === "1" ? "credit" : "credits"}`;
+/** "902.2896 credits" (exact) or, for an expected figure, "272.0257216 credits" */
+export function credits(value: Decimal, kind: "exact" | "expected" = "exact"): string {
+  return creditsText(kind === "exact" ? exactText(value) : expectedFigure(value));
 }
 
-export function expectedText(value: Decimal): string {
-  return formatRounded(value, EXPECTED_PLACES);
-}
-
-export function percent(fraction: Decimal): string {
-  return `${fraction.times(100).toDecimalPlaces(1).toFixed(1)}%`;
-}
+export const expectedText = expectedFigure;
+export const percent = percentText;
 
 /** `50 ×2` when every call takes two attempts in the witness; `cached` for a hit under `--warm`. */
 export function callsCell(node: NodeCost): string {
@@ -48,17 +42,18 @@ function nodeRow(node: NodeCost, name: NameStyle): string[] {
     node.op,
     callsCell(node),
     String(node.worstItems),
-    formatRounded(node.worstCase, TABLE_PLACES),
-    formatRounded(node.expectedCalls, TABLE_PLACES),
-    formatRounded(node.expectedItems, TABLE_PLACES),
-    formatRounded(node.expected, TABLE_PLACES),
+    exactText(node.worstCase),
+    expectedFigure(node.expectedCalls),
+    expectedFigure(node.expectedItems),
+    expectedFigure(node.expected),
     percent(node.share),
   ];
 }
 
 function totalRow(report: CostReport): string[] {
-  const share = sum(report.nodes.map((n) => n.share));
-  return ["total", "", "", "", formatExact(report.worstCase), "", "", expectedText(report.expected), percent(share)];
+  // the nodes' shares are each cut to 12 places, so their sum may miss 1: the whole is 100%
+  const share = report.worstCase.isZero() ? ZERO : ONE;
+  return ["total", "", "", "", exactText(report.worstCase), "", "", expectedText(report.expected), percent(share)];
 }
 
 function hasRetriedCalls(report: CostReport): boolean {
@@ -70,7 +65,7 @@ const ATTEMPTS_LEGEND = "×N: attempts per call in the worst case (every attempt
 /** `campaign_portraits — worst case 902.2896 credits, expected 272.0257216 credits` */
 function headline(report: CostReport, name: NameStyle): string {
   const warm = report.warm ? " (warm: cached nodes are hits)" : "";
-  return `${name(report.flow)} — worst case ${credits(report.worstCase)}, expected ${credits(report.expected, EXPECTED_PLACES)}${warm}`;
+  return `${name(report.flow)} — worst case ${credits(report.worstCase)}, expected ${credits(report.expected, "expected")}${warm}`;
 }
 
 /** `top two nodes: full, final — 93.0% of the worst case` */
@@ -86,7 +81,7 @@ function capLine(report: CostReport): string {
   if (!report.cap) return "no cap: nothing stops a run that spends the worst case";
   const headroom = report.cap.minus(report.worstCase);
   const verdict = headroom.isNegative()
-    ? `worst case exceeds it by ${formatExact(headroom.negated())}`
+    ? `worst case exceeds it by ${exactText(headroom.negated())}`
     : `worst case leaves ${credits(headroom)} of headroom`;
   return `cap ${credits(report.cap)}: ${verdict}`;
 }

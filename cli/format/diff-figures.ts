@@ -1,31 +1,24 @@
 // The figures and sentences of `flowc diff`, shared by its text, Markdown and JSON forms: signed
-// changes (`+12.5`, `−4`), before → after, the summary line. Worst-case figures are exact;
-// expected figures are rounded for display (4 places in tables, 12 in JSON).
+// changes (`+12.5`, `-4`, ASCII signs), before → after, the summary line; numbers by the one rule
+// of syntax/figures.ts (worst-case figures exact, expected ones to 12 places).
 import type { DiffReport, Excess, FigureChange, FlowChange, IncreaseLimit } from "../../compiler/diff";
-import { type Decimal, formatExact, formatRounded } from "../../syntax/credits";
-import { TABLE_PLACES } from "./cost-figures";
+import { type Decimal, formatExact } from "../../syntax/credits";
+import { exactText, expectedText, signedPercentText, signedText } from "../../syntax/figures";
 import { plural } from "./text";
 
-const MINUS = "\u2212";
-
-/** `12.5` (worst case, exact) or `272.0257` (expected, rounded) */
+/** `12.5` (worst case, exact) or `272.0257216` (expected, to 12 places) */
 export function amount(value: Decimal, exact: boolean): string {
-  return exact ? formatExact(value) : formatRounded(value, TABLE_PLACES);
+  return exact ? exactText(value) : expectedText(value);
 }
 
-/** `+12.5`, `−4`, `0` */
+/** `+12.5`, `-4`, `0` */
 export function signed(value: Decimal, exact: boolean): string {
-  const text = amount(value.abs(), exact);
-  if (text === "0") return "0";
-  return `${value.isNegative() ? MINUS : "+"}${text}`;
+  return signedText(value, (magnitude) => amount(magnitude, exact));
 }
 
 /** `+3.1%`; empty when there is no figure before to take a percentage of */
 export function signedPercent(ratio: Decimal | undefined): string {
-  if (ratio === undefined) return "";
-  const text = ratio.abs().times(100).toDecimalPlaces(1).toFixed(1);
-  if (text === "0.0") return "0%";
-  return `${ratio.isNegative() ? MINUS : "+"}${text}%`;
+  return ratio === undefined ? "" : signedPercentText(ratio);
 }
 
 /** `+12.5 (+3.1%)`, `+288.17 (new)`, `n/a` when a side has errors */
@@ -49,7 +42,7 @@ function summaryPart(label: string, c: FigureChange, exact: boolean): string {
   return `${label} ${signed(c.delta, exact)} credits${percent ? ` (${percent})` : ""}`;
 }
 
-/** `flowc: worst case +12.5 credits (+3.1%), expected −4 credits (−1.2%) across 3 flows (1 added)` */
+/** `flowc: worst case +12.5 credits (+3.1%), expected -4 credits (-1.2%) across 3 flows (1 added)` */
 export function summaryLine(report: DiffReport): string {
   const { totals } = report;
   const counts = (["added", "removed"] as const).map((s) => [s, report.flows.filter((f) => f.status === s).length] as const).filter(([, n]) => n > 0);

@@ -87,7 +87,8 @@ function figureJson(c: FigureChange, exact: boolean): JsonValue {
     before: number(c.before),
     after: number(c.after),
     change: number(c.delta),
-    percent: c.ratio === undefined ? null : roundedNumber(c.ratio.times(100)),
+    // a fraction of 1, as every share and rate in JSON (syntax/figures.ts)
+    ratio: c.ratio === undefined ? null : roundedNumber(c.ratio),
   };
 }
 

@@ -4,6 +4,7 @@ import type { CostReport, Witness } from "../../compiler/cost-report";
 import type { FlowModel } from "../../compiler/model";
 import type { NameStyle } from "./cost-figures";
 import { plural } from "./text";
+import { roundNumber } from "../../syntax/figures";
 
 export interface Explanation {
   inputs: string;
@@ -34,11 +35,9 @@ export function explainWitness(report: CostReport, model: FlowModel | undefined,
   return { inputs: inputs === "" ? "none" : inputs, steps, reasons };
 }
 
-/** People count rounds from 1; the analysis may number them from 0. */
+/** Rounds as people count them, from 1 (syntax/figures.ts `roundNumber`), as JSON and hover show them. */
 function countRoundsFromOne(witness: Witness): Witness {
-  const numbers = [...witness.gates.flatMap((g) => g.rounds), ...witness.nodes.flatMap((n) => n.rounds)].map((r) => r.round);
-  const shift = numbers.length > 0 && Math.min(...numbers) === 0 ? 1 : 0;
-  if (shift === 0) return witness;
+  const shift = roundNumber(0);
   return {
     inputs: witness.inputs,
     gates: witness.gates.map((g) => ({ ...g, rounds: g.rounds.map((r) => ({ ...r, round: r.round + shift })) })),

@@ -4,6 +4,8 @@
 import type { Diagnostic } from "../../syntax/diagnostics";
 import type { CostReport, Witness } from "../../compiler/cost-report";
 import type { Range } from "../../syntax/ast";
+import { sum } from "../../syntax/credits";
+import { roundNumber } from "../../syntax/figures";
 import { type JsonValue, exactNumber, roundedNumber, writeJson } from "./json-writer";
 import { countSeverities } from "./text";
 import { displayPath } from "./paths";
@@ -72,10 +74,29 @@ export interface CostJsonInput {
 }
 
 export function costJson(input: CostJsonInput, cwd: string): string {
+  return writeJson(costJsonValue(input, cwd)) + "\n";
+}
+
+/** Several flows priced at once: each flow's object as one alone gets, and their totals. */
+export function costsJson(inputs: readonly CostJsonInput[], unpriced: readonly CheckedFile[], cwd: string): string {
+  return (
+    writeJson({
+      flows: inputs.map((input) => costJsonValue(input, cwd)),
+      unpriced: unpriced.map((f) => ({ file: displayPath(f.file, cwd), reason: f.reason ?? null, diagnostics: f.diagnostics.map((d) => diagnosticJson(d, cwd)) })),
+      total: {
+        flows: inputs.length,
+        worstCase: exactNumber(sum(inputs.map((i) => i.report.worstCase))),
+        expected: roundedNumber(sum(inputs.map((i) => i.report.expected))),
+      },
+    }) + "\n"
+  );
+}
+
+function costJsonValue(input: CostJsonInput, cwd: string): JsonValue {
   const { report } = input;
   const headroom = report.cap?.minus(report.worstCase);
   return (
-    writeJson({
+    {
       file: displayPath(input.file, cwd),
       flow: report.flow,
       warm: report.warm,
@@ -101,7 +122,7 @@ export function costJson(input: CostJsonInput, cwd: string): string {
       witness: witnessJson(report.witness),
       explanation: input.explanation,
       diagnostics: input.diagnostics.map((d) => diagnosticJson(d, cwd)),
-    }) + "\n"
+    }
   );
 }
 
@@ -111,12 +132,12 @@ function witnessJson(w: Witness): JsonValue {
     gates: w.gates.map((g) => ({
       name: g.name,
       human: g.human,
-      rounds: g.rounds.map((r) => ({ round: r.round, checked: r.checked, passed: r.passed, rejected: r.rejected })),
+      rounds: g.rounds.map((r) => ({ round: roundNumber(r.round), checked: r.checked, passed: r.passed, rejected: r.rejected })),
     })),
     nodes: w.nodes.map((n) => ({
       name: n.name,
       attemptsPerCall: n.attemptsPerCall,
-      rounds: n.rounds.map((r) => ({ round: r.round, items: r.items, calls: r.calls })),
+      rounds: n.rounds.map((r) => ({ round: roundNumber(r.round), items: r.items, calls: r.calls })),
     })),
   };
 }

@@ -1,9 +1,10 @@
 // `flowc cost --simulate N`: the distribution of spend over N simulated runs — percentiles, the
 // share of runs past the cap and the alert, a histogram — in text, Markdown or JSON.
 import type { SimulationReport } from "../../compiler/simulate";
-import { Decimal, formatRounded } from "../../syntax/credits";
-import { TABLE_PLACES, credits, expectedText } from "./cost-figures";
-import { type JsonValue, exactNumber, roundedNumber, writeJson } from "./json-writer";
+import { Decimal } from "../../syntax/credits";
+import { creditsText, estimateText, fractionText, percentText } from "../../syntax/figures";
+import { credits, expectedText } from "./cost-figures";
+import { type JsonValue, JsonNumber, exactNumber, roundedNumber, writeJson } from "./json-writer";
 import { displayPath } from "./paths";
 import { renderTable } from "./table";
 
@@ -16,20 +17,20 @@ function heading(report: SimulationReport): string {
   return `${report.flow} — ${report.runs} simulated runs (seed ${report.seed}, ${INPUTS_TEXT[report.inputs]}${warm})`;
 }
 
-/** `12.34%` of the runs */
+/** `12.3%` of the runs (`<0.1%` for a few of many) */
 function share(runs: number, total: number): string {
-  if (total === 0) return "0%";
-  return `${new Decimal(runs).div(total).times(100).toDecimalPlaces(2).toFixed()}%`;
+  return percentText(total === 0 ? new Decimal(0) : new Decimal(runs).div(total));
 }
 
+/** a simulated run's spend: a sum of prices, so exact */
 function figure(value: Decimal): string {
-  return credits(value, TABLE_PLACES);
+  return credits(value);
 }
 
 /** the rows of figures: label, value, and a remark */
 function figureRows(report: SimulationReport): string[][] {
   return [
-    ["mean", figure(report.mean), `± ${formatRounded(report.standardError, TABLE_PLACES)} (standard error); exact expected ${expectedText(report.expected)}`],
+    ["mean", creditsText(estimateText(report.mean)), `± ${estimateText(report.standardError)} (standard error); exact expected ${expectedText(report.expected)}`],
     ["p50", figure(report.p50), ""],
     ["p90", figure(report.p90), ""],
     ["p99", figure(report.p99), ""],
@@ -53,8 +54,8 @@ function bar(runs: number, most: number): string {
 function histogramRows(report: SimulationReport): string[][] {
   const most = Math.max(1, ...report.histogram.map((b) => b.runs));
   return report.histogram.map((b) => [
-    formatRounded(b.from, TABLE_PLACES),
-    formatRounded(b.to, TABLE_PLACES),
+    estimateText(b.from),
+    estimateText(b.to),
     String(b.runs),
     share(b.runs, report.runs),
     bar(b.runs, most),
@@ -101,7 +102,7 @@ export function formatSimulationMarkdown(report: SimulationReport): string {
 }
 
 export function simulationJson(file: string, report: SimulationReport, cwd: string): string {
-  const chance = (runs: number): JsonValue => roundedNumber(new Decimal(report.runs === 0 ? 0 : runs).div(Math.max(1, report.runs)));
+  const chance = (runs: number): JsonValue => new JsonNumber(fractionText(new Decimal(report.runs === 0 ? 0 : runs).div(Math.max(1, report.runs))));
   return (
     writeJson({
       file: displayPath(file, cwd),

@@ -1,5 +1,6 @@
 // What every lint reads: the model, its cold cost report, the file's AST and text, and a few
 // facts about the flow computed once and shared (who reads what, which inputs lie behind a node).
+import { percentText } from "../../syntax/figures";
 import type { FlowDecl, FlowFile, ModelDecl, NodeDecl } from "../../syntax/ast";
 import type { CostReport, NodeCost } from "../cost-report";
 import { Decimal, formatExact, formatRounded } from "../../syntax/credits";
@@ -145,7 +146,5 @@ export function quotedList(names: readonly string[]): string {
   return quoted.length <= 1 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
 }
 
-/** A fraction as a percent with at most one decimal: 0.465 → "46.5%". */
-export function percent(fraction: Decimal): string {
-  return `${fraction.times(100).toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed()}%`;
-}
+/** A fraction as a percent with one decimal: 0.465 → "46.5%" (syntax/figures.ts). */
+export const percent = percentText;

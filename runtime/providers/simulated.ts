@@ -5,6 +5,7 @@
 // of a node takes exactly the scenario's attempts (all but the last failing).
 import { originNode, type FlowGraph, type GraphGate, type GraphInput, type Scenario } from "../graph";
 import { hashValue, sha256, uniform } from "../hash";
+import { dict, own } from "../own";
 import type { Provider } from "../provider";
 import type { CallOutcome, CallRequest, ProviderOutput } from "../types";
 import { simulatedPicture, type Picture, type PictureSubject } from "./picture";
@@ -27,6 +28,8 @@ interface MetricPlan {
 
 export class SimulatedProvider implements Provider {
   readonly name = "simulated";
+  /** its failures are draws, not an overloaded service: retried at once */
+  readonly backoff = { baseDelayMs: 0 };
   readonly seed: number;
   private readonly plans = new Map<string, Map<string, MetricPlan>>();
 
@@ -52,7 +55,7 @@ export class SimulatedProvider implements Provider {
 
   async call(request: CallRequest, signal: AbortSignal): Promise<CallOutcome> {
     if (this.options.latencyMs) await sleep(this.options.latencyMs, signal);
-    if (this.fails(request)) return { ok: false, error: `simulated failure (attempt ${request.attempt})` };
+    if (this.fails(request)) return { ok: false, error: `simulated failure (attempt ${request.attempt})`, cause: "simulated failure" };
     const outputs: ProviderOutput[] = [];
     const units = request.items.length > 0 ? request.items : [{ key: "0", hash: "" }];
     const named = Object.keys(request.named)
@@ -72,7 +75,7 @@ export class SimulatedProvider implements Provider {
 
   private fails(request: CallRequest): boolean {
     const node = request.node;
-    const forced = this.options.scenario?.attempts[node.name];
+    const forced = own(this.options.scenario?.attempts, node.name);
     if (forced !== undefined) return request.attempt < forced;
     const rate = Number(node.failRate);
     return rate > 0 && uniform(this.seed, `f|${node.name}|${request.round}|${request.callId}|${request.attempt}`) < rate;
@@ -81,7 +84,7 @@ export class SimulatedProvider implements Provider {
   private output(request: CallRequest, item: { key: string; hash: string }, variant: number, named: string): ProviderOutput {
     const node = request.node;
     const hash = sha256(`${node.op}|${node.model ?? ""}|${JSON.stringify(node.params)}|${item.hash}|${named}|${variant}|${request.round}`);
-    const metrics: Record<string, number> = {};
+    const metrics = dict<number>();
     const plan = this.plans.get(node.name);
     const drawKey = `${node.name}|${item.key}|${request.round}|${variant}`;
     for (const [metric, range] of Object.entries(node.metrics)) {
@@ -138,7 +141,7 @@ export function synthesizeInput(input: GraphInput, count: number): { value: unkn
 /** How many items to synthesise: the scenario's count, else the expected count rounded. */
 export function synthesizedCount(input: GraphInput, scenario?: Scenario): number {
   if (input.single) return 1;
-  const forced = scenario?.inputs[input.name];
+  const forced = own(scenario?.inputs, input.name);
   const count = forced ?? Math.round(Number(input.expect));
   return Math.max(input.min, Math.min(input.max, count));
 }

@@ -6,7 +6,8 @@ import type { Backend } from "../backend";
 import type { Clock } from "../clock";
 import { RedisBudgetStore, type PoolOptions } from "./budget";
 import { RedisCacheStore } from "./cache";
-import { connect, Keys, redisConfig, type RedisTarget } from "./connection";
+import { RuntimeError } from "../errors";
+import { connect, Keys, redisConfig, shownUrl, type RedisTarget } from "./connection";
 import { BullMqDispatcher, type CallJob } from "./dispatcher";
 import { RedisRunStore } from "./runs";
 
@@ -24,17 +25,36 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ba
   const redis = await connect(config);
   const budget = new RedisBudgetStore(redis, keys, options.clock, options.pool);
   const stores = { runs: new RedisRunStore(redis, keys), cache: new RedisCacheStore(redis, keys), budget };
-  if (!options.dispatch) return { stores, close: async () => redis.disconnect() };
+  // the command connection ends once Redis has been unreachable for config.giveUpAfterMs
+  let lastError = "";
+  let lost: RuntimeError | undefined;
+  redis.on("error", (error: Error) => (lastError = error.message));
+  const onEnd = (abandon: (error: Error) => void) =>
+    redis.once("end", () => {
+      lost = new RuntimeError("redis", `lost the connection to Redis at ${shownUrl(config.url)}${lastError ? ` (${lastError})` : ""}`);
+      abandon(lost);
+    });
+  if (!options.dispatch) {
+    onEnd(() => undefined);
+    return { stores, lost: () => lost, close: async () => redis.disconnect() };
+  }
 
   const queue = new Queue<CallJob>(config.queue, { connection: redis, prefix: keys.bull() });
-  const dispatcher = new BullMqDispatcher(queue, redis, () => connect(config, true), keys, options.maxInFlight);
+  queue.on("error", (error: Error) => (lastError = error.message)); // without a listener BullMQ prints each one
+  const dispatcher = new BullMqDispatcher(queue, redis, () => connect(config, true), keys, {
+    url: config.url,
+    noWorkerWarningMs: config.noWorkerWarningMs,
+    ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+  });
+  onEnd((error) => dispatcher.abandon(error));
   return {
     stores,
     dispatcher,
+    lost: () => lost,
     onPoolAlert: (handler) => budget.onPoolAlert(handler),
     async close() {
       await dispatcher.close();
-      await queue.close();
+      if (!lost) await queue.close();
       redis.disconnect();
     },
   };

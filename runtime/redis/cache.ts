@@ -2,8 +2,8 @@
 // whose lifetime Redis enforces (PEXPIRE, set with the entry in one MULTI): an expired entry is
 // gone for every machine at once. `flowc cache ls/clear --redis` walk the keys with SCAN.
 import type { Redis } from "ioredis";
-import type { CacheEntry, CacheEntryInfo, CacheFilter, CacheStore } from "../cache";
-import type { JournalOutput } from "../journal";
+import { checkedEntry, compareInfos, outputsSum, type CacheEntry, type CacheEntryInfo, type CacheFilter, type CacheStore } from "../cache";
+import { CacheEntryError } from "../errors";
 import type { Keys } from "./connection";
 
 const SCAN_COUNT = 500;
@@ -15,20 +15,22 @@ export class RedisCacheStore implements CacheStore {
   ) {}
 
   async get(key: string, maxAgeMs: number, now: number): Promise<CacheEntry | undefined> {
-    const [flow, node, createdAt, outputs] = await this.redis.hmget(this.keys.cache(key), "flow", "node", "createdAt", "outputs");
-    if (flow === null || node === null || createdAt === null || outputs === null) return undefined;
-    // a node with a shorter TTL than the writer's sees the entry expire sooner
-    if (now - Number(createdAt) > maxAgeMs) return undefined;
+    const name = this.keys.cache(key);
+    const [flow, node, createdAt, outputs, sum] = await this.redis.hmget(name, "flow", "node", "createdAt", "outputs", "sum");
+    if (flow === null && node === null && createdAt === null && outputs === null) return undefined;
+    let parsed: unknown;
     try {
-      return { key, flow, node, createdAt: Number(createdAt), outputs: JSON.parse(outputs) as JournalOutput[] };
+      parsed = outputs === null ? undefined : JSON.parse(outputs);
     } catch {
-      return undefined; // unreadable: a miss, rewritten by the call
+      throw new CacheEntryError(`Redis key ${name}`, "its outputs are not valid JSON");
     }
+    // a node with a shorter TTL than the writer's sees the entry expire sooner
+    return checkedEntry({ key, flow, node, createdAt: createdAt === null ? null : Number(createdAt), outputs: parsed, sum }, key, maxAgeMs, now, `Redis key ${name}`);
   }
 
   async put(entry: CacheEntry): Promise<void> {
     const key = this.keys.cache(entry.key);
-    const transaction = this.redis.multi().hset(key, { flow: entry.flow, node: entry.node, createdAt: String(entry.createdAt), outputs: JSON.stringify(entry.outputs) });
+    const transaction = this.redis.multi().hset(key, { flow: entry.flow, node: entry.node, createdAt: String(entry.createdAt), outputs: JSON.stringify(entry.outputs), sum: outputsSum(entry.outputs) });
     if (entry.ttlMs !== undefined) transaction.pexpire(key, Math.max(1, Math.round(entry.ttlMs)));
     await transaction.exec();
   }
@@ -46,7 +48,7 @@ export class RedisCacheStore implements CacheStore {
         infos.push({ key: key.slice(this.keys.cache("").length), flow: fields[0]!, node: fields[1]!, createdAt: Number(fields[2]), size });
       });
     });
-    return infos.sort((a, b) => a.flow.localeCompare(b.flow) || a.node.localeCompare(b.node) || a.createdAt - b.createdAt || a.key.localeCompare(b.key));
+    return infos.sort(compareInfos);
   }
 
   async clear(filter: CacheFilter = {}): Promise<number> {

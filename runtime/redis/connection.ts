@@ -11,9 +11,19 @@ export interface RedisTarget {
   prefix?: string;
   /** the BullMQ queue calls go through (default "calls") */
   queue?: string;
+  /**
+   * a coordinator that cannot reach Redis for this long gives up: the run stops as interrupted,
+   * to be resumed once Redis is back (default 15 s; workers never give up)
+   */
+  giveUpAfterMs?: number;
+  /** a coordinator whose jobs no worker has taken for this long warns (default 10 s) */
+  noWorkerWarningMs?: number;
 }
 
 export type RedisConfig = Required<RedisTarget>;
+
+export const DEFAULT_GIVE_UP_MS = 15_000;
+export const DEFAULT_NO_WORKER_WARNING_MS = 10_000;
 
 export const DEFAULT_PREFIX = "flowc:";
 export const DEFAULT_QUEUE = "calls";
@@ -22,7 +32,13 @@ export function redisConfig(target: string | RedisTarget): RedisConfig {
   const given = typeof target === "string" ? { url: target } : target;
   const queue = given.queue ?? DEFAULT_QUEUE;
   if (queue.includes(":")) throw new RuntimeError("redis", `queue name ${queue}: BullMQ queue names cannot contain ':'`);
-  return { url: given.url, prefix: given.prefix ?? DEFAULT_PREFIX, queue };
+  return {
+    url: given.url,
+    prefix: given.prefix ?? DEFAULT_PREFIX,
+    queue,
+    giveUpAfterMs: given.giveUpAfterMs ?? DEFAULT_GIVE_UP_MS,
+    noWorkerWarningMs: given.noWorkerWarningMs ?? DEFAULT_NO_WORKER_WARNING_MS,
+  };
 }
 
 /** The URL without its password, for messages. */
@@ -32,19 +48,29 @@ export function shownUrl(url: string): string {
 
 /**
  * A connection for commands. `blocking`: BullMQ workers and the results listener wait on it, so
- * commands retry forever while Redis restarts; otherwise they fail after a few seconds.
+ * commands retry forever while Redis restarts; otherwise the connection gives up (and ends) once
+ * Redis has been unreachable for `giveUpAfterMs`.
  */
 export async function connect(config: RedisConfig, blocking = false, name?: string): Promise<Redis> {
+  let lostSince: number | undefined;
   const options: RedisOptions = {
     lazyConnect: true,
     enableAutoPipelining: true,
     maxRetriesPerRequest: blocking ? null : 20,
-    connectTimeout: 5000,
+    connectTimeout: Math.min(5000, config.giveUpAfterMs),
     ...(name ? { connectionName: name } : {}),
-    ...(blocking ? {} : { retryStrategy: (times: number) => (times > 20 ? null : Math.min(times * 100, 1000)) }),
+    ...(blocking
+      ? {}
+      : {
+          retryStrategy: (times: number) => {
+            lostSince ??= Date.now();
+            return Date.now() - lostSince >= config.giveUpAfterMs ? null : Math.min(times * 100, 1000, config.giveUpAfterMs);
+          },
+        }),
   };
   const redis = new Redis(config.url, options);
   redis.on("error", () => undefined); // reported by the command that fails
+  redis.on("ready", () => (lostSince = undefined));
   try {
     await redis.connect();
     await redis.ping();

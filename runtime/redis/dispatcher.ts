@@ -9,7 +9,7 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { CallDispatcher } from "../provider";
 import type { CallOutcome, CallRequest } from "../types";
-import type { Keys } from "./connection";
+import { shownUrl, type Keys } from "./connection";
 
 export const DEFAULT_MAX_IN_FLIGHT = 64;
 
@@ -39,6 +39,13 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
+export interface DispatcherOptions {
+  maxInFlight?: number;
+  /** shown (password masked) in the warning when no worker takes the jobs */
+  url: string;
+  noWorkerWarningMs: number;
+}
+
 export class BullMqDispatcher implements CallDispatcher {
   private readonly waiters = new Map<string, Waiter>();
   /** runId → its listener, started (a blocked connection serves one results list) */
@@ -47,6 +54,12 @@ export class BullMqDispatcher implements CallDispatcher {
   private readonly queued: (() => void)[] = [];
   private inFlight = 0;
   private closed = false;
+  /** set when Redis is lost: every dispatch fails with it */
+  private abandoned: Error | undefined;
+  readonly maxInFlight: number;
+  private warning: ((code: string, message: string) => void) | undefined;
+  private watch: NodeJS.Timeout | undefined;
+  private answered = false;
 
   constructor(
     private readonly queue: Queue<CallJob>,
@@ -55,10 +68,25 @@ export class BullMqDispatcher implements CallDispatcher {
     /** opens a connection for blocking reads */
     private readonly blocking: () => Promise<Redis>,
     private readonly keys: Keys,
-    readonly maxInFlight = DEFAULT_MAX_IN_FLIGHT,
-  ) {}
+    private readonly options: DispatcherOptions,
+  ) {
+    this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  }
+
+  onWarning(handler: (code: string, message: string) => void): void {
+    this.warning = handler;
+  }
+
+  /** Redis is gone: the calls waiting fail with `error`, and so does every later one. */
+  abandon(error: Error): void {
+    this.abandoned ??= error;
+    for (const waiter of this.waiters.values()) waiter.reject(error);
+    this.waiters.clear();
+  }
 
   async dispatch(request: CallRequest, timeoutMs: number | undefined): Promise<CallOutcome> {
+    if (this.abandoned) throw this.abandoned;
+    this.watchWorkers();
     await this.slot();
     try {
       return await this.submit(request, timeoutMs);
@@ -70,6 +98,7 @@ export class BullMqDispatcher implements CallDispatcher {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.watch);
     for (const waiter of this.waiters.values()) waiter.reject(new Error("the dispatcher was closed"));
     this.waiters.clear();
     for (const listener of this.listeners) listener.disconnect();
@@ -98,8 +127,9 @@ export class BullMqDispatcher implements CallDispatcher {
       await this.listen(request.runId);
       await this.queue.add("call", { request, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }, { ...JOB_OPTIONS, jobId });
       // an attempt made before (by a coordinator since killed) answers at once
-      const stored = await this.redis.hget(this.keys.run(request.runId, "results"), jobId);
+      const [stored, state] = await Promise.all([this.redis.hget(this.keys.run(request.runId, "results"), jobId), this.queue.getJobState(jobId)]);
       if (stored) this.settle({ jobId, outcome: JSON.parse(stored) as CallOutcome });
+      else if (state === "completed" || state === "failed") await this.again(jobId, state);
     } catch (error) {
       this.waiters.delete(jobId);
       throw error;
@@ -107,7 +137,32 @@ export class BullMqDispatcher implements CallDispatcher {
     return answer;
   }
 
+  /** Once: a warning when no job has been answered after a while and no worker is connected. */
+  private watchWorkers(): void {
+    if (this.watch || this.answered) return;
+    this.watch = setTimeout(() => void this.checkWorkers(), this.options.noWorkerWarningMs);
+    this.watch.unref();
+  }
+
+  private async checkWorkers(): Promise<void> {
+    if (this.answered || this.closed) return;
+    const workers = await this.queue.getWorkersCount().catch(() => 0);
+    if (workers > 0 || this.answered) return;
+    const after = this.options.noWorkerWarningMs >= 1000 ? `${Math.round(this.options.noWorkerWarningMs / 1000)} s` : `${this.options.noWorkerWarningMs} ms`;
+    this.warning?.("no-worker", `no worker took a job in ${after}: start \`flowc worker --redis ${shownUrl(this.options.url)}\` (the run waits for one)`);
+  }
+
+  /**
+   * A job that finished without a kept outcome — it never reached the provider, or failed on the
+   * workers for good — is run again: adding a job whose id exists adds nothing.
+   */
+  private async again(jobId: string, state: "completed" | "failed"): Promise<void> {
+    const job = await this.queue.getJob(jobId);
+    await job?.retry(state).catch(() => undefined);
+  }
+
   private settle(note: ResultNote): void {
+    this.answered = true;
     const waiter = this.waiters.get(note.jobId);
     if (!waiter) return; // a job nobody here waits for (answered already, or sent by an earlier coordinator)
     this.waiters.delete(note.jobId);

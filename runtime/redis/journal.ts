@@ -3,7 +3,9 @@
 // journaled — and charged — once. An append resolves when Redis has it (with `appendfsync always`,
 // when it is on disk); concurrent appends share round trips through auto-pipelining.
 import type { Redis } from "ioredis";
+import { JournalCorruptError } from "../errors";
 import type { Journal, JournalEntry } from "../journal";
+import { entryProblem } from "../journal-entry";
 import type { Keys } from "./connection";
 import { APPEND_ONCE } from "./scripts";
 
@@ -19,8 +21,19 @@ export class RedisJournal implements Journal {
   }
 
   async read(): Promise<JournalEntry[]> {
-    const lines = await this.redis.lrange(this.keys.run(this.runId, "journal"), 0, -1);
-    return lines.map((line) => JSON.parse(line) as JournalEntry);
+    const key = this.keys.run(this.runId, "journal");
+    const lines = await this.redis.lrange(key, 0, -1);
+    return lines.map((line, index) => {
+      let entry: unknown;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        throw new JournalCorruptError(`Redis list ${key}`, index + 1, "not valid JSON");
+      }
+      const problem = entryProblem(entry);
+      if (problem) throw new JournalCorruptError(`Redis list ${key}`, index + 1, problem);
+      return entry as JournalEntry;
+    });
   }
 
   async close(): Promise<void> {

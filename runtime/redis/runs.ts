@@ -7,14 +7,14 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import type { Clock } from "../clock";
-import { RunNotFoundError, RuntimeError } from "../errors";
-import { alive, type LockOwner } from "../fsutil";
+import { RunFileError, RunNotFoundError, RuntimeError } from "../errors";
+import { alive, busyMessage, jsonProblem, type LockOwner } from "../fsutil";
 import type { Journal } from "../journal";
 import { assertValidRecord, type RunRecord } from "../record";
-import { candidateRunId, mergeDecisions, RUN_ID, type AlertFlag, type DecisionsDoc, type RunConfig, type RunStore } from "../runs";
+import { candidateRunId, checkedConfig, checkedRecord, compareText, MAX_ID_DRAWS, mergeDecisions, RUN_ID, type AlertFlag, type DecisionsDoc, type RunConfig, type RunListing, type RunStore } from "../runs";
 import type { Keys } from "./connection";
 import { RedisJournal } from "./journal";
-import { LOCK_OWNED } from "./scripts";
+import { CREATE_RUN, LOCK_OWNED } from "./scripts";
 
 /** How long a coordinator's lock outlives its last renewal. */
 export const LEASE_MS = 10_000;
@@ -25,20 +25,23 @@ export class RedisRunStore implements RunStore {
     private readonly keys: Keys,
   ) {}
 
-  async create(config: Omit<RunConfig, "runId">, clock: Clock): Promise<RunConfig> {
-    for (;;) {
+  async create(config: Omit<RunConfig, "runId">, clock: Clock, firstRecord: (config: RunConfig) => RunRecord): Promise<RunConfig> {
+    for (let draw = 0; draw < MAX_ID_DRAWS; draw++) {
       const runId = candidateRunId(config.flow, clock.now());
       const full = { runId, ...config };
-      if (!(await this.redis.set(this.keys.run(runId, "config"), JSON.stringify(full), "NX"))) continue; // taken: draw again
-      await this.redis.zadd(this.keys.runs(), String(config.createdAt), runId);
-      return full;
+      const record = firstRecord(full);
+      assertValidRecord(record);
+      const keys = [this.keys.run(runId, "config"), this.keys.run(runId, "record"), this.keys.runs()];
+      if (await CREATE_RUN.run(this.redis, keys, [JSON.stringify(full), JSON.stringify(record), String(config.createdAt), runId])) return full;
     }
+    throw new RuntimeError("run-state", `could not find a free run id in Redis after ${MAX_ID_DRAWS} tries`);
   }
 
   async config(runId: string): Promise<RunConfig> {
-    const text = RUN_ID.test(runId) ? await this.redis.get(this.keys.run(runId, "config")) : null;
+    const key = this.keys.run(runId, "config");
+    const text = RUN_ID.test(runId) ? await this.redis.get(key) : null;
     if (!text) throw new RunNotFoundError(runId);
-    return JSON.parse(text) as RunConfig;
+    return checkedConfig(parseStored(text, key), `Redis key ${key}`);
   }
 
   async updateConfig(config: RunConfig): Promise<void> {
@@ -51,19 +54,30 @@ export class RedisRunStore implements RunStore {
   }
 
   async readRecord(runId: string): Promise<RunRecord> {
-    const text = RUN_ID.test(runId) ? await this.redis.get(this.keys.run(runId, "record")) : null;
+    const key = this.keys.run(runId, "record");
+    const text = RUN_ID.test(runId) ? await this.redis.get(key) : null;
     if (!text) throw new RunNotFoundError(runId);
-    return JSON.parse(text) as RunRecord;
+    return checkedRecord(parseStored(text, key), `Redis key ${key}`);
   }
 
-  async list(): Promise<RunRecord[]> {
+  async list(): Promise<RunListing> {
     const ids = await this.redis.zrange(this.keys.runs(), "0", "-1");
-    const records: RunRecord[] = [];
+    const listing: RunListing = { records: [], unreadable: [] };
     for (let i = 0; i < ids.length; i += 500) {
-      const texts = await this.redis.mget(ids.slice(i, i + 500).map((id) => this.keys.run(id, "record")));
-      for (const text of texts) if (text) records.push(JSON.parse(text) as RunRecord);
+      const batch = ids.slice(i, i + 500);
+      const texts = await this.redis.mget(batch.map((id) => this.keys.run(id, "record")));
+      texts.forEach((text, j) => {
+        if (!text) return;
+        const key = this.keys.run(batch[j]!, "record");
+        try {
+          listing.records.push(checkedRecord(parseStored(text, key), `Redis key ${key}`));
+        } catch (error) {
+          listing.unreadable.push({ runId: batch[j]!, problem: error instanceof Error ? error.message : String(error) });
+        }
+      });
     }
-    return records.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.runId.localeCompare(b.runId));
+    listing.records.sort((a, b) => compareText(a.startedAt, b.startedAt) || compareText(a.runId, b.runId));
+    return listing;
   }
 
   journal(runId: string): Journal {
@@ -106,6 +120,13 @@ export class RedisRunStore implements RunStore {
     }
   }
 
+  async holder(runId: string): Promise<LockOwner | undefined> {
+    const held = RUN_ID.test(runId) ? await this.redis.get(this.keys.run(runId, "lock")) : null;
+    if (!held) return undefined;
+    const owner = JSON.parse(held) as LockOwner;
+    return alive(owner) ? owner : undefined;
+  }
+
   async lock(runId: string): Promise<() => Promise<void>> {
     await this.config(runId);
     const key = this.keys.run(runId, "lock");
@@ -115,7 +136,7 @@ export class RedisRunStore implements RunStore {
       const held = await this.redis.get(key);
       if (!held) continue; // expired meanwhile
       const other = JSON.parse(held) as LockOwner & { token: string };
-      if (alive(other)) throw new RuntimeError("run-busy", `run ${runId} is being executed by process ${other.pid} on ${other.host}`);
+      if (alive(other)) throw new RuntimeError("run-busy", busyMessage(runId, other, `the Redis key ${key}`));
       await LOCK_OWNED.run(this.redis, [key], [other.token, "del"]);
     }
     const renew = setInterval(() => void LOCK_OWNED.run(this.redis, [key], [token, String(LEASE_MS)]).catch(() => undefined), LEASE_MS / 3);
@@ -126,5 +147,13 @@ export class RedisRunStore implements RunStore {
       await LOCK_OWNED.run(this.redis, [key], [token, "del"]);
       await this.redis.srem(this.keys.activeRuns(), runId);
     };
+  }
+}
+
+function parseStored(text: string, key: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new RunFileError(`Redis key ${key}`, `not valid JSON (${jsonProblem(error)})`);
   }
 }

@@ -212,10 +212,17 @@ return 1
 /**
  * A worker's outcome for a job: kept if it is the first (a retried job keeps the first outcome),
  * and the stored one announced on the run's results list. KEYS: results hash, results list.
- * ARGV: jobId, outcome JSON, ttl ms. Returns the stored outcome.
+ * ARGV: jobId, outcome JSON, ttl ms, and 'announce' for an outcome that is only announced, never
+ * kept (an attempt that never reached the provider: the next try must make it again). Returns the
+ * stored (or announced) outcome.
  */
 export const STORE_RESULT = new Script(
   `
+if ARGV[4] == 'announce' then
+  redis.call('RPUSH', KEYS[2], '{"jobId":' .. cjson.encode(ARGV[1]) .. ',"outcome":' .. ARGV[2] .. '}')
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+  return ARGV[2]
+end
 redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
 local stored = redis.call('HGET', KEYS[1], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -236,4 +243,19 @@ if ARGV[2] == 'del' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', K
 return 1
 `,
   1,
+);
+
+/**
+ * A new run's configuration and first record, together or not at all (a coordinator killed while
+ * starting leaves no half-made run). KEYS: config, record, the runs index. ARGV: config JSON,
+ * record JSON, score, runId. Returns 0 when the id is taken.
+ */
+export const CREATE_RUN = new Script(
+  `
+if redis.call('SETNX', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+return 1
+`,
+  3,
 );

@@ -69,7 +69,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     const stored = await redis.hget(results[0]!, jobId);
     const outcome = stored ? (JSON.parse(stored) as CallOutcome) : await new LocalDispatcher(await providers.get(request.runId)).dispatch(request, timeoutMs);
     // a stored outcome is announced again: the coordinator now waiting may not have seen it
-    const kept = JSON.parse((await STORE_RESULT.run(redis, results, [jobId, JSON.stringify(outcome), resultTtl])) as string) as CallOutcome;
+    const unsent = !outcome.ok && outcome.reached === false;
+    const kept = JSON.parse((await STORE_RESULT.run(redis, results, [jobId, JSON.stringify(outcome), resultTtl, unsent ? "announce" : "keep"])) as string) as CallOutcome;
     processed++;
     options.onJob?.({ jobId, runId: request.runId, ok: kept.ok, replayed: stored !== null });
   };

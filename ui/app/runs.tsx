@@ -7,7 +7,7 @@ import { duration, when } from "./format";
 import { href, useResource } from "./hooks";
 import type { RunRow, RunsView } from "../views";
 
-const STATUSES = ["running", "completed", "paused", "awaiting-review", "failed"];
+const STATUSES = ["running", "completed", "paused", "awaiting-review", "failed", "interrupted"];
 
 export function RunsPage() {
   const runs = useResource<RunsView>("/api/runs", (v) => v.runs.some((r) => r.status === "running"));
