@@ -201,21 +201,42 @@ function renderJson(data: ReportFigures): string {
   return `{\n  ${fields.join(",\n  ")}\n}\n`;
 }
 
-export interface ReportRow extends Omit<FiguresRow, "credits" | "share"> {
+export interface ReportRow {
+  name: string;
+  op?: string;
+  calls: number;
+  attempts: number;
+  itemsIn: number;
+  itemsOut: number;
+  failedItems: number;
+  failedCalls: number;
+  /** why attempts failed, one entry per cause */
+  failures: FailureCount[];
+  cacheHits: number;
   /** exact decimal text */
   credits: string;
   /** of the run's spend, as a fraction (12 decimal places at most) */
   share: string;
 }
 
-export interface RunReport extends Omit<ReportFigures, "spent" | "cap" | "worstCase" | "expected" | "cacheSaved" | "rows" | "topTwoShare"> {
-  /** credits, exact decimal text */
+/** `flowc report`'s figures as plain data: credits exact decimal text, shares fractions of 1. */
+export interface RunReport {
+  runId: string;
+  flow: string;
+  status: RunRecord["status"];
+  reason?: string;
+  /** why the run failed (status failed) */
+  error?: string;
   spent: string;
   cap?: string;
   worstCase: string;
   expected: string;
+  cacheHits: number;
   cacheSaved: string;
+  pending: number;
+  flagged: boolean;
   rows: ReportRow[];
+  topTwo: string[];
   /** a fraction, 12 decimal places at most */
   topTwoShare: string;
 }
