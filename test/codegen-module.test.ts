@@ -22,6 +22,9 @@ function moduleOf(file: string): Promise<string> {
 
 const moduleName = (file: string) => path.basename(file, ".flow") + ".ts";
 
+/** a type-check loads TypeScript over the runtime's sources: slow on a busy 2-core machine */
+const TYPE_CHECK_TIMEOUT = 180_000;
+
 describe("every sample compiles", () => {
   test("the samples are there", () => {
     expect(SAMPLES).toContain("samples/campaign.flow");
@@ -55,7 +58,7 @@ describe("every sample compiles", () => {
       "",
     ].join("\n");
     expect(await typeCheck(files)).toEqual([]);
-  });
+  }, TYPE_CHECK_TIMEOUT);
 
   test("the outputs are typed per flow: output names, items by media type, credits as strings", async () => {
     const files: Record<string, string> = { "campaign.ts": await moduleOf("samples/campaign.flow"), "split_batches.ts": await moduleOf("samples/split_batches.flow") };
@@ -78,7 +81,7 @@ describe("every sample compiles", () => {
       "",
     ].join("\n");
     expect(await typeCheck(files)).toEqual([]);
-  });
+  }, TYPE_CHECK_TIMEOUT);
 
   test("the type-check can fail: a figure written as a number is an error", async () => {
     const code = (await moduleOf("samples/campaign.flow")).replace('pricePerOutput: "3"', "pricePerOutput: 3");
@@ -188,5 +191,5 @@ describe("small random flows", () => {
     const files: Record<string, string> = {};
     for (const [i, spec] of specs.entries()) files[`random${i}.ts`] = await randomModule(specToFlow(spec));
     expect(await typeCheck(files)).toEqual([]);
-  });
+  }, TYPE_CHECK_TIMEOUT);
 });
