@@ -7,44 +7,19 @@ import { credits, exact, ZERO, type Decimal } from "./credits";
 import { expectedText, fractionText, percentText } from "../syntax/figures";
 import type { FailureCount, RunRecord } from "./record";
 
-/** A row as the renderers compute with it (decimal.js). */
-interface FiguresRow {
-  name: string;
-  op?: string;
-  calls: number;
-  attempts: number;
-  itemsIn: number;
-  itemsOut: number;
-  failedItems: number;
-  failedCalls: number;
-  /** why attempts failed, one entry per cause */
-  failures: FailureCount[];
-  cacheHits: number;
-  credits: Decimal;
-  /** of the run's spend, as a fraction */
-  share: Decimal;
-}
+/** A row as the renderers compute with it: the public row with decimal.js figures. */
+type FiguresRow = Omit<ReportRow, "credits" | "share"> & { credits: Decimal; share: Decimal };
 
 /** The report as the renderers compute with it; `report()` hands out its text form. */
-interface ReportFigures {
-  runId: string;
-  flow: string;
-  status: RunRecord["status"];
-  reason?: string;
-  /** why the run failed (status failed) */
-  error?: string;
+type ReportFigures = Omit<RunReport, "spent" | "cap" | "worstCase" | "expected" | "cacheSaved" | "rows" | "topTwoShare"> & {
   spent: Decimal;
   cap?: Decimal;
   worstCase: Decimal;
   expected: Decimal;
-  cacheHits: number;
   cacheSaved: Decimal;
-  pending: number;
-  flagged: boolean;
   rows: FiguresRow[];
-  topTwo: string[];
   topTwoShare: Decimal;
-}
+};
 
 export type ReportFormat = "text" | "json" | "markdown";
 
