@@ -6,8 +6,9 @@ import { reportSimulate } from "./simulate";
 import { reportRuntime } from "./runtime";
 import { reportLsp } from "./lsp";
 import { reportRedis } from "./redis";
+import { reportScale } from "./scale";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-const sections = [reportParse(root), await reportRuntime(), reportSimulate(root), await reportLsp(root), await reportRedis(root)];
+const sections = [reportParse(root), await reportScale(root), await reportRuntime(), reportSimulate(root), await reportLsp(root), await reportRedis(root)];
 process.stdout.write(sections.map((s) => s.join("\n")).join("\n\n") + "\n");

@@ -4,12 +4,11 @@
 import path from "node:path";
 import baselineSchema from "../schemas/flowc-baseline.schema.json";
 import type { BaselineDoc } from "../compiler/baseline";
-import { problems } from "../runtime/validate";
 import type { FileHost } from "./host";
 
 export type BaselineRead = { ok: true; doc: BaselineDoc } | { ok: false; errors: string[] };
 
-export function readBaseline(file: string, cwd: string, host: FileHost): BaselineRead {
+export async function readBaseline(file: string, cwd: string, host: FileHost): Promise<BaselineRead> {
   const source = host.read(path.resolve(cwd, file));
   if (!source.ok) return { ok: false, errors: [`cannot read the baseline '${file}': ${source.reason}`] };
   let value: unknown;
@@ -18,6 +17,8 @@ export function readBaseline(file: string, cwd: string, host: FileHost): Baselin
   } catch (error) {
     return { ok: false, errors: [`the baseline ${file} is not valid JSON: ${(error as Error).message}`] };
   }
+  // loaded here: the runtime's validators bring ajv, which a check without --baseline does not need
+  const { problems } = await import("../runtime/validate");
   const found = problems(baselineSchema, value);
   if (found.length > 0) return { ok: false, errors: found.map((p) => `the baseline ${file}: ${p}`) };
   return { ok: true, doc: value as BaselineDoc };

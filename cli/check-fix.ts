@@ -5,10 +5,8 @@
 // as a unified diff on standard output.
 import { realpathSync } from "node:fs";
 import path from "node:path";
-import { createTwoFilesPatch } from "diff";
 import { analyzeFile, type AnalyzeOptions } from "../compiler/index";
-import { fixAll, type FixOutcome } from "../compiler/fix-all";
-import { writeFileAtomic } from "../runtime/fsutil";
+import type { FixOutcome } from "../compiler/fix-all";
 import type { FileOutcome } from "./analyze";
 import type { FileHost } from "./host";
 import { type CliIo, complain } from "./io";
@@ -40,10 +38,15 @@ export function fixUsageProblem(options: FixOptions & { format: string; baseline
 /** A file fixed in memory: the analysis of the fixed text, and what changed. */
 export type FixedOutcome = FileOutcome & { fixed?: { before: string; outcome: FixOutcome } };
 
-/** Read, fix (in memory) and analyse one file; exceptions out of the compiler become an outcome. */
-export function fixOne(file: string, host: FileHost, options: AnalyzeOptions): FixedOutcome {
+/**
+ * Read, fix (in memory) and analyse one file; exceptions out of the compiler become an outcome.
+ * The fixing code (and the formatter, `diff` and the file helpers below) is loaded only with
+ * --fix or --fix-dry-run: a plain check starts without it.
+ */
+export async function fixOne(file: string, host: FileHost, options: AnalyzeOptions): Promise<FixedOutcome> {
   const source = host.read(file);
   if (!source.ok) return { kind: "unreadable", file, reason: source.reason };
+  const { fixAll } = await import("../compiler/fix-all");
   try {
     const outcome = fixAll(source.text, (text) => analyzeFile(file, text, host, options));
     return { kind: "analyzed", file, analysis: outcome.analysis, fixed: { before: source.text, outcome } };
@@ -66,11 +69,13 @@ export async function settleFix(file: string, fixed: NonNullable<FixedOutcome["f
   if (outcome.text === before) return undefined;
   if (mode === "dry-run") {
     const name = shown.split(path.sep).join("/");
+    const { createTwoFilesPatch } = await import("diff");
     io.out(createTwoFilesPatch(`a/${name}`, `b/${name}`, before, outcome.text, undefined, undefined, { context: 3 }).replace(/^=+\n/, ""));
     complain(io, `${shown}: ${fixes(count)} would be applied (nothing written: --fix-dry-run)`);
     return undefined;
   }
   try {
+    const { writeFileAtomic } = await import("../runtime/fsutil");
     // Through a symbolic link, the file it points to is rewritten, not the link.
     await writeFileAtomic(realpathSync(path.resolve(io.cwd, file)), outcome.text);
   } catch (error) {

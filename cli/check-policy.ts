@@ -30,13 +30,13 @@ export interface CheckPolicy {
 export type AnalyzedFile = CheckedFile & { analysis?: FileAnalysis };
 
 /** Reads flowc.json and the baseline; every problem with them is bad usage (exit 2), said in `messages`. */
-export function prepareCheckPolicy(options: PolicyOptions, io: CliIo, host: FileHost): CheckPolicy | { messages: string[] } {
+export async function prepareCheckPolicy(options: PolicyOptions, io: CliIo, host: FileHost): Promise<CheckPolicy | { messages: string[] }> {
   if (options.baseline !== undefined && options.writeBaseline !== undefined) {
     return { messages: ["--baseline and --write-baseline do not go together: write a new baseline, or check against one"] };
   }
   const policy: CheckPolicy = { settings: settingsLoader(host, io.cwd, options.config), ...(options.writeBaseline ? { writeTo: options.writeBaseline } : {}) };
   if (options.baseline === undefined) return policy;
-  const baseline = readBaseline(options.baseline, io.cwd, host);
+  const baseline = await readBaseline(options.baseline, io.cwd, host);
   if (!baseline.ok) return { messages: baseline.errors };
   return { ...policy, baseline: { file: options.baseline, doc: baseline.doc } };
 }

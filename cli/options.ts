@@ -1,6 +1,7 @@
 // Option values shared by commands, parsed strictly: a bad value is bad usage (exit 2).
 import { InvalidArgumentError, Option } from "commander";
 import { type Decimal, dec } from "../syntax/credits";
+import { DEFAULT_MAX_DIAGNOSTICS } from "./format/text";
 
 const CREDITS = /^(?:\d[\d_]*)(?:\.\d[\d_]*)?$/;
 
@@ -25,6 +26,13 @@ export function wholeNumberParser(min: number, max = Number.MAX_SAFE_INTEGER): (
     if (!(value >= min && value <= max)) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     return value;
   };
+}
+
+/** `--max-diagnostics N` (clang's -ferror-limit): how many diagnostics of a file text output shows. */
+export function maxDiagnosticsOption(): Option {
+  return new Option("--max-diagnostics <n>", "show at most this many diagnostics per file in text output, the most severe first; 0 shows them all (JSON and SARIF carry every one)")
+    .argParser(wholeNumberParser(0))
+    .default(DEFAULT_MAX_DIAGNOSTICS);
 }
 
 /** `--stdin-filepath`: the path standard input (`-`) stands for, where its imports and flowc.json are found. */

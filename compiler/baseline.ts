@@ -8,6 +8,7 @@ import { formatExact, formatRounded } from "../syntax/credits";
 import { ROUNDING } from "../syntax/figures";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
 import { type DiagnosticKey, diagnosticNode, keyText, pairDiagnostics } from "./diagnostic-key";
+import { byCodePoints } from "../syntax/order";
 
 export const BASELINE_VERSION = 1;
 
@@ -46,12 +47,12 @@ export function baselineEntry(subject: BaselineSubject): BaselineEntry {
   return {
     ...(subject.ast.flow ? { flow: subject.ast.flow.name.text } : {}),
     ...(subject.cost ? { worstCase: formatExact(subject.cost.worstCase), expected: formatRounded(subject.cost.expected, EXPECTED_PLACES) } : {}),
-    diagnostics: keys.sort((a, b) => keyText(a).localeCompare(keyText(b))),
+    diagnostics: keys.sort(byCodePoints(keyText)),
   };
 }
 
 export function baselineDoc(entries: ReadonlyMap<string, BaselineEntry>): BaselineDoc {
-  const files = [...entries.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const files = [...entries.entries()].sort(byCodePoints(([file]) => file));
   return { flowcBaseline: BASELINE_VERSION, files: Object.fromEntries(files) };
 }
 

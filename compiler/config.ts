@@ -2,7 +2,8 @@
 // the compiler as data. Validated against schemas/flowc-config.schema.json, with messages that
 // name the key and what it accepts.
 import path from "node:path";
-import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
+import { ajv2020 } from "./ajv";
 import configSchema from "../schemas/flowc-config.schema.json";
 import { CODES, type DiagnosticCode, type Severity } from "../syntax/diagnostics";
 import type { PolicyDoc } from "./policy";
@@ -56,7 +57,7 @@ export function parseConfig(text: string, name: string): ConfigParse {
   } catch (error) {
     return { ok: false, errors: [`${name}: not valid JSON (${error instanceof Error ? error.message : String(error)})`] };
   }
-  validator ??= new Ajv2020({ allErrors: true }).compile(configSchema);
+  validator ??= new (ajv2020())({ allErrors: true }).compile(configSchema);
   if (validator(value)) return { ok: true, config: value as FlowcConfig };
   return { ok: false, errors: [...new Set((validator.errors ?? []).map((e) => `${name}: ${describe(e)}`))] };
 }

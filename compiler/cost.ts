@@ -6,6 +6,7 @@ import { Decimal, ONE, ZERO, sum } from "../syntax/credits";
 import { type CountFn, Units, ZERO_FN, add, at, bestSplit, linear, scaleCount, splitMax, tabulate, times as timesFn } from "./count-fn";
 import type { FlowModel, GateStream, NodeStream, SelectStream, Stream, StreamRef } from "./model";
 import type { CostReport, NodeCost, Witness } from "./cost-report";
+import { compareCodePoints } from "../syntax/order";
 
 export interface CostOptions {
   /** cached nodes are hits: they cost nothing */
@@ -420,7 +421,7 @@ function nodeRows(shape: FlowShape, witness: WitnessRun, expected: Map<string, E
     });
   }
   const byWorst = (a: NodeRow, b: NodeRow) => (a.worstUnits === b.worstUnits ? 0 : a.worstUnits > b.worstUnits ? -1 : 1);
-  return rows.sort((a, b) => byWorst(a, b) || b.cost.expected.comparedTo(a.cost.expected) || a.cost.name.localeCompare(b.cost.name));
+  return rows.sort((a, b) => byWorst(a, b) || b.cost.expected.comparedTo(a.cost.expected) || compareCodePoints(a.cost.name, b.cost.name));
 }
 
 /** The worst case straight from the bottom-up functions, for cross-checking the witness. */

@@ -8,6 +8,7 @@ import type { CostReport } from "./cost-report";
 import { Decimal, ZERO } from "../syntax/credits";
 import type { Diagnostic } from "../syntax/diagnostics";
 import { diagnosticNode, pairDiagnostics } from "./diagnostic-key";
+import { compareCodePoints } from "../syntax/order";
 
 /** One side of one file, as analysed (with policy diagnostics, if any, among its diagnostics). */
 export interface DiffSide {
@@ -171,7 +172,7 @@ const size = (c: FigureChange) => c.delta?.abs() ?? ZERO;
 
 /** Largest change in worst case first, then in expected, then by name. */
 function bySize<T extends { worstCase: FigureChange; expected: FigureChange }>(label: (x: T) => string): (a: T, b: T) => number {
-  return (a, b) => size(b.worstCase).comparedTo(size(a.worstCase)) || size(b.expected).comparedTo(size(a.expected)) || label(a).localeCompare(label(b));
+  return (a, b) => size(b.worstCase).comparedTo(size(a.worstCase)) || size(b.expected).comparedTo(size(a.expected)) || compareCodePoints(label(a), label(b));
 }
 
 /** The sum over flows whose change is known. */

@@ -6,6 +6,7 @@
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { globBase, matchesGlob } from "./glob";
+import { compareCodePoints } from "../syntax/order";
 
 export interface FolderEntry {
   name: string;
@@ -110,7 +111,7 @@ export function filesUnder(dir: string, options: WalkOptions, disk: ProjectDisk)
     }
   };
   walk(dir);
-  return found.sort(byCodePoint);
+  return found.sort(compareCodePoints);
 }
 
 /** The files a glob matches (relative to `cwd` unless absolute), as absolute paths. */
@@ -128,8 +129,4 @@ export function repositoryRoot(dir: string, exists: (file: string) => boolean): 
     if (parent === current) return path.resolve(dir);
     current = parent;
   }
-}
-
-export function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

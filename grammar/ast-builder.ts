@@ -47,6 +47,16 @@ export class LineMap {
     return { start: this.position(start), end: endPosition };
   }
 
+  /** The text of a 1-based line, without its line break; undefined past the last line. */
+  lineText(line: number): string | undefined {
+    if (line < 1 || line > this.starts.length) return undefined;
+    const start = this.starts[line - 1];
+    let end = line < this.starts.length ? this.starts[line] : this.text.length;
+    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return this.text.slice(start, end);
+  }
+
   /** 1-based line of `offset`. */
   line(offset: number): number {
     return this.lineOf(Math.max(0, Math.min(offset, this.text.length))) + 1;
@@ -97,6 +107,9 @@ export function isReal(token: IToken | undefined): token is IToken {
 export function tokenEnd(token: IToken): number {
   return token.startOffset + token.image.length;
 }
+
+/** The longest number literal (digits, `_` and `.`) the builder computes with. */
+export const MAX_NUMBER_LENGTH = 1000;
 
 const SECONDS_PER_UNIT: Record<string, string> = { ms: "0.001", s: "1", m: "60", h: "3600", d: "86400", w: "604800" };
 
@@ -171,16 +184,27 @@ export class AstBuilder {
   }
 
   number(token: Maybe<IToken>): Maybe<A.NumberLit> {
-    return isReal(token) ? { value: withoutUnderscores(token.image), range: this.tokenRange(token) } : undefined;
+    return this.figure(token) ? { value: withoutUnderscores(token.image), range: this.tokenRange(token) } : undefined;
+  }
+
+  /**
+   * Whether a number token is there and short enough to compute with: decimal arithmetic on a
+   * figure grows faster than its length, and a million-digit literal is a mistake, reported once.
+   */
+  private figure(token: Maybe<IToken>): token is IToken {
+    if (!isReal(token)) return false;
+    if (token.image.length <= MAX_NUMBER_LENGTH) return true;
+    this.syntaxError(`a number may be at most ${MAX_NUMBER_LENGTH} characters long; this one has ${token.image.length}`, token);
+    return false;
   }
 
   percent(token: Maybe<IToken>): Maybe<A.PercentLit> {
-    if (!isReal(token)) return undefined;
+    if (!this.figure(token)) return undefined;
     return { value: withoutUnderscores(token.image.slice(0, -1)), range: this.tokenRange(token) };
   }
 
   duration(token: Maybe<IToken>): Maybe<A.DurationLit> {
-    if (!isReal(token)) return undefined;
+    if (!this.figure(token)) return undefined;
     const image = token.image;
     const unitLength = image.endsWith("ms") ? 2 : 1;
     const figure = withoutUnderscores(image.slice(0, image.length - unitLength));
@@ -189,7 +213,7 @@ export class AstBuilder {
   }
 
   resolution(token: Maybe<IToken>): Maybe<A.ResolutionLit> {
-    if (!isReal(token)) return undefined;
+    if (!this.figure(token)) return undefined;
     const [width, height] = token.image.split("x");
     const range = this.tokenRange(token);
     const w = this.wholeNumber(width, range, "a width");
@@ -264,7 +288,7 @@ export class AstBuilder {
   }
 
   countSpec(open: IToken, first: Maybe<IToken>, second: Maybe<IToken> | null, last: IToken): Maybe<A.CountSpec> {
-    if (!isReal(first) || second === undefined || (second !== null && !isReal(second))) return undefined;
+    if (!this.figure(first) || second === undefined || (second !== null && !this.figure(second))) return undefined;
     const range = this.span(open, last);
     const min = second === null ? 0 : this.wholeNumber(first.image, range, "a count");
     const max = this.wholeNumber((second ?? first).image, range, "a count");
@@ -420,11 +444,11 @@ export class AstBuilder {
   }
 
   /** A string, number, `true` or `false` value. */
-  literalValue(token: IToken): A.Value {
+  literalValue(token: IToken): Maybe<A.Value> {
     const range = this.tokenRange(token);
     const type = token.tokenType;
     if (type === T.True || type === T.False) return { kind: "bool", value: type === T.True, range };
-    if (type === T.IntegerLit || type === T.DecimalLit) return { kind: "number", value: withoutUnderscores(token.image), range };
+    if (type === T.IntegerLit || type === T.DecimalLit) return this.figure(token) ? { kind: "number", value: withoutUnderscores(token.image), range } : undefined;
     return { kind: "string", value: decodeString(token.image), range };
   }
 

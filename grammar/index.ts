@@ -4,7 +4,8 @@ import type { FlowFile, Position, Range } from "../syntax/ast";
 import { diag, sortDiagnostics, type Diagnostic } from "../syntax/diagnostics";
 import { AstBuilder, isReal, LineMap, tokenEnd } from "./ast-builder";
 import { flowParser } from "./parser";
-import { BadString, badStringMessage, LBracket, lex, RBracket, UnterminatedComment, type LexResult } from "./tokens";
+import { lex, type LexResult } from "./lexer";
+import { BadString, badStringMessage, LBracket, RBracket, UnterminatedComment } from "./tokens";
 
 /** A line comment or a block comment, kept for the formatter. */
 export interface Comment {
@@ -52,7 +53,7 @@ function parseText(text: string): ParseResult {
     ...errors.filter((error) => error.token.tokenType !== BadString).map((error) => syntaxDiagnostic(error, tokens, builder)),
     ...builder.diagnostics,
   ];
-  return { ast: file, diagnostics: sortDiagnostics(unique(diagnostics)), comments: lexed.comments.map((token) => comment(token, builder)) };
+  return { ast: file, diagnostics: withoutRepeats(sortDiagnostics(diagnostics)), comments: lexed.comments.map((token) => comment(token, builder)) };
 }
 
 function lexDiagnostics(lexed: LexResult, builder: AstBuilder): Diagnostic[] {
@@ -89,10 +90,16 @@ function withinListDepth(tokens: IToken[], builder: AstBuilder): IToken[] {
   return kept ?? tokens;
 }
 
+/** Characters of a stretch the lexer could not read that its message quotes. */
+const QUOTED_CHARACTERS = 20;
+
 function unexpectedCharacters(error: ILexingError, builder: AstBuilder): Diagnostic {
-  const skipped = builder.text.slice(error.offset, error.offset + error.length);
-  const what = skipped.length === 1 ? "character" : "characters";
-  return diag("FLOW101", `unexpected ${what} ${JSON.stringify(skipped)}`, builder.lines.range(error.offset, error.offset + error.length));
+  const range = builder.lines.range(error.offset, error.offset + error.length);
+  if (error.length === 1) return diag("FLOW101", `unexpected character ${JSON.stringify(builder.text[error.offset])}`, range);
+  const shown = Math.min(error.length, QUOTED_CHARACTERS);
+  const quoted = JSON.stringify(builder.text.slice(error.offset, error.offset + shown));
+  const rest = error.length > shown ? ` and ${error.length - shown} more` : "";
+  return diag("FLOW101", `unexpected characters ${quoted}${rest}`, range);
 }
 
 /** The offending token's range; at the end of the file, the point just after the last token. */
@@ -103,15 +110,9 @@ function syntaxDiagnostic(error: IRecognitionException, tokens: IToken[], builde
   return diag("FLOW101", error.message, builder.lines.range(end, end));
 }
 
-/** Recovery can report one error twice (once when it re-syncs, once when it gives up). */
-function unique(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.range.start.offset}:${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/** Recovery can report one error twice (once when it re-syncs, once when it gives up): sorted, the two are neighbours. */
+function withoutRepeats(sorted: Diagnostic[]): Diagnostic[] {
+  return sorted.filter((d, i) => i === 0 || d.range.start.offset !== sorted[i - 1].range.start.offset || d.message !== sorted[i - 1].message);
 }
 
 function comment(token: IToken, builder: AstBuilder): Comment {

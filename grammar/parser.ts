@@ -10,6 +10,7 @@ import {
   Alternation,
   EmbeddedActionsParser,
   EOF,
+  LLkLookaheadStrategy,
   NonTerminal,
   Terminal,
   tokenMatcher,
@@ -216,6 +217,31 @@ interface RecoveryInternals {
   canRecoverWithSingleTokenInsertion(expected: TokenType, follows: TokenType[]): boolean;
   attemptInRepetitionRecovery(...args: unknown[]): void;
   flattenFollowSet(): TokenType[];
+  getCurrentGrammarPath(tokenType: TokenType, indexInRule: number): GrammarPath;
+  getTokenToInsert(tokenType: TokenType): IToken;
+  canRecoverWithSingleTokenDeletion(tokenType: TokenType): boolean;
+  isBackTracking(): boolean;
+  getCurrRuleFullName(): string;
+  getNextPossibleTokenTypes(path: GrammarPath): TokenType[];
+}
+/** The rule stacks Chevrotain gives each error; nothing here reads them (see `SAVE_ERROR`). */
+const NO_CONTEXT = { ruleStack: [], ruleOccurrenceStack: [] };
+
+/** A place in the grammar: a path of (rule, occurrence) steps, with the follow sets found there. */
+interface Place {
+  next: Map<number, Place>;
+  follows: Map<number, TokenType[]>;
+}
+
+/** Chevrotain's stacks of the rules being parsed (short rule names) and of where each was called. */
+interface RuleStacks {
+  RULE_STACK: number[];
+  RULE_STACK_IDX: number;
+  RULE_OCCURRENCE_STACK: number[];
+}
+interface GrammarPath {
+  ruleStack: string[];
+  occurrenceStack: number[];
 }
 const baseRecovery = EmbeddedActionsParser.prototype as unknown as RecoveryInternals;
 
@@ -232,6 +258,36 @@ function firstTokens(production: IProduction, into: Set<TokenType>): void {
   }
 }
 
+type LookaheadStrategy = InstanceType<typeof LLkLookaheadStrategy>;
+type AlternationOptions = Parameters<LookaheadStrategy["buildLookaheadForAlternation"]>[0];
+type OptionalOptions = Parameters<LookaheadStrategy["buildLookaheadForOptional"]>[0];
+
+/**
+ * Chevrotain's LL(k) lookahead, each decision worked out the first time the parser meets it
+ * rather than all of them when the parser is built: a check of a small file meets a few of the
+ * grammar's choices, and working them all out took a third of the parser's construction, which
+ * every `flowc check` pays.
+ */
+class LookaheadOnDemand extends LLkLookaheadStrategy {
+  override buildLookaheadForAlternation(options: AlternationOptions): (alternatives?: IOrAlt<unknown>[]) => number | undefined {
+    let decide: ((alternatives?: IOrAlt<unknown>[]) => number | undefined) | undefined;
+    const build = () => super.buildLookaheadForAlternation(options);
+    return function (this: unknown, alternatives) {
+      decide ??= build();
+      return decide.call(this, alternatives);
+    };
+  }
+
+  override buildLookaheadForOptional(options: OptionalOptions): () => boolean {
+    let decide: (() => boolean) | undefined;
+    const build = () => super.buildLookaheadForOptional(options);
+    return function (this: unknown) {
+      decide ??= build();
+      return decide.call(this);
+    };
+  }
+}
+
 export class FlowParser extends EmbeddedActionsParser {
   /** The builder of the parse in progress (set by `parseTokens`). */
   private b = EMPTY_BUILDER;
@@ -240,11 +296,14 @@ export class FlowParser extends EmbeddedActionsParser {
   /** The '{' of the flow being parsed, and whether it is left open (worked out when needed). */
   private flowOpen: IToken | undefined;
   private flowOpenUnmatched: boolean | undefined;
+  /** What may follow, by place in the grammar (see `getFollowsForInRuleRecovery`). */
+  private readonly places: Place = { next: new Map(), follows: new Map() };
 
   constructor() {
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 2,
+      lookaheadStrategy: new LookaheadOnDemand({ maxLookahead: 2 }),
       errorMessageProvider: messages,
       skipValidations: T.SKIP_DEFINITION_CHECKS,
     });
@@ -264,17 +323,89 @@ export class FlowParser extends EmbeddedActionsParser {
     this.b = builder;
     messages.context = { tokens, lines: builder.lines };
     this.flowOpen = undefined;
+    // Chevrotain reports each syntax error by throwing an Error, whose stack trace nobody reads:
+    // capturing it took a fifth of the time of a parse with 200,000 errors.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
       this.input = tokens;
       const file = this.file() ?? builder.file([]);
       return { file, errors: this.errors };
     } finally {
+      Error.stackTraceLimit = stackTraceLimit;
       // The parser outlives the parse: let go of its text and tokens.
       messages.context = undefined;
       this.b = EMPTY_BUILDER;
       this.input = [];
       this.flowOpen = undefined;
     }
+  }
+
+  // Chevrotain works out the tokens that may follow a mismatched token, and those that may follow
+  // the rules being parsed, by walking the grammar at every syntax error (more than half the time
+  // of a parse with 300,000 errors). Both depend only on where in the grammar the error is:
+  // worked out once per place.
+  getFollowsForInRuleRecovery(tokenType: TokenType, indexInRule: number): TokenType[] {
+    const key = (tokenType.tokenTypeIdx as number) * 256 + indexInRule;
+    return this.followsOnce(key, () =>
+      baseRecovery.getNextPossibleTokenTypes.call(this, baseRecovery.getCurrentGrammarPath.call(this, tokenType, indexInRule)),
+    );
+  }
+
+  flattenFollowSet(): TokenType[] {
+    return this.followsOnce(-1, () => baseRecovery.flattenFollowSet.call(this));
+  }
+
+  /** The follows `key` names at the current place in the grammar, worked out by `work` the first time. */
+  private followsOnce(key: number, work: () => TokenType[]): TokenType[] {
+    const { follows } = this.place();
+    let found = follows.get(key);
+    if (found === undefined) {
+      found = work();
+      follows.set(key, found);
+    }
+    return found;
+  }
+
+  /** The rules being parsed, each with where it was called from, as a path in `places`. */
+  private place(): Place {
+    const stacks = this as unknown as RuleStacks;
+    let place = this.places;
+    for (let i = 0; i <= stacks.RULE_STACK_IDX; i++) {
+      // a rule's short name has its low 12 bits clear; an occurrence index fits in 8
+      const step = stacks.RULE_STACK[i]! + stacks.RULE_OCCURRENCE_STACK[i]!;
+      let next = place.next.get(step);
+      if (next === undefined) {
+        next = { next: new Map(), follows: new Map() };
+        place.next.set(step, next);
+      }
+      place = next;
+    }
+    return place;
+  }
+
+  // Chevrotain reports a mismatched token by throwing a MismatchedTokenException, an Error whose
+  // constructor resets its prototype and captures a stack trace: a fifth of the cost of a syntax
+  // error. Recovery reads only its name, message and tokens, which a plain object carries.
+  consumeInternalError(expected: TokenType, actual: IToken, options?: { ERR_MSG?: string }): never {
+    const previous = this.LA(0);
+    const ruleName = baseRecovery.getCurrRuleFullName.call(this);
+    const message = options?.ERR_MSG ?? messages.buildMismatchTokenMessage({ expected, actual, previous, ruleName });
+    const error = { name: "MismatchedTokenException", message, token: actual, previousToken: previous, resyncedTokens: [], context: NO_CONTEXT };
+    throw this.SAVE_ERROR(error);
+  }
+
+  // Chevrotain's recovery inside a rule (insert the missing token, or delete a stray one), with the
+  // same decisions, but without signalling "neither" by throwing and catching a second exception:
+  // each exception is a fifth of the cost of a syntax error.
+  consumeInternalRecovery(tokenType: TokenType, indexInRule: number, error: Error): IToken {
+    if (error.name !== "MismatchedTokenException" || baseRecovery.isBackTracking.call(this)) throw error;
+    const follows = this.getFollowsForInRuleRecovery(tokenType, indexInRule);
+    if (this.canRecoverWithSingleTokenInsertion(tokenType, follows)) return baseRecovery.getTokenToInsert.call(this, tokenType);
+    if (!baseRecovery.canRecoverWithSingleTokenDeletion.call(this, tokenType)) throw error;
+    const skipped = this.SKIP_TOKEN();
+    (this as unknown as { consumeToken(): void }).consumeToken();
+    return skipped;
   }
 
   // Chevrotain inserts a missing token only when the token found may follow it. A '}' missing at
@@ -326,7 +457,7 @@ export class FlowParser extends EmbeddedActionsParser {
   // being parsed and skips to it. Its search would stop at the `model` inside the next node's
   // block and read it as a model declaration; these two step over every { … } group they open.
   findReSyncTokenType(): TokenType {
-    const follows = baseRecovery.flattenFollowSet.call(this);
+    const follows = this.flattenFollowSet();
     let depth = 0;
     for (let k = 1; ; k++) {
       const token = this.LA(k);
@@ -339,14 +470,20 @@ export class FlowParser extends EmbeddedActionsParser {
     }
   }
 
+  // Chevrotain keeps the tokens it skips on the error; nothing here reads them.
   reSyncTo(tokenType: TokenType): IToken[] {
-    const skipped: IToken[] = [];
     let depth = 0;
     for (let token = this.LA(1); token.tokenType !== EOF && !(depth === 0 && tokenMatcher(token, tokenType)); token = this.SKIP_TOKEN()) {
-      skipped.push(token);
       depth = braceDepth(depth, token);
     }
-    return skipped;
+    return [];
+  }
+
+  // Chevrotain also gives each error it keeps two arrays of the rules being parsed, which no
+  // message here needs (50 MB on a file of 300,000 errors).
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    (this as unknown as { _errors: IRecognitionException[] })._errors.push(error);
+    return error;
   }
 
   // Rules build their AST piece only after Chevrotain's recording phase (when rules run once with

@@ -5,7 +5,8 @@
 // look-up per name instead of one regular expression per keyword sharing its first letter: lexing
 // takes 25% less time than with `longer_alt` keyword patterns). Each token's `label` is what error
 // messages call it.
-import { createToken, Lexer, type ILexingError, type IToken, type TokenType } from "chevrotain";
+import { createToken, Lexer, type TokenType } from "chevrotain";
+import * as scan from "./scanners";
 
 /** The lexer group that keeps comments out of the parser's way (the formatter needs them). */
 export const COMMENTS_GROUP = "comments";
@@ -34,9 +35,13 @@ export const UnterminatedComment = createToken({
 /** Names. Also the category of every keyword. */
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: "a name" });
 
+// Strings and numbers have no length limit: they are matched by the loops of scanners.ts, not by
+// regular expressions with a repeated group (which backtrack, and overflowed on a 10 MB string).
 export const StringLiteral = createToken({
   name: "StringLiteral",
-  pattern: /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4}))*"/,
+  pattern: scan.matcher(scan.jsonStringEnd),
+  start_chars_hint: ['"'],
+  line_breaks: false,
   label: "a string in double quotes",
 });
 /**
@@ -45,37 +50,26 @@ export const StringLiteral = createToken({
  */
 export const BadString = createToken({
   name: "BadString",
-  pattern: /"(?:[^"\\\r\n]|\\[^\r\n]?)*"?/,
+  pattern: scan.matcher(scan.looseStringEnd),
+  start_chars_hint: ['"'],
+  line_breaks: false,
   categories: [StringLiteral],
   label: "a string in double quotes",
 });
 
 // Numbers and the literals built on them all start with a digit; the longest forms come first so
 // that `1024x1024`, `48h` and `30%` are never split into a number and something else.
-const DIGITS = String.raw`\d(?:_?\d)*`;
-const FIGURE = String.raw`${DIGITS}(?:\.${DIGITS})?`;
+function numberToken(name: string, end: (text: string, offset: number) => number, label: string, categories: TokenType[] = []): TokenType {
+  return createToken({ name, pattern: scan.matcher(end), start_chars_hint: scan.DIGIT_CHARS, line_breaks: false, categories, label });
+}
 
-export const ResolutionLit = createToken({ name: "ResolutionLit", pattern: /\d+x\d+/, label: "a resolution such as 1024x1024" });
-export const DurationLit = createToken({
-  name: "DurationLit",
-  pattern: new RegExp(`${FIGURE}(?:ms|[smhdw])(?![A-Za-z0-9_])`),
-  label: "a duration such as 48h",
-});
-export const PercentLit = createToken({ name: "PercentLit", pattern: new RegExp(`${FIGURE}%`), label: "a percentage such as 30%" });
+export const ResolutionLit = numberToken("ResolutionLit", scan.resolutionEnd, "a resolution such as 1024x1024");
+export const DurationLit = numberToken("DurationLit", scan.durationEnd, "a duration such as 48h");
+export const PercentLit = numberToken("PercentLit", scan.percentEnd, "a percentage such as 30%");
 /** Any number: the category of `DecimalLit` and `IntegerLit`. */
 export const NumberLit = createToken({ name: "NumberLit", pattern: Lexer.NA, label: "a number such as 0.5" });
-export const DecimalLit = createToken({
-  name: "DecimalLit",
-  pattern: new RegExp(`${DIGITS}\\.${DIGITS}`),
-  categories: [NumberLit],
-  label: "a number such as 0.5",
-});
-export const IntegerLit = createToken({
-  name: "IntegerLit",
-  pattern: new RegExp(DIGITS),
-  categories: [NumberLit],
-  label: "a whole number such as 50",
-});
+export const DecimalLit = numberToken("DecimalLit", scan.decimalEnd, "a number such as 0.5", [NumberLit]);
+export const IntegerLit = numberToken("IntegerLit", scan.digitsEnd, "a whole number such as 50", [NumberLit]);
 
 function punct(name: string, text: string): TokenType {
   return createToken({ name, pattern: text, label: `'${text}'` });
@@ -201,8 +195,11 @@ export const KEYWORD_BY_TEXT: ReadonlyMap<string, TokenType> = new Map([
   ["credit", Credits],
 ]);
 
-/** The token types the lexer matches, in the order it tries them. */
-const LEXED_TOKENS: TokenType[] = [
+/**
+ * The token types the lexer matches, in the order it tries them: the definition of the lexer that
+ * grammar/lexer.ts implements by hand (and a Chevrotain `Lexer` over them, in the tests, checks).
+ */
+export const LEXED_TOKENS: TokenType[] = [
   WhiteSpace,
   LineComment,
   BlockComment,
@@ -235,58 +232,20 @@ const LEXED_TOKENS: TokenType[] = [
 /** Every token type the parser knows: the lexed ones, the keywords and the categories. */
 export const ALL_TOKENS: TokenType[] = [...LEXED_TOKENS, ...keywordList, NumberLit, Comparison, MediaTypeKw, UnitKw];
 
-/** Skip Chevrotain's checks of the lexer and grammar definitions in production: they cost start-up time and cannot fail there. */
-export const SKIP_DEFINITION_CHECKS = process.env.NODE_ENV === "production" || process.env.FLOWC_SKIP_GRAMMAR_CHECKS === "1";
+/** Defined (true) by scripts/build.mjs in the bundles of dist/. */
+declare const FLOWC_BUNDLE: boolean | undefined;
 
-const positionTracking = "onlyOffset" as const;
-
-const flowLexer = new Lexer(LEXED_TOKENS, {
-  // Lines and columns are computed from offsets only for what the AST and diagnostics need.
-  positionTracking,
-  ensureOptimizations: true,
-  skipValidations: SKIP_DEFINITION_CHECKS,
-});
-
-export interface LexResult {
-  tokens: IToken[];
-  comments: IToken[];
-  errors: ILexingError[];
-}
-
-export function lex(text: string): LexResult {
-  const result = flowLexer.tokenize(text);
-  markKeywords(result.tokens);
-  return { tokens: result.tokens, comments: result.groups[COMMENTS_GROUP] ?? [], errors: result.errors };
-}
-
-// Keywords by length and first letter: a look-up compares a name with one or two words at most,
-// without hashing it (twice as fast as a Map over the 150,000 tokens of a large flow).
-const keywordBuckets: [string, TokenType][][] = [];
-for (const [text, tokenType] of KEYWORD_BY_TEXT) (keywordBuckets[bucketOf(text)] ??= []).push([text, tokenType]);
-
-function bucketOf(text: string): number {
-  return text.length * 128 + text.charCodeAt(0);
-}
-
-function markKeywords(tokens: IToken[]): void {
-  const identifier = Identifier.tokenTypeIdx;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    if (token.tokenTypeIdx !== identifier) continue;
-    const bucket = keywordBuckets[bucketOf(token.image)];
-    if (bucket === undefined) continue;
-    for (const [text, keywordType] of bucket) {
-      if (text !== token.image) continue;
-      token.tokenType = keywordType;
-      token.tokenTypeIdx = keywordType.tokenTypeIdx as number;
-      break;
-    }
-  }
-}
+/**
+ * Chevrotain's checks of the lexer and grammar definitions run from source (in the tests, where a
+ * grammar mistake must fail) and are skipped in the bundles: they took a third of the parser's
+ * construction, which every `flowc check` pays, and cannot fail on the grammar the tests passed.
+ */
+export const SKIP_DEFINITION_CHECKS =
+  (typeof FLOWC_BUNDLE !== "undefined" && FLOWC_BUNDLE) || process.env.NODE_ENV === "production" || process.env.FLOWC_SKIP_GRAMMAR_CHECKS === "1";
 
 /** Why a `BadString` token is not a JSON string, for its diagnostic. */
 export function badStringMessage(image: string): string {
-  if (image.length < 2 || !image.endsWith('"') || /(^|[^\\])(\\\\)*\\"$/.test(image)) {
+  if (image.length < 2 || !image.endsWith('"') || scan.endsWithEscapedQuote(image)) {
     return "unterminated string: a closing '\"' is missing on this line";
   }
   return 'invalid string: use JSON escapes (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX) and no control characters';

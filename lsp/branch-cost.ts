@@ -13,6 +13,7 @@ import type { CostReport, NodeCost, Witness } from "../compiler/cost-report";
 import { type Decimal, sum } from "../syntax/credits";
 import type { FlowModel, Stream } from "../compiler/model";
 import { primaryOf } from "../compiler/checks/walk";
+import { compareCodePoints } from "../syntax/order";
 
 export type CostAnalysis = (model: FlowModel, options: CostOptions) => CostReport;
 
@@ -99,7 +100,7 @@ function merge(model: FlowModel, options: CostOptions, reports: CostReport[]): C
     return r.nodes.map((cost, i) => ({ cost, worst: worst[i]! }));
   });
   // the order of analyzeCost: worst case, then expected, highest first, then name
-  rows.sort((a, b) => (a.worst === b.worst ? 0 : a.worst > b.worst ? -1 : 1) || b.cost.expected.comparedTo(a.cost.expected) || byName.compare(a.cost.name, b.cost.name));
+  rows.sort((a, b) => (a.worst === b.worst ? 0 : a.worst > b.worst ? -1 : 1) || b.cost.expected.comparedTo(a.cost.expected) || compareCodePoints(a.cost.name, b.cost.name));
   const total = rows.reduce((t, r) => t + r.worst, 0n);
   const topTwo = rows.slice(0, 2).reduce((t, r) => t + r.worst, 0n);
   const report = {
@@ -174,9 +175,6 @@ function inUnits(report: CostReport, units: Units): bigint[] {
   if (f.scale !== units.scale || !f.worst) [f.scale, f.worst] = [units.scale, report.nodes.map((n) => units.of(n.worstCase))];
   return f.worst;
 }
-
-/** `localeCompare`'s order (analyzeCost sorts names with it), without its per-call set-up. */
-const byName = new Intl.Collator();
 
 /**
  * The witness lists in the order the whole-flow walk writes them: by the stream at which each

@@ -8,6 +8,7 @@ import { CompletionItemKind, type CompletionItem, type CompletionParams } from "
 import type { IToken, TokenType } from "chevrotain";
 import type { StreamDecl } from "../syntax/ast";
 import { BUILTIN_OPS } from "../compiler/builtins";
+import { lex } from "../grammar/lexer";
 import * as T from "../grammar/tokens";
 import type { AnalyzedDocument, DocumentStore } from "./documents";
 import { catalogDecls, opMetrics, producingOp, streamDecl, streamDecls } from "./lookup";
@@ -61,7 +62,7 @@ export function cursorContext(doc: AnalyzedDocument, offset: number): CursorCont
   let wordStart = offset;
   while (wordStart > 0 && /[A-Za-z0-9_]/.test(text[wordStart - 1]!)) wordStart--;
   const { from, blocks } = lexStart(doc, wordStart);
-  const tokens = T.lex(text.slice(from, wordStart)).tokens;
+  const tokens = lex(text.slice(from, wordStart)).tokens;
   const stack = blocks.map((block) => ({ block, statement: [] as IToken[] }));
   for (const token of tokens) {
     const top = stack[stack.length - 1]!;

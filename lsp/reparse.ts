@@ -17,7 +17,8 @@ import type { IToken } from "chevrotain";
 import { AstBuilder } from "../grammar/ast-builder";
 import { MAX_LIST_DEPTH, parse, type Comment, type ParseResult } from "../grammar/index";
 import { flowParser } from "../grammar/parser";
-import { BadString, LBracket, lex, RBracket, UnterminatedComment } from "../grammar/tokens";
+import { lex } from "../grammar/lexer";
+import { BadString, LBracket, RBracket, UnterminatedComment } from "../grammar/tokens";
 
 /** A text and its parse, as kept between edits. */
 export interface Parsed {

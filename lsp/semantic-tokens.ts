@@ -4,6 +4,7 @@
 import type { SemanticTokens, SemanticTokensLegend, SemanticTokensParams } from "vscode-languageserver";
 import type { IToken, TokenType } from "chevrotain";
 import { BUILTIN_OPS } from "../compiler/builtins";
+import { lex } from "../grammar/lexer";
 import * as T from "../grammar/tokens";
 import type { AnalyzedDocument, DocumentStore } from "./documents";
 import { catalogDecls } from "./lookup";
@@ -38,7 +39,7 @@ export function semanticTokens(store: DocumentStore, params: SemanticTokensParam
 }
 
 function spansOf(doc: AnalyzedDocument): Span[] {
-  const lexed = T.lex(doc.text);
+  const lexed = lex(doc.text);
   const names = new Map(doc.occurrences.map((o) => [o.range.start.offset, o]));
   const declaredOps = new Set(catalogDecls(doc, "op").map((d) => d.decl.name.text));
   const spans: Span[] = [];

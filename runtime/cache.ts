@@ -13,7 +13,7 @@ import { canonicalJson, sha256 } from "./hash";
 import { isCode, listDir, readJsonIfExists, removeIfExists, writeJsonAtomic } from "./fsutil";
 import type { JournalOutput } from "./journal";
 import { outputsProblem } from "./journal-entry";
-import { compareText } from "./runs";
+import { compareCodePoints } from "../syntax/order";
 
 export interface CacheEntry {
   key: string;
@@ -157,7 +157,7 @@ export class FileCacheStore implements CacheStore {
 }
 
 export function compareInfos(a: CacheEntryInfo, b: CacheEntryInfo): number {
-  return compareText(a.flow, b.flow) || compareText(a.node, b.node) || a.createdAt - b.createdAt || compareText(a.key, b.key);
+  return compareCodePoints(a.flow, b.flow) || compareCodePoints(a.node, b.node) || a.createdAt - b.createdAt || compareCodePoints(a.key, b.key);
 }
 
 /** What `cache ls` shows of an entry; undefined for one that is gone or cannot be read as one. */

@@ -4,7 +4,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import path from "node:path";
-import lockfile from "proper-lockfile";
 import { disk, errorCode, storageError } from "./disk";
 import { RunFileError, RuntimeError } from "./errors";
 
@@ -94,6 +93,9 @@ export async function withFileLock<T>(target: string, work: () => Promise<T>): P
   } catch (error) {
     throw storageError(path.dirname(target), error, "creating");
   }
+  // Loaded with the first lock: proper-lockfile's signal-exit hooks SIGTERM and SIGINT, and a
+  // command that only writes a file (`flowc check --fix`, `fmt`) must still stop at once on them.
+  const { default: lockfile } = await import("proper-lockfile");
   const release = await lockfile.lock(target, { retries: { retries: 50, minTimeout: 10, maxTimeout: 200 }, stale: 10_000, realpath: false });
   try {
     return await work();

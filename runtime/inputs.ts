@@ -9,6 +9,7 @@ import { InputError } from "./errors";
 import type { FlowGraph, GraphInput } from "./graph";
 import { hashValue, sha256 } from "./hash";
 import { dict, own } from "./own";
+import { compareCodePoints } from "../syntax/order";
 
 export interface InputItem {
   value: unknown;
@@ -61,7 +62,7 @@ async function readInput(input: GraphInput, file: string): Promise<InputItem[]> 
     throw new InputError(input.name, `cannot read ${file}: ${reason(error)}`);
   }
   if (!stats.isDirectory()) return readFileItems(input, file);
-  const names = (await readdir(file)).filter((n) => !n.startsWith(".") && EXTENSIONS[input.mediaType].includes(path.extname(n).toLowerCase())).sort();
+  const names = (await readdir(file)).filter((n) => !n.startsWith(".") && EXTENSIONS[input.mediaType].includes(path.extname(n).toLowerCase())).sort(compareCodePoints);
   if (names.length === 0) throw new InputError(input.name, `${file} holds no ${input.mediaType} files (${EXTENSIONS[input.mediaType].join(" ")})`);
   const items: InputItem[] = [];
   for (const name of names) items.push(...(await readFileItems(input, path.join(file, name))));

@@ -5,6 +5,7 @@
 import { credits, exact, ZERO, type Decimal } from "./credits";
 // the one rule for numbers (a leaf module, decimal.js only): the expected figure reads as in `flowc cost` and the editor
 import { expectedText, fractionText, percentText } from "../syntax/figures";
+import { compareCodePoints } from "../syntax/order";
 import type { FailureCount, RunRecord } from "./record";
 
 /** A row as the renderers compute with it: the public row with decimal.js figures. */
@@ -44,7 +45,7 @@ function figuresOf(record: RunRecord): ReportFigures {
         share: spent.isZero() ? ZERO : spentHere.dividedBy(spent),
       };
     })
-    .sort((a, b) => b.credits.comparedTo(a.credits) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => b.credits.comparedTo(a.credits) || compareCodePoints(a.name, b.name));
   const topTwo = rows.slice(0, 2);
   return {
     runId: record.runId,

@@ -20,6 +20,7 @@ import type { FlowGraph, Scenario } from "./graph";
 import { sha256 } from "./hash";
 import { FileJournal, type Journal } from "./journal";
 import { assertValidRecord, validateRecord, type RunRecord } from "./record";
+import { compareCodePoints } from "../syntax/order";
 
 export type ProviderSpec = { kind: "simulated"; latencyMs?: number } | { kind: "http"; configPath: string } | { kind: "custom"; name: string };
 
@@ -222,7 +223,7 @@ export class FileRunStore implements RunStore {
         listing.unreadable.push({ runId, problem: error instanceof Error ? error.message : String(error) });
       }
     }
-    listing.records.sort((a, b) => compareText(a.startedAt, b.startedAt) || compareText(a.runId, b.runId));
+    listing.records.sort((a, b) => compareCodePoints(a.startedAt, b.startedAt) || compareCodePoints(a.runId, b.runId));
     return listing;
   }
 
@@ -236,7 +237,7 @@ export class FileRunStore implements RunStore {
       const flag = await readJsonIfExists<AlertFlag>(path.join(this.flagDir(flow), name)).catch(() => undefined);
       if (flag) flags.push(flag);
     }
-    return flags.sort((a, b) => compareText(a.at, b.at) || compareText(a.runId, b.runId));
+    return flags.sort((a, b) => compareCodePoints(a.at, b.at) || compareCodePoints(a.runId, b.runId));
   }
 
   async setFlag(flag: AlertFlag): Promise<void> {
@@ -303,11 +304,6 @@ export class FileRunStore implements RunStore {
   private flagDir(flow: string): string {
     return path.join(this.home, "flags", shortName(flow));
   }
-}
-
-/** Code-point order (never the locale's). */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function mergeDecisions(base: DecisionsDoc, more: DecisionsDoc): DecisionsDoc {

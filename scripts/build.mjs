@@ -25,6 +25,8 @@ const options = {
   target: "node20",
   sourcemap: true,
   external: ["typescript", "ts-morph", "prettier", "prettier/*", "bullmq", "ioredis", "js-yaml"],
+  // the grammar skips Chevrotain's definition checks in the bundles (grammar/tokens.ts)
+  define: { FLOWC_BUNDLE: "true" },
   // esbuild's ESM output needs a real `require` for CommonJS dependencies that call it.
   banner: { js: "import { createRequire as __flowcCreateRequire } from 'node:module'; const require = __flowcCreateRequire(import.meta.url);" },
   logLevel: "warning",

@@ -1,6 +1,7 @@
 // One Diagnostic type for every consumer (CLI text, JSON, SARIF, GitHub, LSP, tests), and one
 // registry of codes. A phase never throws on user input: it returns its diagnostics.
 import type { Range } from "./ast";
+import { compareCodePoints } from "./order";
 
 export type Severity = "error" | "warning" | "hint";
 
@@ -93,15 +94,15 @@ export function diag(code: DiagnosticCode, message: string, range: Range, extra:
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, hint: 2 };
 
-/** Deterministic order: by position, then code, then message. */
+/** Deterministic order: by file, position, code, severity, then message (text by code point). */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   return [...list].sort(
     (a, b) =>
-      (a.file ?? "").localeCompare(b.file ?? "") ||
+      compareCodePoints(a.file ?? "", b.file ?? "") ||
       a.range.start.offset - b.range.start.offset ||
-      a.code.localeCompare(b.code) ||
+      compareCodePoints(a.code, b.code) ||
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      a.message.localeCompare(b.message),
+      compareCodePoints(a.message, b.message),
   );
 }
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import type { Range } from "../syntax/ast";
 import { positionAt, type ParseResult } from "../grammar/index";
-import { lex } from "../grammar/tokens";
+import { lex } from "../grammar/lexer";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 

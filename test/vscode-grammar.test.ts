@@ -9,6 +9,7 @@ import type { TokenType } from "chevrotain";
 import { beforeAll, describe, expect, test } from "vitest";
 import * as oniguruma from "vscode-oniguruma";
 import * as textmate from "vscode-textmate";
+import { lex } from "../grammar/lexer";
 import * as T from "../grammar/tokens";
 import { occurrencesOf } from "../lsp/names";
 import { parse } from "../grammar/index";
@@ -75,7 +76,7 @@ describe("the VS Code TextMate grammar", () => {
   test.each(sampleFiles().map((f) => [path.relative(ROOT, f), f]))("every token of %s gets the scope of its kind", (_name, file) => {
     const text = readFileSync(file, "utf8");
     const scopes = scopesOf(text);
-    const lexed = T.lex(text);
+    const lexed = lex(text);
     const names = new Set(occurrencesOf(parse(text).ast).map((o) => o.range.start.offset));
     const mismatches: string[] = [];
     for (const comment of lexed.comments) {

@@ -7,6 +7,7 @@ import type { CliIo } from "../io";
 import { renderTable } from "../format/table";
 import { guarded, loadRuntime, storeOptions } from "../run-support";
 import { redisOption, type RedisFlags } from "../redis-options";
+import { compareCodePoints } from "../../syntax/order";
 
 const COLUMNS = [
   { title: "flow", align: "left" },
@@ -58,7 +59,7 @@ async function clear(flags: RedisFlags & { flow?: string; node?: string }, io: C
 function listingText(listing: CacheListing): string {
   if (listing.nodes.length === 0) return "the cache is empty\n";
   const rows = [...listing.nodes]
-    .sort((a, b) => a.flow.localeCompare(b.flow) || a.node.localeCompare(b.node))
+    .sort((a, b) => compareCodePoints(a.flow, b.flow) || compareCodePoints(a.node, b.node))
     .map((n) => [n.flow, n.node, String(n.entries), bytes(n.bytes), age(n.newestSeconds), age(n.oldestSeconds)]);
   const total = `${entries(listing.entries.length, "entry", "entries")} in total, ${bytes(listing.totalBytes)}`;
   return [...renderTable(COLUMNS, rows), "", total].join("\n") + "\n";

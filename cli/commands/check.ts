@@ -8,7 +8,7 @@ import { type CliCommand, type CommandContext, examples } from "../command";
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "../exit";
 import type { FileHost } from "../host";
 import { type CliIo, complain } from "../io";
-import { INPUTS_ARGUMENT, INPUTS_HELP, creditsOption, formatOption, stdinFilepathOption, wholeNumberParser } from "../options";
+import { INPUTS_ARGUMENT, INPUTS_HELP, creditsOption, formatOption, maxDiagnosticsOption, stdinFilepathOption, wholeNumberParser } from "../options";
 import { type Inputs, expandInputs, watchedBy } from "../inputs";
 import { type WatchedRun, runOrWatch } from "../watch";
 import { type CheckedFile, checkJson } from "../format/json";
@@ -30,6 +30,7 @@ interface CheckOptions extends PolicyOptions, FixOptions {
   maxExpected?: Decimal;
   quiet?: boolean;
   maxWarnings?: number;
+  maxDiagnostics: number;
   stdinFilepath?: string;
   watch?: boolean;
 }
@@ -42,6 +43,7 @@ export const checkCommand: CliCommand = {
       .argument(INPUTS_ARGUMENT, INPUTS_HELP)
       .addOption(formatOption(FORMATS))
       .option("--deny-warnings", "exit with status 1 when there are warnings")
+      .addOption(maxDiagnosticsOption())
       .addOption(new Option("--max-warnings <n>", "exit with status 1 when there are more than n warnings").argParser(wholeNumberParser(0)))
       .option("--quiet", "report errors only (warnings still count for --deny-warnings and --max-warnings)")
       .addOption(creditsOption("--max-worst-case <credits>", "fail (FLOW307) when a flow's worst case exceeds this many credits"))
@@ -76,7 +78,7 @@ async function runCheck(args: string[], options: CheckOptions, io: CliIo): Promi
   const expanded = expandInputs(args, io, { stdinFilepath: options.stdinFilepath });
   if (!expanded.ok) return { exit: failedCheck(io, options.format, [expanded.message]), watched: { files: [], folders: [] } };
   const { inputs } = expanded;
-  const policy = prepareCheckPolicy(options, io, inputs.host);
+  const policy = await prepareCheckPolicy(options, io, inputs.host);
   if ("messages" in policy) return { exit: failedCheck(io, options.format, policy.messages), watched: watchedBy(inputs) };
   return { exit: await checkInputs(inputs, options, policy, io), watched: watchedBy(inputs) };
 }
@@ -118,7 +120,7 @@ async function checkFile(file: string, options: CheckOptions, host: FileHost, io
   if (!settings.ok) return { file, status: "unreadable", reason: settings.message, diagnostics: [] };
   const analyzeOptions = { ...settings.options, limits: { maxWorstCase: options.maxWorstCase, maxExpected: options.maxExpected } };
   const mode: FixMode | undefined = fixModeOf(options);
-  const outcome: FixedOutcome = mode ? fixOne(file, host, analyzeOptions) : analyzeOne(file, host, analyzeOptions);
+  const outcome: FixedOutcome = mode ? await fixOne(file, host, analyzeOptions) : analyzeOne(file, host, analyzeOptions);
   if (outcome.kind !== "analyzed") {
     return { file, status: outcome.kind, reason: failureMessage(outcome, io.env.FLOWC_DEBUG !== undefined), diagnostics: [] };
   }
@@ -137,12 +139,13 @@ function withFixedTexts(host: FileHost, checked: AnalyzedFile[], cwd: string): F
 interface RenderContext {
   format: CheckFormat;
   quiet?: boolean;
+  maxDiagnostics: number;
   io: CliIo;
   host: FileHost;
   invocation: Invocation;
 }
 
-function render(checked: CheckedFile[], { format, quiet, io, host, invocation }: RenderContext): string {
+function render(checked: CheckedFile[], { format, quiet, maxDiagnostics, io, host, invocation }: RenderContext): string {
   const diagnostics = checked.flatMap((f) => f.diagnostics);
   switch (format) {
     case "json":
@@ -155,7 +158,7 @@ function render(checked: CheckedFile[], { format, quiet, io, host, invocation }:
       const context = { colors: palette(io.color), cwd: io.cwd, textOf: host.textOf };
       const files = plural(checkedCount(checked), "file");
       const summary = quiet ? `${plural(diagnostics.length, "error")} in ${files} (--quiet: warnings and hints not shown)\n` : formatSummary(countSeverities(diagnostics), checkedCount(checked), context.colors);
-      return formatDiagnostics(diagnostics, context) + summary;
+      return formatDiagnostics(diagnostics, context, { maxPerFile: maxDiagnostics }) + summary;
     }
   }
 }

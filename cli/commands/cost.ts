@@ -13,7 +13,7 @@ import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "../exit";
 import type { FileHost } from "../host";
 import { configLoader } from "../config-lookup";
 import { type CliIo, complain } from "../io";
-import { INPUTS_ARGUMENT, INPUTS_HELP, formatOption, stdinFilepathOption, wholeNumberParser } from "../options";
+import { INPUTS_ARGUMENT, INPUTS_HELP, formatOption, maxDiagnosticsOption, stdinFilepathOption, wholeNumberParser } from "../options";
 import { type Inputs, expandInputs, watchedBy } from "../inputs";
 import { type WatchedRun, runOrWatch } from "../watch";
 import { palette } from "../format/colors";
@@ -39,6 +39,7 @@ interface CostOptions {
   seed?: number;
   inputs?: InputMode;
   config?: string;
+  maxDiagnostics: number;
   stdinFilepath?: string;
   watch?: boolean;
 }
@@ -58,6 +59,7 @@ export const costCommand: CliCommand = {
       .addOption(formatOption(FORMATS))
       .option("--warm", "count cached nodes as cache hits (a re-run within their TTL)")
       .option("--explain", "show the witness: one run that spends exactly the worst case, and why")
+      .addOption(maxDiagnosticsOption())
       .option("--config <file>", "the flowc.json to use (default: the nearest flowc.json above the file, up to the repository's root)")
       .addOption(new Option("--simulate <runs>", "simulate this many runs: percentiles of spend, runs past the cap and alert, a histogram").argParser(wholeNumberParser(1, MAX_SIMULATED_RUNS)))
       .addOption(new Option("--seed <n>", "seed of --simulate (default 1): the same seed gives the same runs").argParser(wholeNumberParser(0, 2 ** 32 - 1)))
@@ -119,7 +121,7 @@ function costOne(file: string, host: FileHost, options: CostOptions, io: CliIo):
   const priced = priceFile(file, host, options, io);
   if (priced.kind === "failed") return usage(io, priced.message);
   const textContext: TextContext = { colors: palette(io.color), cwd: io.cwd, textOf: host.textOf };
-  if (priced.kind === "unpriced") return reportUnpriced(priced.analysis, options.format, io, textContext);
+  if (priced.kind === "unpriced") return reportUnpriced(priced.analysis, options, io, textContext);
   const { analysis, report } = priced;
   io.out(options.simulate === undefined ? renderCost(analysis, report, options, io, textContext) : renderSimulation(analysis, report, options, io));
   return hasErrors(analysis.diagnostics) ? EXIT_PROBLEMS : EXIT_OK;
@@ -149,7 +151,7 @@ function section(result: Exclude<Priced, { kind: "failed" }>, options: CostOptio
   const heading = options.format === "markdown" ? `## ${title}\n\n` : `${textContext.colors.bold(title)}\n`;
   if (result.kind === "priced") return heading + renderCost(result.analysis, result.report, options, io, textContext);
   const { diagnostics } = result.analysis;
-  const text = formatDiagnostics(diagnostics, textContext) + formatSummary(countSeverities(diagnostics), 1, textContext.colors);
+  const text = formatDiagnostics(diagnostics, textContext, { maxPerFile: options.maxDiagnostics }) + formatSummary(countSeverities(diagnostics), 1, textContext.colors);
   const why = hasErrors(diagnostics) ? "" : "declares no flow: nothing to price\n";
   return heading + why + (options.format === "markdown" ? "```text\n" + text + "```\n" : text);
 }
@@ -181,12 +183,12 @@ function costInput(analysis: FileAnalysis, report: CostReport, options: CostOpti
 }
 
 /** A flow with errors (or no flow at all) has no figures: show why, exit 1. */
-function reportUnpriced(analysis: FileAnalysis, format: CostFormat, io: CliIo, context: TextContext): ExitCode {
+function reportUnpriced(analysis: FileAnalysis, { format, maxDiagnostics }: CostOptions, io: CliIo, context: TextContext): ExitCode {
   const { diagnostics } = analysis;
   if (format === "json") {
     io.out(checkJson([{ file: analysis.file, status: "checked", diagnostics }], io.cwd));
   } else {
-    const text = formatDiagnostics(diagnostics, context) + formatSummary(countSeverities(diagnostics), 1, context.colors);
+    const text = formatDiagnostics(diagnostics, context, { maxPerFile: maxDiagnostics }) + formatSummary(countSeverities(diagnostics), 1, context.colors);
     io.out(format === "markdown" ? "```text\n" + text + "```\n" : text);
   }
   if (!hasErrors(diagnostics)) complain(io, `${analysis.file} declares no flow: nothing to price`);

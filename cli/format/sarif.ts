@@ -6,6 +6,7 @@
 import { CODES, type Diagnostic, type DiagnosticCode, type Severity } from "../../syntax/diagnostics";
 import { CODE_DOCS, helpUri } from "../../compiler/code-docs";
 import { relativeUri } from "./paths";
+import { compareCodePoints } from "../../syntax/order";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -24,7 +25,7 @@ export interface Invocation {
 }
 
 export function sarifLog(diagnostics: readonly Diagnostic[], cwd: string, tool: ToolInfo, invocation: Invocation = { exitCode: 0, failures: [] }): object {
-  const codes = [...new Set(diagnostics.map((d) => d.code))].sort();
+  const codes = [...new Set(diagnostics.map((d) => d.code))].sort(compareCodePoints);
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",

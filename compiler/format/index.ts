@@ -12,7 +12,7 @@
 import type { IToken } from "chevrotain";
 import type { Diagnostic } from "../../syntax/diagnostics";
 import { parse } from "../../grammar/index";
-import { lex } from "../../grammar/tokens";
+import { lex } from "../../grammar/lexer";
 import { emitLines } from "./emit";
 import { layoutGaps } from "./layout";
 import { renderLines } from "./render";

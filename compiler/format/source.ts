@@ -2,7 +2,7 @@
 // it spans, and the comments that sit in each gap between two tokens. The formatter decides
 // whitespace only: it prints these tokens and comments in this order, and nothing else.
 import { LineMap } from "../../grammar/index";
-import { lex } from "../../grammar/tokens";
+import { lex } from "../../grammar/lexer";
 
 /** A token or a comment of the source. */
 export interface Piece {

@@ -7,12 +7,13 @@
 import type { NodeDecl, Range, SelectDecl } from "../../syntax/ast";
 import { ONE, dec, type Decimal } from "../../syntax/credits";
 import { diag, type Diagnostic, type Fix, type TextEdit } from "../../syntax/diagnostics";
-import { lex } from "../../grammar/tokens";
+import { lex } from "../../grammar/lexer";
 import { applyFixes } from "../fixes";
 import type { FlowModel, ModelInfo, NodeStream, SelectStream, Stream } from "../model";
 import { credits, rounded, type LintContext } from "./context";
 import { renameReads, SourceText } from "./edits";
 import { savingOf } from "./what-if";
+import { byCodePoints } from "../../syntax/order";
 
 interface Resolution {
   width: number;
@@ -111,7 +112,7 @@ function cheapestModel(ctx: LintContext, node: NodeStream, resolution: Resolutio
   const used = new Set(ctx.nodes().filter((n) => n.op.name === node.op.name && n.model).map((n) => n.model!.name));
   const candidates = ctx.models().filter((m) => m.name !== own.name && (family !== undefined ? m.family === family : used.has(m.name)));
   let best: { model: ModelInfo; price: Decimal } | undefined;
-  for (const model of [own, ...candidates.sort((a, b) => a.name.localeCompare(b.name))]) {
+  for (const model of [own, ...candidates.sort(byCodePoints((m) => m.name))]) {
     const price = priceAt(model, resolution, node.durationSeconds);
     if (price && (!best || price.lt(best.price))) best = { model, price };
   }

@@ -11,10 +11,11 @@ import { RunFileError, RunNotFoundError, RuntimeError } from "../errors";
 import { alive, busyMessage, jsonProblem, type LockOwner } from "../fsutil";
 import type { Journal } from "../journal";
 import { assertValidRecord, type RunRecord } from "../record";
-import { candidateRunId, checkedConfig, checkedRecord, compareText, MAX_ID_DRAWS, mergeDecisions, RUN_ID, type AlertFlag, type DecisionsDoc, type RunConfig, type RunListing, type RunStore } from "../runs";
+import { candidateRunId, checkedConfig, checkedRecord, MAX_ID_DRAWS, mergeDecisions, RUN_ID, type AlertFlag, type DecisionsDoc, type RunConfig, type RunListing, type RunStore } from "../runs";
 import type { Keys } from "./connection";
 import { RedisJournal } from "./journal";
 import { CREATE_RUN, LOCK_OWNED } from "./scripts";
+import { compareCodePoints } from "../../syntax/order";
 
 /** How long a coordinator's lock outlives its last renewal. */
 export const LEASE_MS = 10_000;
@@ -76,7 +77,7 @@ export class RedisRunStore implements RunStore {
         }
       });
     }
-    listing.records.sort((a, b) => compareText(a.startedAt, b.startedAt) || compareText(a.runId, b.runId));
+    listing.records.sort((a, b) => compareCodePoints(a.startedAt, b.startedAt) || compareCodePoints(a.runId, b.runId));
     return listing;
   }
 
@@ -86,7 +87,7 @@ export class RedisRunStore implements RunStore {
 
   async flags(flow: string): Promise<AlertFlag[]> {
     const texts = await this.redis.hvals(this.keys.flags(flow));
-    return texts.map((t) => JSON.parse(t) as AlertFlag).sort((a, b) => a.at.localeCompare(b.at) || a.runId.localeCompare(b.runId));
+    return texts.map((t) => JSON.parse(t) as AlertFlag).sort((a, b) => compareCodePoints(a.at, b.at) || compareCodePoints(a.runId, b.runId));
   }
 
   async setFlag(flag: AlertFlag): Promise<void> {

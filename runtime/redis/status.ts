@@ -6,6 +6,7 @@ import type { Clock } from "../clock";
 import type { RunRecord } from "../record";
 import { windowOf } from "./budget";
 import { connect, Keys, redisConfig, shownUrl, type RedisTarget } from "./connection";
+import { compareCodePoints } from "../../syntax/order";
 
 export interface RedisStatus {
   url: string;
@@ -46,7 +47,7 @@ function workersOf(clients: Record<string, string>[]): RedisStatus["workers"] {
     if (byName.has(name)) continue;
     byName.set(name, { name, address: client.addr ?? "", ageSeconds: Number(client.age ?? 0), idleSeconds: Number(client.idle ?? 0) });
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()].sort((a, b) => compareCodePoints(a.name, b.name));
 }
 
 async function runsInFlight(redis: Redis, keys: Keys): Promise<RedisStatus["runs"]> {
