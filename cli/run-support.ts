@@ -4,7 +4,9 @@
 import path from "node:path";
 import { Writable } from "node:stream";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { PromptScreen, ReviewDecider, RunEvent, RunRecord, RunResult, SegmentOptions, StoreOptions } from "../runtime/index";
+import type { PromptScreen, ReviewDecider, RunEvent, RunRecord, RunResult, RuntimeErrorCode, SegmentOptions, StoreOptions } from "../runtime/index";
+import { projectRoot } from "../compiler/config";
+import { LOCAL_DISK } from "./config-lookup";
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "./exit";
 import { type CliIo, complain } from "./io";
 import { parseCredits } from "./options";
@@ -17,9 +19,18 @@ export function loadRuntime(): Promise<Runtime> {
   return import("../runtime/index");
 }
 
-/** Runs and the cache live in Redis with --redis URL (or $FLOWC_REDIS), else in $FLOWC_HOME, else `.flowc` here. */
-export function storeOptions(io: CliIo, flags: RedisFlags = {}): StoreOptions {
-  return { home: io.env.FLOWC_HOME ?? path.join(io.cwd, ".flowc"), ...redisStore(io, flags) };
+/**
+ * Runs and the cache live in Redis with --redis URL (or $FLOWC_REDIS), else in $FLOWC_HOME, else
+ * in `.flowc/` at the project's root (compiler/config.ts `projectRoot`), found from the flow file
+ * (`flowFile`) or, for commands without one, from the working directory; outside any project, here.
+ */
+export function storeOptions(io: CliIo, flags: RedisFlags = {}, flowFile?: string): StoreOptions {
+  return { home: io.env.FLOWC_HOME || stateFolder(io, flowFile), ...redisStore(io, flags) };
+}
+
+function stateFolder(io: CliIo, flowFile: string | undefined): string {
+  const from = flowFile === undefined ? io.cwd : path.dirname(path.resolve(io.cwd, flowFile));
+  return path.join(projectRoot(from, LOCAL_DISK) ?? io.cwd, ".flowc");
 }
 
 /** `--allow-failed N` (items) or `P%` (of the items sent to the run's nodes). */
@@ -51,16 +62,34 @@ lost items to failed calls, or was refused (errors in the flow, an unacknowledge
 usage, an unknown run id or an unreadable input.
 `;
 
+type RuntimeFailure = Error & { code: RuntimeErrorCode; usage?: boolean; flaggedRuns?: string[]; packages?: string[] };
+
+/** What the CLI says after the runtime's message: its own commands and flags, by error code. */
+const CLI_HINTS: Partial<Record<RuntimeErrorCode, (error: RuntimeFailure) => string>> = {
+  "unknown-run": () => " (see `flowc runs`)",
+  "alert-flag": (error) => `: acknowledge it with \`flowc ack ${error.flaggedRuns?.[0] ?? "RUN"}\` or start with --ack`,
+  "pool-without-redis": () => "; give --redis URL (or FLOWC_REDIS)",
+  "pool-cap-required": () => " (--pool-cap N)",
+  home: () => ": point FLOWC_HOME at a directory (or remove the file)",
+};
+
 /**
  * A runtime error as one `flowc: …` line. Errors may come from a second copy of the runtime (the
  * one a generated module imports), so they are recognised by name, not by class.
  */
 export function runtimeFailure(io: CliIo, error: unknown): ExitCode {
   if (error instanceof Error && error.name === "RuntimeError") {
-    complain(io, error.message);
-    return (error as Error & { usage?: boolean }).usage ? EXIT_USAGE : EXIT_PROBLEMS;
+    const failure = error as RuntimeFailure;
+    complain(io, failure.code === "missing-package" ? missingPackages(failure) : failure.message + (CLI_HINTS[failure.code]?.(failure) ?? ""));
+    return failure.usage ? EXIT_USAGE : EXIT_PROBLEMS;
   }
   throw error;
+}
+
+/** The one line `--redis` and `flowc worker` print when bullmq or ioredis is not installed. */
+function missingPackages(error: RuntimeFailure): string {
+  const packages = error.packages ?? [];
+  return `--redis needs the packages ${packages.join(" and ")}, which are not installed: npm i ${packages.join(" ")}`;
 }
 
 /** Runs a command body, turning runtime errors into their exit status. */
@@ -107,9 +136,9 @@ export function progress(runtime: Runtime, io: CliIo, json: boolean, reviews?: R
 }
 
 /** The options a run segment (a start or a resume) takes from the command line. */
-export function segmentOptions(runtime: Runtime, io: CliIo, flags: SegmentFlags, reviews?: Reviews): SegmentOptions {
+export function segmentOptions(runtime: Runtime, io: CliIo, flags: SegmentFlags, reviews?: Reviews, flowFile?: string): SegmentOptions {
   return {
-    ...storeOptions(io, flags),
+    ...storeOptions(io, flags, flowFile),
     ...redisSegment(io, flags),
     ...(flags.cap !== undefined ? { cap: flags.cap } : {}),
     ...(flags.latency !== undefined ? { latencyMs: flags.latency } : {}),
