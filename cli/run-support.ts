@@ -62,7 +62,7 @@ lost items to failed calls, or was refused (errors in the flow, an unacknowledge
 usage, an unknown run id or an unreadable input.
 `;
 
-type RuntimeFailure = Error & { code: RuntimeErrorCode; usage?: boolean; flaggedRuns?: string[]; packages?: string[] };
+type RuntimeFailure = Error & { code: RuntimeErrorCode; usage?: boolean; flaggedRuns?: string[]; packages?: string[]; interruptedRun?: string };
 
 /** What the CLI says after the runtime's message: its own commands and flags, by error code. */
 const CLI_HINTS: Partial<Record<RuntimeErrorCode, (error: RuntimeFailure) => string>> = {
@@ -71,6 +71,8 @@ const CLI_HINTS: Partial<Record<RuntimeErrorCode, (error: RuntimeFailure) => str
   "pool-without-redis": () => "; give --redis URL (or FLOWC_REDIS)",
   "pool-cap-required": () => " (--pool-cap N)",
   home: () => ": point FLOWC_HOME at a directory (or remove the file)",
+  storage: (error) => (error.interruptedRun ? `: then continue with \`flowc resume ${error.interruptedRun}\`` : ""),
+  redis: (error) => (error.interruptedRun ? `: then continue with \`flowc resume ${error.interruptedRun} --redis URL\`` : ""),
 };
 
 /**

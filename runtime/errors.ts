@@ -27,6 +27,8 @@ const USAGE: ReadonlySet<RuntimeErrorCode> = new Set(["unknown-run", "input", "d
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
+  /** the run this error stopped, which can be resumed once its cause is fixed */
+  interruptedRun?: string;
   constructor(code: RuntimeErrorCode, message: string) {
     super(message);
     this.name = "RuntimeError";

@@ -159,8 +159,13 @@ function announceEnd(ctx: SegmentContext, result: ExecutionResult, record: RunRe
  * what was spent, and the error says how to go on.
  */
 function resumable(error: unknown, runId: string): unknown {
-  if (error instanceof StorageError) return new StorageError(error.file, error.systemCode, `${error.message}; what the run spent is in its journal: once fixed, continue with \`flowc resume ${runId}\``);
-  if (error instanceof RuntimeError && error.code === "redis") return new RuntimeError("redis", `${error.message}: run ${runId} is interrupted; once Redis is back, continue it with \`flowc resume ${runId} --redis URL\``);
+  if (error instanceof StorageError) return interrupted(new StorageError(error.file, error.systemCode, `${error.message}; what the run spent is in its journal, and run ${runId} can be resumed once this is fixed`), runId);
+  if (error instanceof RuntimeError && error.code === "redis") return interrupted(new RuntimeError("redis", `${error.message}: run ${runId} is interrupted and can be resumed once Redis is back`), runId);
+  return error;
+}
+
+function interrupted(error: RuntimeError, runId: string): RuntimeError {
+  error.interruptedRun = runId;
   return error;
 }
 
