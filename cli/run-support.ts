@@ -151,6 +151,28 @@ export function segmentOptions(runtime: Runtime, io: CliIo, flags: SegmentFlags,
   };
 }
 
+/**
+ * Runs a segment that Ctrl-C or SIGTERM stops the way the library stops on an abort: no new call
+ * starts, calls in flight finish, and the run pauses with its state kept for `flowc resume`. A
+ * second signal quits at once (the journal still holds every charged attempt).
+ */
+export async function untilStopped<T>(io: CliIo, segment: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(130);
+    complain(io, `${signal}: stopping once the calls in flight finish (again to quit at once); the run can be resumed`);
+    controller.abort();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  try {
+    return await segment(controller.signal);
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}
+
 /** The report at the end of a run (or as the last JSON line with `--json`); the exit status. */
 export function finishRun(runtime: Runtime, io: CliIo, result: RunResult, flags: Pick<SegmentFlags, "json" | "allowFailed">): ExitCode {
   const text = runtime.renderReport(runtime.report(result.record), flags.json ? "json" : "text");

@@ -24,6 +24,7 @@ import {
   parseNonNegativeInteger,
   segmentOptions,
   terminalReviews,
+  untilStopped,
 } from "../run-support";
 
 interface RunFlags extends SegmentFlags {
@@ -118,7 +119,8 @@ async function execute(file: string, compiled: CompilableFlow, inputs: Record<st
   const reviews = reviewDecider(runtime, compiled.model, flags, io);
   return guarded(io, async () => {
     try {
-      return finishRun(runtime, io, await flow.run(inputs, runOptions(runtime, flow, reviews, flags, io, file)), flags);
+      const options = runOptions(runtime, flow, reviews, flags, io, file);
+      return finishRun(runtime, io, await untilStopped(io, (signal) => flow.run(inputs, { ...options, signal })), flags);
     } finally {
       reviews.release();
     }
