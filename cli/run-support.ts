@@ -4,7 +4,9 @@
 import path from "node:path";
 import { Writable } from "node:stream";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { PromptScreen, ReviewDecider, RunEvent, RunRecord, RunResult, SegmentOptions, StoreOptions } from "../runtime/index";
+import type { PromptScreen, ReviewDecider, RunEvent, RunRecord, RunResult, RuntimeErrorCode, SegmentOptions, StoreOptions } from "../runtime/index";
+import { projectRoot } from "../compiler/config";
+import { LOCAL_DISK } from "./config-lookup";
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type ExitCode } from "./exit";
 import { type CliIo, complain } from "./io";
 import { parseCredits } from "./options";
@@ -17,9 +19,18 @@ export function loadRuntime(): Promise<Runtime> {
   return import("../runtime/index");
 }
 
-/** Runs and the cache live in Redis with --redis URL (or $FLOWC_REDIS), else in $FLOWC_HOME, else `.flowc` here. */
-export function storeOptions(io: CliIo, flags: RedisFlags = {}): StoreOptions {
-  return { home: io.env.FLOWC_HOME ?? path.join(io.cwd, ".flowc"), ...redisStore(io, flags) };
+/**
+ * Runs and the cache live in Redis with --redis URL (or $FLOWC_REDIS), else in $FLOWC_HOME, else
+ * in `.flowc/` at the project's root (compiler/config.ts `projectRoot`), found from the flow file
+ * (`flowFile`) or, for commands without one, from the working directory; outside any project, here.
+ */
+export function storeOptions(io: CliIo, flags: RedisFlags = {}, flowFile?: string): StoreOptions {
+  return { home: io.env.FLOWC_HOME || stateFolder(io, flowFile), ...redisStore(io, flags) };
+}
+
+function stateFolder(io: CliIo, flowFile: string | undefined): string {
+  const from = flowFile === undefined ? io.cwd : path.dirname(path.resolve(io.cwd, flowFile));
+  return path.join(projectRoot(from, LOCAL_DISK) ?? io.cwd, ".flowc");
 }
 
 /** `--allow-failed N` (items) or `P%` (of the items sent to the run's nodes). */
@@ -51,16 +62,36 @@ lost items to failed calls, or was refused (errors in the flow, an unacknowledge
 usage, an unknown run id or an unreadable input.
 `;
 
+type RuntimeFailure = Error & { code: RuntimeErrorCode; usage?: boolean; flaggedRuns?: string[]; packages?: string[]; interruptedRun?: string };
+
+/** What the CLI says after the runtime's message: its own commands and flags, by error code. */
+const CLI_HINTS: Partial<Record<RuntimeErrorCode, (error: RuntimeFailure) => string>> = {
+  "unknown-run": () => " (see `flowc runs`)",
+  "alert-flag": (error) => `: acknowledge it with \`flowc ack ${error.flaggedRuns?.[0] ?? "RUN"}\` or start with --ack`,
+  "pool-without-redis": () => "; give --redis URL (or FLOWC_REDIS)",
+  "pool-cap-required": () => " (--pool-cap N)",
+  home: () => ": point FLOWC_HOME at a directory (or remove the file)",
+  storage: (error) => (error.interruptedRun ? `: then continue with \`flowc resume ${error.interruptedRun}\`` : ""),
+  redis: (error) => (error.interruptedRun ? `: then continue with \`flowc resume ${error.interruptedRun} --redis URL\`` : ""),
+};
+
 /**
  * A runtime error as one `flowc: …` line. Errors may come from a second copy of the runtime (the
  * one a generated module imports), so they are recognised by name, not by class.
  */
 export function runtimeFailure(io: CliIo, error: unknown): ExitCode {
   if (error instanceof Error && error.name === "RuntimeError") {
-    complain(io, error.message);
-    return (error as Error & { usage?: boolean }).usage ? EXIT_USAGE : EXIT_PROBLEMS;
+    const failure = error as RuntimeFailure;
+    complain(io, failure.code === "missing-package" ? missingPackages(failure) : failure.message + (CLI_HINTS[failure.code]?.(failure) ?? ""));
+    return failure.usage ? EXIT_USAGE : EXIT_PROBLEMS;
   }
   throw error;
+}
+
+/** The one line `--redis` and `flowc worker` print when bullmq or ioredis is not installed. */
+function missingPackages(error: RuntimeFailure): string {
+  const packages = error.packages ?? [];
+  return `--redis needs the packages ${packages.join(" and ")}, which are not installed: npm i ${packages.join(" ")}`;
 }
 
 /** Runs a command body, turning runtime errors into their exit status. */
@@ -107,9 +138,9 @@ export function progress(runtime: Runtime, io: CliIo, json: boolean, reviews?: R
 }
 
 /** The options a run segment (a start or a resume) takes from the command line. */
-export function segmentOptions(runtime: Runtime, io: CliIo, flags: SegmentFlags, reviews?: Reviews): SegmentOptions {
+export function segmentOptions(runtime: Runtime, io: CliIo, flags: SegmentFlags, reviews?: Reviews, flowFile?: string): SegmentOptions {
   return {
-    ...storeOptions(io, flags),
+    ...storeOptions(io, flags, flowFile),
     ...redisSegment(io, flags),
     ...(flags.cap !== undefined ? { cap: flags.cap } : {}),
     ...(flags.latency !== undefined ? { latencyMs: flags.latency } : {}),
@@ -118,6 +149,28 @@ export function segmentOptions(runtime: Runtime, io: CliIo, flags: SegmentFlags,
     notify: { stderr: stderrStream(io), ...(flags.notify ? { command: flags.notify } : {}), ...(flags.webhook ? { webhook: flags.webhook } : {}) },
     onEvent: progress(runtime, io, flags.json === true, reviews),
   };
+}
+
+/**
+ * Runs a segment that Ctrl-C or SIGTERM stops the way the library stops on an abort: no new call
+ * starts, calls in flight finish, and the run pauses with its state kept for `flowc resume`. A
+ * second signal quits at once (the journal still holds every charged attempt).
+ */
+export async function untilStopped<T>(io: CliIo, segment: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(130);
+    complain(io, `${signal}: stopping once the calls in flight finish (again to quit at once); the run can be resumed`);
+    controller.abort();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  try {
+    return await segment(controller.signal);
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
 }
 
 /** The report at the end of a run (or as the last JSON line with `--json`); the exit status. */

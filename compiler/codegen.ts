@@ -1,12 +1,14 @@
-// `flowc compile`: a flow as a readable TypeScript module — typed inputs, the node graph (each
-// stream under a comment with its source line), the static figures, the worst-case scenario and a
-// typed `run()` that hands the graph to the runtime. ts-morph builds the module, prettier lays it
-// out; both are loaded here, lazily, so that `flowc check` and `flowc cost` never pay for them.
+// `flowc compile`: a flow as a readable TypeScript module — typed inputs and outputs, the node
+// graph (each stream under a comment with its source line), the static figures, the worst-case
+// scenario, and a typed `run()` and `resume()` that hand the graph to the runtime. ts-morph builds
+// the module, prettier lays it out; both are loaded here, lazily, so that `flowc check` and
+// `flowc cost` never pay for them. `emitJavaScript` turns the module into ESM JavaScript and its
+// declaration file, with the same TypeScript (ts-morph's).
 import type { CostReport } from "./cost-report";
 import { formatExact } from "../syntax/credits";
 import type { FlowModel, InputStream, Stream } from "./model";
 import type { Ref, StreamDecl } from "../syntax/ast";
-import { streamLine, toGraph, witnessToScenario } from "./to-graph";
+import { streamLine, streamMedia, toGraph, witnessToScenario } from "./to-graph";
 import type { FlowGraph, GraphStream } from "../runtime/graph";
 import { FLOWC_VERSION } from "./version";
 import type { VariableStatementStructure } from "ts-morph";
@@ -20,9 +22,11 @@ export interface CodegenOptions {
 
 export const DEFAULT_RUNTIME_IMPORT = "flowc/runtime";
 
+const PRINT_WIDTH = 110;
+
 /** The runtime's exports the generated module uses. */
-const RUNTIME_VALUES = ["startRun"];
-const RUNTIME_TYPES = ["FlowGraph", "RunOptions", "RunResult", "Scenario"];
+const RUNTIME_VALUES = ["resumeRun", "startRun"];
+const RUNTIME_TYPES = ["FlowGraph", "FlowItem", "ResumeOptions", "RunOptions", "RunResult", "Scenario"];
 
 export async function generateModule(model: FlowModel, cost: CostReport, options: CodegenOptions): Promise<string> {
   const { Project, StructureKind, VariableDeclarationKind } = await import("ts-morph");
@@ -57,6 +61,13 @@ export async function generateModule(model: FlowModel, cost: CostReport, options
           docs: [commentText(`${declarationHeader(s.decl)} (${source}:${streamLine(s)})`)],
         })),
       },
+      {
+        kind: StructureKind.Interface,
+        name: "Outputs",
+        isExported: true,
+        docs: [OUTPUTS_DOC],
+        properties: outputProperties(model, source),
+      },
       constant("FLOW", undefined, "The flow's name.", stringLiteral(model.name)),
       constant("WORST_CASE", undefined, "Worst-case credits of one run: exact, reached by WORST_SCENARIO.", stringLiteral(formatExact(cost.worstCase))),
       constant("EXPECTED", undefined, "Expected credits of a typical run (an estimate, not a bound).", stringLiteral(formatExact(cost.expected))),
@@ -77,19 +88,42 @@ export async function generateModule(model: FlowModel, cost: CostReport, options
           { name: "inputs", type: "Inputs", initializer: "{}" },
           { name: "options", type: "RunOptions", initializer: "{}" },
         ],
-        returnType: "Promise<RunResult>",
-        statements: ["return startRun(graph, { ...options, inputs: { ...options.inputs, ...inputs } });"],
+        returnType: "Promise<RunResult<Outputs>>",
+        statements: ["return startRun<Outputs>(graph, { ...options, inputs: { ...options.inputs, ...inputs } });"],
+      },
+      {
+        kind: StructureKind.Function,
+        name: "resume",
+        isExported: true,
+        isAsync: true,
+        docs: [RESUME_DOC],
+        parameters: [
+          { name: "runId", type: "string" },
+          { name: "options", type: "ResumeOptions", initializer: "{}" },
+        ],
+        returnType: "Promise<RunResult<Outputs>>",
+        statements: ["return resumeRun<Outputs>(runId, options);"],
       },
     ],
   });
   const prettier = await import("prettier");
-  return prettier.format(file.getFullText(), { parser: "typescript", printWidth: 110 });
+  return prettier.format(file.getFullText(), { parser: "typescript", printWidth: PRINT_WIDTH });
 }
 
 const INPUTS_DOC = [
   "The flow's inputs: for each, file or folder paths (a counted input) or one path (a single input).",
   "Every input is optional: the simulated provider synthesises the items of a missing one; a real",
   "provider needs them all.",
+].join("\n");
+
+const OUTPUTS_DOC = [
+  "The flow's outputs: for each output, the items that reached it, typed by what they are (a media",
+  "type, or `unknown` for a user-declared op). Credits on items are exact decimal strings.",
+].join("\n");
+
+const RESUME_DOC = [
+  "Continues a paused, awaiting-review, failed or interrupted run of this flow where it stopped,",
+  "without repeating or re-charging a completed call.",
 ].join("\n");
 
 const RUN_DOC = [
@@ -103,6 +137,17 @@ function header(source: string, flow: string): string {
     `// \`flowc compile\` again. Flow ${commentText(flow)}.`,
     "",
   ].join("\n");
+}
+
+/** One property per output ref (`final`, `good.rejected`), its items typed by media type. */
+function outputProperties(model: FlowModel, source: string): { name: string; type: string; docs: string[] }[] {
+  const media = streamMedia(model);
+  return model.outputs.map((ref) => {
+    const name = ref.rejected ? `${ref.name}.rejected` : ref.name;
+    const stream = model.byName.get(ref.name);
+    const line = stream ? ` (${source}:${streamLine(stream)})` : "";
+    return { name: propertyName(name), type: `FlowItem<${JSON.stringify(media.get(ref.name) ?? "unknown")}>[]`, docs: [commentText(`output ${name}${line}`)] };
+  });
 }
 
 /**
@@ -193,4 +238,23 @@ export function declarationHeader(decl: StreamDecl): string {
 
 function refText(ref: Ref): string {
   return ref.rejected ? `${ref.name.text}.rejected` : ref.name.text;
+}
+
+/** What `flowc compile -o OUT.js` writes: the module as ESM JavaScript, and its declarations. */
+export interface JavaScriptModule {
+  javascript: string;
+  declarations: string;
+}
+
+/** The generated module (TypeScript) as ESM JavaScript for Node 20, and its `.d.ts`. */
+export async function emitJavaScript(code: string): Promise<JavaScriptModule> {
+  const { ts } = await import("ts-morph");
+  const compilerOptions = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, declaration: true };
+  const javascript = ts.transpileModule(code, { compilerOptions, reportDiagnostics: false }).outputText;
+  const declarations = ts.transpileDeclaration(code, { compilerOptions, reportDiagnostics: false }).outputText;
+  const prettier = await import("prettier");
+  return {
+    javascript: await prettier.format(javascript, { parser: "babel", printWidth: PRINT_WIDTH }),
+    declarations: await prettier.format(declarations, { parser: "typescript", printWidth: PRINT_WIDTH }),
+  };
 }

@@ -101,11 +101,28 @@ export interface ConfigDisk {
  * the filesystem root or at a folder that holds `.git` (the top of the repository).
  */
 export function nearestConfig(dir: string, disk: ConfigDisk): string | undefined {
+  const found = upwards(dir, (folder) => (disk.isFile(path.join(folder, CONFIG_FILE)) ? "found" : disk.exists(path.join(folder, ".git")) ? "stop" : "on"));
+  return found === undefined ? undefined : path.join(found, CONFIG_FILE);
+}
+
+/**
+ * The root of the project that files in `dir` belong to, as eslint and git find theirs: the folder
+ * of the nearest flowc.json (found as above), else the nearest folder holding `package.json` or
+ * `.git`; undefined outside any project. The CLI keeps run state in `.flowc/` there.
+ */
+export function projectRoot(dir: string, disk: ConfigDisk): string | undefined {
+  const config = nearestConfig(dir, disk);
+  if (config !== undefined) return path.dirname(config);
+  return upwards(dir, (folder) => (disk.exists(path.join(folder, "package.json")) || disk.exists(path.join(folder, ".git")) ? "found" : "on"));
+}
+
+/** The first folder from `dir` upwards that `visit` finds, unless it stops first or reaches the root. */
+function upwards(dir: string, visit: (folder: string) => "found" | "stop" | "on"): string | undefined {
   for (let current = path.resolve(dir); ; ) {
-    const candidate = path.join(current, CONFIG_FILE);
-    if (disk.isFile(candidate)) return candidate;
+    const verdict = visit(current);
+    if (verdict === "found") return current;
     const parent = path.dirname(current);
-    if (disk.exists(path.join(current, ".git")) || parent === current) return undefined;
+    if (verdict === "stop" || parent === current) return undefined;
     current = parent;
   }
 }

@@ -3,14 +3,16 @@
 // generated module; `--scenario worst` replays the cost analysis' witness as a Scenario.
 import type { CostReport, Witness } from "./cost-report";
 import { type Decimal, dec, formatExact } from "../syntax/credits";
+import type { MediaType } from "../syntax/ast";
 import type { FlowModel, GateStream, InputStream, NodeStream, SelectStream, Stream, StreamRef } from "./model";
 import type { FlowGraph, GraphGate, GraphInput, GraphNode, GraphRef, GraphSelect, GraphStream, Scenario } from "../runtime/graph";
 
 export function toGraph(model: FlowModel, cost: CostReport): FlowGraph {
   const budget = model.budget;
+  const media = streamMedia(model);
   return {
     flow: model.name,
-    streams: model.streams.map(streamToGraph),
+    streams: model.streams.map((s) => streamToGraph(s, media)),
     outputs: model.outputs.map(refToGraph),
     budget: { cap: optionalExact(budget?.cap), alert: optionalExact(budget?.alert), alertPercent: alertPercent(model), strict: budget?.strict ?? false },
     worstCase: formatExact(cost.worstCase),
@@ -41,12 +43,42 @@ export function streamLine(stream: Stream): number {
   return stream.decl.range.start.line;
 }
 
-function streamToGraph(stream: Stream): GraphStream {
+/**
+ * What each stream's items are: an input's declared type; a node's from its op (`convert` by its
+ * `format` param; checks and gates, reviews and selects carry their source's items); undefined
+ * where a user-declared op makes them.
+ */
+export function streamMedia(model: FlowModel): Map<string, MediaType | undefined> {
+  const media = new Map<string, MediaType | undefined>();
+  for (const stream of model.streams) media.set(stream.name, mediaOf(stream, media));
+  return media;
+}
+
+const CONVERTED: Record<string, MediaType> = { png: "image", jpeg: "image", webp: "image", mp4: "video", webm: "video", gif: "video", txt: "text", json: "json" };
+
+function mediaOf(stream: Stream, known: Map<string, MediaType | undefined>): MediaType | undefined {
+  switch (stream.kind) {
+    case "input":
+      return stream.mediaType;
+    case "gate":
+      return known.get(stream.source.name);
+    case "select":
+      return known.get(stream.source);
+    case "node": {
+      const format = stream.op.name === "convert" ? stream.params.format : undefined;
+      if (typeof format === "string" && CONVERTED[format]) return CONVERTED[format];
+      if (stream.op.makes !== "source") return stream.op.makes;
+      return stream.source ? known.get(stream.source.name) : undefined;
+    }
+  }
+}
+
+function streamToGraph(stream: Stream, media: Map<string, MediaType | undefined>): GraphStream {
   switch (stream.kind) {
     case "input":
       return inputToGraph(stream);
     case "node":
-      return nodeToGraph(stream);
+      return nodeToGraph(stream, media.get(stream.name));
     case "gate":
       return gateToGraph(stream);
     case "select":
@@ -68,11 +100,12 @@ function inputToGraph(s: InputStream): GraphInput {
   };
 }
 
-function nodeToGraph(s: NodeStream): GraphNode {
+function nodeToGraph(s: NodeStream, mediaType: MediaType | undefined): GraphNode {
   return {
     kind: "node",
     name: s.name,
     op: s.op.name,
+    mediaType,
     model: s.model?.name,
     source: s.source ? refToGraph(s.source) : undefined,
     named: s.named.map((n) => ({ name: n.name, ref: refToGraph(n.ref) })),

@@ -6,7 +6,7 @@ import path from "node:path";
 import { MemoryBudgetStore } from "./budget";
 import { FileCacheStore } from "./cache";
 import type { Clock } from "./clock";
-import { RuntimeError } from "./errors";
+import { HomeRequiredError, MissingPackageError, RuntimeError } from "./errors";
 import type { CallDispatcher } from "./provider";
 import type { PoolAlert, PoolOptions } from "./redis/budget";
 import type { RedisTarget } from "./redis/connection";
@@ -14,7 +14,8 @@ import { FileRunStore } from "./runs";
 import type { Stores } from "./session";
 
 export interface BackendOptions {
-  home: string;
+  /** the folder of local runs and cache; needed unless `stores` or `redis` replace them */
+  home?: string;
   redis?: string | RedisTarget;
   pool?: PoolOptions;
   maxInFlight?: number;
@@ -38,15 +39,19 @@ export interface Backend {
 
 export async function openBackend(options: BackendOptions): Promise<Backend> {
   if (options.redis === undefined) {
-    if (options.pool) throw new RuntimeError("redis", `budget pool ${options.pool.name}: pools are kept in Redis; give --redis URL (or FLOWC_REDIS)`);
+    if (options.pool) throw new RuntimeError("pool-without-redis", `budget pool ${options.pool.name}: pools are kept in Redis`);
+    const home = (): string => {
+      if (options.home === undefined) throw new HomeRequiredError();
+      return options.home;
+    };
     const stores: Stores = {
-      runs: options.stores?.runs ?? new FileRunStore(options.home),
-      cache: options.stores?.cache ?? new FileCacheStore(path.join(options.home, "cache")),
+      runs: options.stores?.runs ?? new FileRunStore(home()),
+      cache: options.stores?.cache ?? new FileCacheStore(path.join(home(), "cache")),
       budget: options.stores?.budget ?? new MemoryBudgetStore(),
     };
     return { stores, close: async () => undefined };
   }
-  const { openRedisBackend } = await import("./redis/backend");
+  const { openRedisBackend } = await redisModule(() => import("./redis/backend"));
   const backend = await openRedisBackend({ redis: options.redis, clock: options.clock, dispatch: options.dispatch, ...(options.pool ? { pool: options.pool } : {}), ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}) });
   return { ...backend, stores: { ...backend.stores, ...options.stores } };
 }
@@ -58,5 +63,22 @@ export async function withBackend<T>(options: BackendOptions, work: (backend: Ba
     return await work(backend);
   } finally {
     await backend.close();
+  }
+}
+
+const REDIS_PACKAGES = ["bullmq", "ioredis"];
+
+/**
+ * Loads a module of runtime/redis/: bullmq and ioredis are optional peer dependencies, so a missing
+ * one is a MissingPackageError naming both, not a stack trace.
+ */
+export async function redisModule<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const missing = code === "ERR_MODULE_NOT_FOUND" && REDIS_PACKAGES.some((name) => String((error as Error).message).includes(`'${name}'`));
+    if (missing) throw new MissingPackageError("Redis", REDIS_PACKAGES);
+    throw error;
   }
 }

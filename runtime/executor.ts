@@ -61,6 +61,8 @@ export interface ExecutorOptions {
   onEvent?: (event: RunEvent) => void;
   /** keep the items that reach the outputs (off for long runs: memory stays flat) */
   collectOutputs?: boolean;
+  /** abort: no new call starts; the run ends paused (reason `aborted`) once the calls in flight end */
+  signal?: AbortSignal | undefined;
   /** the waits between a call's attempts */
   backoff: BackoffPolicy;
   /** a node finished: the session refreshes the run's record */
@@ -76,7 +78,7 @@ export interface Progress {
 
 export interface ExecutionResult {
   status: "completed" | "paused" | "awaiting-review" | "failed";
-  reason?: "budget" | "review" | "error" | "calls";
+  reason?: "budget" | "review" | "error" | "calls" | "aborted";
   error?: string;
   /** what the run worked around, in order (each also emitted as a `warning` event) */
   warnings: { code: string; message: string }[];
@@ -103,7 +105,7 @@ export class Execution {
   readonly listening: boolean;
   spent: Decimal;
   flagged: boolean;
-  stopping: "budget" | "error" | undefined;
+  stopping: "budget" | "aborted" | "error" | undefined;
   error: string | undefined;
   /** calls queued in every node, not yet started */
   queued = 0;
@@ -132,9 +134,10 @@ export class Execution {
     this.build();
     this.emit({ type: "run-start", runId: this.options.runId, flow: this.graph.flow, ...(this.options.cap ? { cap: exact(this.options.cap) } : {}), spent: exact(this.spent), resumed: this.options.resumed === true, nodes: this.graph.streams.filter((s) => s.kind === "node").map((s) => s.name) });
     if (this.options.alert && !this.flagged && this.spent.greaterThan(this.options.alert)) this.crossAlert();
+    this.options.signal?.addEventListener("abort", this.abort, { once: true });
     for (const stage of this.stages.values()) stage.start();
     this.checkIdle();
-    return done;
+    return done.finally(() => this.options.signal?.removeEventListener("abort", this.abort));
   }
 
   emit(event: RunEvent): void {
@@ -213,6 +216,11 @@ export class Execution {
     this.stopping ??= "budget";
   }
 
+  private readonly abort = (): void => {
+    this.stopping ??= "aborted";
+    this.checkIdle();
+  };
+
   spentNow(spent: Decimal): void {
     if (spent.greaterThan(this.spent)) this.spent = spent;
     if (this.options.alert && !this.flagged && this.spent.greaterThan(this.options.alert)) this.crossAlert();
@@ -278,7 +286,7 @@ export class Execution {
     const base = { spent: this.spent, flagged: this.flagged, counters: this.counters, pending, outputs: this.outputs, warnings: this.warnings };
     if (this.stopping === "error") return this.resolve({ ...base, status: "failed", reason: "error", error: this.error });
     if (this.ended === this.stages.size) return this.resolve(this.outcome(base));
-    if (this.stopping === "budget") return this.resolve({ ...base, status: "paused", reason: "budget" });
+    if (this.stopping === "budget" || this.stopping === "aborted") return this.resolve({ ...base, status: "paused", reason: this.stopping });
     if (pending.length > 0) return this.resolve({ ...base, status: "awaiting-review", reason: "review" });
     const stuck = [...this.stages.values()].filter((s) => !s.isEnded()).map((s) => s.name);
     this.resolve({ ...base, status: "failed", reason: "error", error: `run stalled with streams unfinished: ${stuck.join(", ")}` });

@@ -7,10 +7,12 @@ export interface GraphRef {
   rejected: boolean;
 }
 
+export type MediaType = "image" | "video" | "audio" | "text" | "json";
+
 export interface GraphInput {
   kind: "input";
   name: string;
-  mediaType: "image" | "video" | "audio" | "text" | "json";
+  mediaType: MediaType;
   /** declared without a count: exactly one item */
   single: boolean;
   min: number;
@@ -25,6 +27,8 @@ export interface GraphNode {
   kind: "node";
   name: string;
   op: string;
+  /** what its outputs are, when flowc knows (not for user-declared ops) */
+  mediaType?: MediaType;
   model?: string;
   /** primary input; absent: the node makes one call with no items */
   source?: GraphRef;

@@ -1,4 +1,7 @@
-// The runtime's public API: what a generated module's `run()` and the CLI call.
+// The runtime's public API: what a generated module's `run()` and the CLI call. It writes only
+// under the `home` it is given (or to the stores or Redis it is given) and prints nothing: progress,
+// pauses and alerts are events (`onEvent`), and the owner is told through the notifiers given.
+// Errors are RuntimeErrors with a `code`. Credits at this surface are exact decimal strings.
 //
 //   startRun(graph, options)        run a flow (inputs, seed, scenario, cap, provider, deciders)
 //   resumeRun(runId, options)       continue a paused, awaiting-review, failed or killed run
@@ -12,7 +15,7 @@
 // (runtime/redis/, loaded only then); without it, everything stays on this machine.
 import path from "node:path";
 import { backoffPolicy, type BackoffPolicy } from "./backoff";
-import { withBackend, type Backend, type BackendOptions } from "./backend";
+import { redisModule, withBackend, type Backend, type BackendOptions } from "./backend";
 import type { CacheEntryInfo, CacheFilter } from "./cache";
 import { systemClock, type Clock } from "./clock";
 import { credits, exact } from "./credits";
@@ -27,6 +30,7 @@ import { retryChains } from "./executor";
 import type { FlowGraph, GraphInput, Scenario } from "./graph";
 import { checkCount, inputDigest, loadInputs, type InputItem } from "./inputs";
 import { notifiers, notifyAll, type Notifier, type NotifyOptions, type RunSummary } from "./notify";
+import { publicOutputs, type FlowOutputs } from "./outputs";
 import type { CallDispatcher, Provider } from "./provider";
 import { HttpProvider, loadEndpoints } from "./providers/http";
 import { SimulatedProvider, synthesizeInput, synthesizedCount } from "./providers/simulated";
@@ -38,12 +42,15 @@ import type { RedisStatus } from "./redis/status";
 import type { WorkerHandle, WorkerOptions } from "./redis/worker";
 import type { DecisionsDoc, ProviderSpec, RunConfig } from "./runs";
 import { initialRecord, runSegment, type Stores } from "./session";
-import type { Item, PendingDecision, RunEvent, RunStatus } from "./types";
+import type { PendingDecision, RunEvent, RunStatus } from "./types";
 
 export interface StoreOptions {
-  /** where runs and the cache live: default $FLOWC_HOME, else .flowc in the working directory */
+  /**
+   * The folder that holds runs and the cache (the CLI passes `.flowc` at the project root, or
+   * $FLOWC_HOME). Needed unless `redis` keeps them: the runtime writes nowhere else.
+   */
   home?: string;
-  /** replace the local stores (e.g. shared ones) */
+  /** @internal replace the local stores (tests, embedding) */
   stores?: Partial<Stores>;
   /** keep runs, journal, budget and cache in Redis, and send calls to BullMQ workers */
   redis?: string | RedisTarget;
@@ -67,10 +74,16 @@ export interface SegmentOptions extends StoreOptions {
   decisionsFile?: string;
   /** the simulated provider decides reviews and human selects at their expected rates (seeded) */
   simulateHumans?: boolean;
-  /** how the owner hears about pauses and alerts (default: a line on stderr) */
+  /** how the owner hears about pauses and alerts (default: nobody; `onEvent` sees them either way) */
   notify?: NotifyOptions;
   notifiers?: Notifier[];
+  /** progress and outcome events; the runtime prints nothing itself */
   onEvent?: (event: RunEvent) => void;
+  /**
+   * Stops the run cleanly: no new call starts, the calls in flight finish and are recorded, and the
+   * run ends `paused` with reason `aborted`, resumable like any pause.
+   */
+  signal?: AbortSignal;
   /** keep the items reaching the outputs in the result (default true) */
   collectOutputs?: boolean;
   /** calls in flight per node, for nodes without `concurrency` (default 16) */
@@ -97,12 +110,12 @@ export interface RunOptions extends SegmentOptions {
 
 export type ResumeOptions = SegmentOptions;
 
-export interface RunResult {
+export interface RunResult<O extends object = FlowOutputs> {
   runId: string;
   status: RunStatus;
   record: RunRecord;
-  /** per output ref, the items that reached it (empty when collectOutputs is false) */
-  outputs: Record<string, Item[]>;
+  /** per output ref, the items that reached it (empty lists when collectOutputs is false) */
+  outputs: O;
 }
 
 export interface RunSummaryRow {
@@ -131,25 +144,21 @@ export interface CacheListing {
   totalBytes: number;
 }
 
-export function flowcHome(options: StoreOptions = {}): string {
-  return options.home ?? process.env.FLOWC_HOME ?? path.join(process.cwd(), ".flowc");
-}
-
 /** The home must be a directory (or not exist yet: it is created on the first write). */
 async function checkHome(options: StoreOptions): Promise<void> {
-  if (options.redis !== undefined || options.stores?.runs) return;
-  const home = flowcHome(options);
+  if (options.redis !== undefined || options.stores?.runs || options.home === undefined) return;
+  const home = path.resolve(options.home);
   const stats = await disk.stat(home).catch((error: unknown) => {
     if (isCode(error, "ENOENT")) return undefined;
     if (isCode(error, "ENOTDIR")) throw new HomeError(home, "a part of the path is a file, not a directory");
     throw storageError(home, error, "reading");
   });
-  if (stats && !stats.isDirectory()) throw new HomeError(home, "is a file, not a directory: point FLOWC_HOME at a directory (or remove the file)");
+  if (stats && !stats.isDirectory()) throw new HomeError(home, "is a file, not a directory");
 }
 
 function backendOptions(options: StoreOptions & Partial<SegmentOptions>, dispatch: boolean): BackendOptions {
   return {
-    home: flowcHome(options),
+    ...(options.home !== undefined ? { home: path.resolve(options.home) } : {}),
     clock: options.clock ?? systemClock,
     dispatch,
     ...(options.stores ? { stores: options.stores } : {}),
@@ -165,9 +174,14 @@ async function withStores<T>(options: StoreOptions, work: (stores: Stores) => Pr
   return withBackend(backendOptions(options, false), (backend) => work(backend.stores));
 }
 
-export async function startRun(graph: FlowGraph, options: RunOptions = {}): Promise<RunResult> {
+/**
+ * Runs a flow. `O` is the shape of its outputs, as a compiled module declares it (`Outputs`);
+ * resolves when the run completes, pauses (budget, review, abort) or fails.
+ */
+export async function startRun<O extends object = FlowOutputs>(graph: FlowGraph, options: RunOptions = {}): Promise<RunResult<O>> {
+  options.signal?.throwIfAborted();
   await checkHome(options);
-  return withBackend(backendOptions(options, true), (backend) => start(graph, options, backend));
+  return withBackend(backendOptions(options, true), (backend) => start(graph, options, backend)) as Promise<RunResult<O>>;
 }
 
 /** Holds the run's lock (a live process holding it already: a `run-busy` error naming it) while working. */
@@ -219,9 +233,11 @@ async function start(graph: FlowGraph, options: RunOptions, backend: Backend): P
   return withRunLock(stores, config.runId, () => segment(config, record!, backend, provider, inputs, decider, options, clock));
 }
 
-export async function resumeRun(runId: string, options: ResumeOptions = {}): Promise<RunResult> {
+/** Continues a paused, awaiting-review, failed or interrupted run where it stopped. */
+export async function resumeRun<O extends object = FlowOutputs>(runId: string, options: ResumeOptions = {}): Promise<RunResult<O>> {
+  options.signal?.throwIfAborted();
   await checkHome(options);
-  return withBackend(backendOptions(options, true), (backend) => withRunLock(backend.stores, runId, () => resume(runId, options, backend)));
+  return withBackend(backendOptions(options, true), (backend) => withRunLock(backend.stores, runId, () => resume(runId, options, backend))) as Promise<RunResult<O>>;
 }
 
 /** Runs under the run's lock: nothing is read or changed before it is held. */
@@ -248,7 +264,7 @@ async function resume(runId: string, options: ResumeOptions, backend: Backend): 
 }
 
 async function segment(config: RunConfig, record: RunRecord, backend: Backend, provider: Provider, inputs: Record<string, InputItem[]>, decider: ReviewDecider | undefined, options: SegmentOptions, clock: Clock): Promise<RunResult> {
-  const owner = options.notifiers ?? notifiers(options.notify);
+  const owner = options.notifiers ?? notifiers({ ...options.notify, stderr: options.notify?.stderr ?? false });
   let poolRefused: string | undefined;
   backend.onPoolAlert?.((alert) => {
     if (alert.kind === "exhausted") poolRefused = alert.pool;
@@ -266,12 +282,13 @@ async function segment(config: RunConfig, record: RunRecord, backend: Backend, p
     notifiers: owner,
     clock,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
     collectOutputs: options.collectOutputs !== false,
     backoff: backoffPolicy({ ...provider.backoff, ...options.backoff }),
     poolRefused: () => poolRefused,
     ...(backend.lost ? { lost: () => backend.lost!() } : {}),
   });
-  return { runId: config.runId, status: result.record.status, record: result.record, outputs: result.outputs };
+  return { runId: config.runId, status: result.record.status, record: result.record, outputs: publicOutputs(config.graph, result.outputs) };
 }
 
 function poolSummary(config: RunConfig, alert: PoolAlert): RunSummary {
@@ -279,7 +296,7 @@ function poolSummary(config: RunConfig, alert: PoolAlert): RunSummary {
   const message =
     alert.kind === "alert"
       ? `budget pool ${alert.pool} crossed its alert: ${alert.spent} credits spent ${since} (alert ${alert.alert}, cap ${alert.cap}), last by run ${alert.runId} of ${config.flow}`
-      : `budget pool ${alert.pool} refused a call of run ${alert.runId}: ${alert.spent} credits spent ${since} and ${alert.reserved ?? "0"} reserved, of a cap of ${alert.cap}; the run pauses (raise the pool's cap with --pool-cap, or resume in the next window)`;
+      : `budget pool ${alert.pool} refused a call of run ${alert.runId}: ${alert.spent} credits spent ${since} and ${alert.reserved ?? "0"} reserved, of a cap of ${alert.cap}; the run pauses (raise the pool's cap, or resume in the next window)`;
   return { runId: alert.runId, flow: config.flow, status: "running", reason: `pool-${alert.kind}`, spent: alert.spent, cap: alert.cap, ...(alert.alert ? { alert: alert.alert } : {}), pending: 0, message };
 }
 
@@ -510,40 +527,58 @@ export async function cacheClear(filter: CacheFilter = {}, options: StoreOptions
 
 /** `flowc worker`: runs call jobs from the queue until closed (see runtime/redis/worker.ts). */
 export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
-  return (await import("./redis/worker")).startWorker(options);
+  return (await redisModule(() => import("./redis/worker"))).startWorker(options);
 }
 
 /** `flowc status`: the queue, the workers, the runs in flight and the budget pools. */
 export async function redisStatus(target: string | RedisTarget, options: { clock?: Clock } = {}): Promise<RedisStatus> {
-  return (await import("./redis/status")).redisStatus(target, options.clock ?? systemClock);
+  return (await redisModule(() => import("./redis/status"))).redisStatus(target, options.clock ?? systemClock);
 }
 
-export type { FlowGraph, GraphGate, GraphInput, GraphNode, GraphRef, GraphSelect, GraphStream, Scenario } from "./graph";
-export type { Item, RunEvent, RunStatus, PendingDecision, PendingItem, ItemMedia, CallRequest, CallOutcome, ProviderOutput } from "./types";
+export type { FlowGraph, GraphGate, GraphInput, GraphNode, GraphRef, GraphSelect, GraphStream, MediaType, Scenario } from "./graph";
+export type { FlowItem, FlowOutputs, ItemMediaType, MediaValue, MediaValues } from "./outputs";
+export type { RunEvent, RunStatus, PendingDecision, PendingItem, ItemMedia, CallRequest, CallOutcome, ProviderOutput } from "./types";
 export type { RunHistory, SpendPoint, FailedAttempt } from "./history";
 export type { Picture, PictureSubject } from "./providers/picture";
 export { waitingOn, waitsText, decisionsSummary, type Waiting } from "./decided";
 export type { RunRecord, NodeRecord, RecordEvent } from "./record";
 export type { Provider, CallDispatcher } from "./provider";
-export type { BudgetStore, Reservation } from "./budget";
-export type { CacheStore, CacheEntry, CacheEntryInfo, CacheFilter } from "./cache";
-export type { Journal, JournalEntry } from "./journal";
-export type { RunStore, RunConfig, DecisionsDoc, AlertFlag } from "./runs";
-export type { ReviewDecider, ReviewRequest, SelectRequest } from "./deciders";
+export type { CacheEntryInfo, CacheFilter } from "./cache";
+export type { DecisionsDoc } from "./runs";
+export type { DecisionItem, InteractiveOptions, ReviewDecider, ReviewRequest, ReviewVerdict, SelectRequest } from "./deciders";
+export type { Endpoint, EndpointsConfig } from "./providers/http";
+export type { SimulatedOptions } from "./providers/simulated";
 export type { Notifier, NotifyOptions, RunSummary } from "./notify";
 export type { Clock } from "./clock";
-export type { Stores } from "./session";
-export type { Backend } from "./backend";
 export type { RedisTarget } from "./redis/connection";
 export type { PoolOptions, PoolAlert } from "./redis/budget";
 export type { WorkerOptions, WorkerHandle } from "./redis/worker";
 export type { RedisStatus } from "./redis/status";
-export { MemoryBudgetStore } from "./budget";
-export { FileCacheStore } from "./cache";
-export { FileJournal } from "./journal";
-export { FileRunStore } from "./runs";
-export { openBackend } from "./backend";
 export { ManualClock, systemClock } from "./clock";
+// The stores behind a run, for tests and embedding: their credits are decimal.js values, so they
+// stay out of the published declarations (`@internal`, stripped from dist/runtime.d.ts).
+/** @internal */
+export type { BudgetStore, Reservation } from "./budget";
+/** @internal */
+export type { CacheStore, CacheEntry } from "./cache";
+/** @internal */
+export type { Journal, JournalEntry } from "./journal";
+/** @internal */
+export type { RunStore, RunConfig, AlertFlag } from "./runs";
+/** @internal */
+export type { Stores } from "./session";
+/** @internal */
+export type { Backend } from "./backend";
+/** @internal */
+export { MemoryBudgetStore } from "./budget";
+/** @internal */
+export { FileCacheStore } from "./cache";
+/** @internal */
+export { FileJournal } from "./journal";
+/** @internal */
+export { FileRunStore } from "./runs";
+/** @internal */
+export { openBackend } from "./backend";
 export { SimulatedProvider } from "./providers/simulated";
 export { HttpProvider, loadEndpoints } from "./providers/http";
 export { LocalDispatcher } from "./provider";
@@ -551,9 +586,9 @@ export { DocumentDecider, InteractiveDecider, SimulatedDecider, checkDecisions, 
 export { CommandNotifier, StreamNotifier, WebhookNotifier } from "./notify";
 export { loadInputs } from "./inputs";
 export { validateRecord } from "./record";
-export { report, renderReport, type RunReport, type ReportFormat } from "./report";
+export { report, renderReport, type RunReport, type ReportRow, type ReportFormat } from "./report";
 export { createTtyRenderer, createLineLogger, createJsonLogger, type PromptScreen, type TtyRenderer } from "./progress";
-export { RuntimeError, RunNotFoundError, InputError, AlertFlagError, DecisionsError, ProviderConfigError, HomeError, StorageError, JournalCorruptError, RunFileError, CacheEntryError } from "./errors";
+export { RuntimeError, RunNotFoundError, InputError, AlertFlagError, DecisionsError, ProviderConfigError, HomeError, StorageError, JournalCorruptError, RunFileError, CacheEntryError, HomeRequiredError, MissingPackageError, type RuntimeErrorCode } from "./errors";
 export type { BackoffPolicy } from "./backoff";
 export type { FailureCount } from "./record";
 export type { CallFailure } from "./types";

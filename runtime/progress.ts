@@ -83,6 +83,7 @@ function outcomeLine(event: RunEvent): string | undefined {
     case "alert":
       return `alert: spend ${event.spent} crossed the alert at ${event.alert} credits`;
     case "pause":
+      if (event.reason === "aborted") return `paused: stopped by its caller (${event.spent} credits spent)`;
       return event.reason === "budget" ? `paused: the next call would pass the cap (${event.spent} of ${event.cap ?? "?"} credits spent)` : `paused: ${event.pending} decision(s) awaiting review`;
     case "notify-failed":
       return `notifying ${event.channel} failed: ${event.error}`;

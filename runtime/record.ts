@@ -91,8 +91,8 @@ export interface RunRecord {
   runId: string;
   flow: string;
   status: RunStatus;
-  /** budget: the run's cap; pool: a shared budget pool; calls: no item reached an output because calls failed */
-  reason?: "budget" | "pool" | "review" | "error" | "calls";
+  /** budget: the run's cap; pool: a shared budget pool; calls: no item reached an output because calls failed; aborted: its caller's AbortSignal */
+  reason?: "budget" | "pool" | "review" | "error" | "calls" | "aborted";
   error?: string;
   startedAt: string;
   endedAt?: string;

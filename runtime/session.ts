@@ -38,6 +38,8 @@ export interface SegmentContext {
   notifiers: Notifier[];
   clock: Clock;
   onEvent?: (event: RunEvent) => void;
+  /** stops the segment cleanly: it ends paused, reason `aborted` */
+  signal?: AbortSignal;
   collectOutputs: boolean;
   backoff: BackoffPolicy;
   /** the shared budget pool that refused a call during this segment (Redis), if one did */
@@ -131,6 +133,7 @@ async function executeSegment(ctx: SegmentContext, journal: Journal, refresher: 
     resumed,
     onAlert: (spent) => flagRun(ctx, spent, alert ?? spent, cap, events),
     onEvent: ctx.onEvent,
+    signal: ctx.signal,
     collectOutputs: ctx.collectOutputs,
     backoff: ctx.backoff,
     onNodeDone: (progress) => refresher.request(() => progressRecord(ctx, progress)),
@@ -146,7 +149,7 @@ async function executeSegment(ctx: SegmentContext, journal: Journal, refresher: 
 
 function announceEnd(ctx: SegmentContext, result: ExecutionResult, record: RunRecord, cap: Decimal | undefined): void {
   if (result.status === "paused" || result.status === "awaiting-review") {
-    ctx.onEvent?.({ type: "pause", reason: result.status === "paused" ? "budget" : "review", spent: exact(result.spent), ...(cap ? { cap: exact(cap) } : {}), pending: result.pending.length });
+    ctx.onEvent?.({ type: "pause", reason: result.status === "paused" ? (result.reason === "aborted" ? "aborted" : "budget") : "review", spent: exact(result.spent), ...(cap ? { cap: exact(cap) } : {}), pending: result.pending.length });
   }
   ctx.onEvent?.({ type: "run-end", runId: record.runId, status: record.status, spent: record.totals.spent, ...(record.reason ? { reason: record.reason } : {}) });
 }
@@ -156,8 +159,13 @@ function announceEnd(ctx: SegmentContext, result: ExecutionResult, record: RunRe
  * what was spent, and the error says how to go on.
  */
 function resumable(error: unknown, runId: string): unknown {
-  if (error instanceof StorageError) return new StorageError(error.file, error.systemCode, `${error.message}; what the run spent is in its journal: once fixed, continue with \`flowc resume ${runId}\``);
-  if (error instanceof RuntimeError && error.code === "redis") return new RuntimeError("redis", `${error.message}: run ${runId} is interrupted; once Redis is back, continue it with \`flowc resume ${runId} --redis URL\``);
+  if (error instanceof StorageError) return interrupted(new StorageError(error.file, error.systemCode, `${error.message}; what the run spent is in its journal, and run ${runId} can be resumed once this is fixed`), runId);
+  if (error instanceof RuntimeError && error.code === "redis") return interrupted(new RuntimeError("redis", `${error.message}: run ${runId} is interrupted and can be resumed once Redis is back`), runId);
+  return error;
+}
+
+function interrupted(error: RuntimeError, runId: string): RuntimeError {
+  error.interruptedRun = runId;
   return error;
 }
 
@@ -261,7 +269,7 @@ async function finish(ctx: SegmentContext, record: RunRecord, result: ExecutionR
   const message = outcomeMessage(record, cap, pool);
   const type = result.status === "paused" ? "budget-pause" : result.status === "awaiting-review" ? "review-pause" : result.status === "failed" ? "failed" : "completed";
   events.push(recordEvent(clock, type, message, result.status === "awaiting-review" ? { pending: result.pending.length } : undefined));
-  if (result.status === "paused" || result.status === "awaiting-review") {
+  if ((result.status === "paused" && result.reason !== "aborted") || result.status === "awaiting-review") {
     events.push(...(await notify(ctx, summary(config, result.status, record.reason, result.spent, cap, result.pending.length, message))));
   }
   record.events.push(...events);
@@ -273,6 +281,7 @@ function outcomeMessage(record: RunRecord, cap: Decimal | undefined, pool: strin
   const spent = `${record.totals.spent} credits spent${cap ? ` of a cap of ${exact(cap)}` : ""}`;
   switch (record.status) {
     case "paused":
+      if (record.reason === "aborted") return `run ${record.runId} of ${record.flow} was stopped by its caller: ${spent}`;
       if (pool !== undefined) return `run ${record.runId} of ${record.flow} paused: budget pool ${pool} refused the next call (${spent}). Raise the pool's cap with \`flowc resume ${record.runId} --budget-pool ${pool} --pool-cap N\`, or resume in the pool's next window`;
       return `run ${record.runId} of ${record.flow} paused at its budget: ${spent}; the next call would pass the cap. Resume with \`flowc resume ${record.runId} --cap N\``;
     case "awaiting-review":

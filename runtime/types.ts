@@ -107,7 +107,7 @@ export type RunEvent =
   | { type: "node-done"; node: string }
   | { type: "decision-pending"; stream: string; itemId: string }
   | { type: "alert"; spent: string; alert: string }
-  | { type: "pause"; reason: "budget" | "review"; spent: string; cap?: string; pending: number }
+  | { type: "pause"; reason: "budget" | "review" | "aborted"; spent: string; cap?: string; pending: number }
   | { type: "notify-failed"; channel: string; error: string }
   /** something the run worked around (an unreadable cache entry, a cache it cannot write, no worker taking jobs) */
   | { type: "warning"; code: string; message: string }

@@ -1,34 +1,47 @@
-// Bundles the CLI (and the benchmarks) with esbuild so that start-up does not pay for resolving
-// hundreds of modules. TypeScript, ts-morph and prettier stay external: only the commands that
-// need them load them, lazily.
+// Bundles the CLI, the runtime, the language server, the Prettier plugin (and the benchmarks) with
+// esbuild so that start-up does not pay for resolving hundreds of modules, into a clean dist/.
+// TypeScript, ts-morph and prettier stay external: only the commands that need them load them,
+// lazily; so do bullmq and ioredis, optional peer dependencies loaded only for --redis.
+//
+// `--declarations` (what `npm pack` runs, through `prepack`) also writes the declaration files a
+// package needs: dist/runtime.d.ts (the `flowc/runtime` API; declarations marked @internal left
+// out) and dist/prettier-plugin.d.ts, each one self-contained file (dts-bundle-generator), so a
+// user's tsc reads no source of ours under any module resolution.
 import { build } from "esbuild";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const entries = { cli: "cli/main.ts", runtime: "runtime/index.ts", bench: "bench/main.ts", "prettier-plugin": "compiler/format/prettier-plugin.ts", lsp: "lsp/server.ts" };
-const entryPoints = Object.fromEntries(
-  Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))).map(([name, file]) => [name, path.join(root, file)]),
-);
-
-await build({
-  entryPoints,
-  outdir: path.join(root, "dist"),
+const dist = path.join(root, "dist");
+const entries = { cli: "cli/main.ts", runtime: "runtime/index.ts", "prettier-plugin": "compiler/format/prettier-plugin.ts", lsp: "lsp/server.ts" };
+const declarations = { runtime: "runtime/index.ts", "prettier-plugin": "compiler/format/prettier-plugin.ts" };
+const options = {
+  outdir: dist,
   bundle: true,
   platform: "node",
   format: "esm",
   target: "node20",
   sourcemap: true,
-  splitting: true,
-  chunkNames: "chunks/[name]-[hash]",
   external: ["typescript", "ts-morph", "prettier", "prettier/*", "bullmq", "ioredis", "js-yaml"],
   // the grammar skips Chevrotain's definition checks in the bundles (grammar/tokens.ts)
   define: { FLOWC_BUNDLE: "true" },
   // esbuild's ESM output needs a real `require` for CommonJS dependencies that call it.
   banner: { js: "import { createRequire as __flowcCreateRequire } from 'node:module'; const require = __flowcCreateRequire(import.meta.url);" },
   logLevel: "warning",
-});
+};
+
+// chunk names change with their content: old ones would pile up (and be packed). The rest of
+// dist/ has fixed names; the declaration files stay (npm pack runs `prepare` after `prepack`).
+rmSync(path.join(dist, "chunks"), { recursive: true, force: true });
+await build({ ...options, entryPoints: entryPoints(entries), splitting: true, chunkNames: "chunks/[name]-[hash]" });
+// the benchmarks (`npm run bench`, not packed) in one file of their own, so no chunk is theirs alone
+await build({ ...options, entryPoints: entryPoints({ bench: "bench/main.ts" }) });
+
+function entryPoints(named) {
+  return Object.fromEntries(Object.entries(named).filter(([, file]) => existsSync(path.join(root, file))).map(([name, file]) => [name, path.join(root, file)]));
+}
 
 // --- flowc ui (issue 14) -----------------------------------------------------------------------
 // The web app of `flowc ui`, for the browser: Preact, uPlot and dagre bundled with the page's code
@@ -55,3 +68,16 @@ await build({
   minify: true,
   logLevel: "warning",
 });
+
+if (process.argv.includes("--declarations")) writeDeclarations();
+
+function writeDeclarations() {
+  // a dev dependency, loaded only here: `npm ci` builds without it
+  const { generateDtsBundle } = createRequire(import.meta.url)("dts-bundle-generator");
+  const names = Object.keys(declarations);
+  const texts = generateDtsBundle(
+    names.map((name) => ({ filePath: path.join(root, declarations[name]), noCheck: true, output: { noBanner: true, exportReferencedTypes: false } })),
+    { preferredConfigPath: path.join(root, "scripts/tsconfig.declarations.json") },
+  );
+  names.forEach((name, i) => writeFileSync(path.join(dist, `${name}.d.ts`), texts[i]));
+}

@@ -52,13 +52,13 @@ async function load(code: string): Promise<{ kinds: string[]; diagnostics: numbe
   const file = ts.createSourceFile("flow.ts", code, ts.ScriptTarget.ES2022, true);
   const diagnostics = (file as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length;
   const kinds = file.statements.map((s) => (ts.isImportDeclaration(s) ? "import" : ts.isInterfaceDeclaration(s) ? "interface" : ts.isVariableStatement(s) ? "const" : ts.isFunctionDeclaration(s) ? "function" : ts.SyntaxKind[s.kind]!));
-  const stub = `data:text/javascript,${encodeURIComponent("export const startRun = () => undefined;")}`;
+  const stub = `data:text/javascript,${encodeURIComponent("export const startRun = () => undefined; export const resumeRun = () => undefined;")}`;
   const javascript = ts.transpileModule(code.replace('from "flowc/runtime"', `from ${JSON.stringify(stub)}`), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
   const module = (await import(`data:text/javascript;base64,${Buffer.from(javascript).toString("base64")}`)) as { graph: { streams: { params?: { prompt?: string } }[] } };
   return { kinds, diagnostics, graph: module.graph };
 }
 
-const STATEMENTS = ["import", "interface", "const", "const", "const", "const", "const", "function"];
+const STATEMENTS = ["import", "interface", "interface", "const", "const", "const", "const", "const", "function", "function"];
 
 describe("escaping in generated code", () => {
   test("comment text never closes a comment or starts a line", () => {

@@ -22,6 +22,9 @@ function moduleOf(file: string): Promise<string> {
 
 const moduleName = (file: string) => path.basename(file, ".flow") + ".ts";
 
+/** a type-check loads TypeScript over the runtime's sources: slow on a busy 2-core machine */
+const TYPE_CHECK_TIMEOUT = 180_000;
+
 describe("every sample compiles", () => {
   test("the samples are there", () => {
     expect(SAMPLES).toContain("samples/campaign.flow");
@@ -33,7 +36,8 @@ describe("every sample compiles", () => {
     const code = await moduleOf(file);
     expect(code).toContain(`export const WORST_CASE = ${JSON.stringify(analysis.cost!.worstCase.toFixed())};`);
     expect(code).toContain(`export const EXPECTED = ${JSON.stringify(analysis.cost!.expected.toFixed())};`);
-    expect(code).toMatch(/^export async function run\(inputs: Inputs = \{\}, options: RunOptions = \{\}\): Promise<RunResult> \{$/m);
+    expect(code).toMatch(/^export async function run\(inputs: Inputs = \{\}, options: RunOptions = \{\}\): Promise<RunResult<Outputs>> \{$/m);
+    expect(code).toMatch(/^export async function resume\(runId: string, options: ResumeOptions = \{\}\): Promise<RunResult<Outputs>> \{$/m);
     for (const stream of analysis.model!.streams) {
       expect(code).toContain(`// ${file}:${stream.decl.range.start.line}  `);
       expect(code).toContain(`name: ${JSON.stringify(stream.name)},`);
@@ -54,7 +58,30 @@ describe("every sample compiles", () => {
       "",
     ].join("\n");
     expect(await typeCheck(files)).toEqual([]);
-  });
+  }, TYPE_CHECK_TIMEOUT);
+
+  test("the outputs are typed per flow: output names, items by media type, credits as strings", async () => {
+    const files: Record<string, string> = { "campaign.ts": await moduleOf("samples/campaign.flow"), "split_batches.ts": await moduleOf("samples/split_batches.flow") };
+    files["outputs.ts"] = [
+      'import { run, type Outputs } from "./campaign";',
+      'import type { FlowItem } from "flowc/runtime";',
+      "export async function use(): Promise<string[]> {",
+      "  const r = await run();",
+      '  const images: FlowItem<"image">[] = r.outputs.final;',
+      '  const texts: FlowItem<"text">[] = r.outputs.captions;',
+      "  // @ts-expect-error a typo in an output's name does not compile",
+      "  const typo = r.outputs.finall;",
+      '  // @ts-expect-error captions are text, not images',
+      '  const wrong: FlowItem<"image">[] = r.outputs.captions;',
+      "  const spent: string = images[0]!.cost;",
+      "  return [spent, texts.length.toString(), String(typo), String(wrong)];",
+      "}",
+      "export type Keys = keyof Outputs;",
+      'export const keys: Keys[] = ["final", "captions"];',
+      "",
+    ].join("\n");
+    expect(await typeCheck(files)).toEqual([]);
+  }, TYPE_CHECK_TIMEOUT);
 
   test("the type-check can fail: a figure written as a number is an error", async () => {
     const code = (await moduleOf("samples/campaign.flow")).replace('pricePerOutput: "3"', "pricePerOutput: 3");
@@ -164,5 +191,5 @@ describe("small random flows", () => {
     const files: Record<string, string> = {};
     for (const [i, spec] of specs.entries()) files[`random${i}.ts`] = await randomModule(specToFlow(spec));
     expect(await typeCheck(files)).toEqual([]);
-  });
+  }, TYPE_CHECK_TIMEOUT);
 });

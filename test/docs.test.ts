@@ -39,7 +39,7 @@ describe("docs/language.md", () => {
     expect([...rows.keys()].filter((code) => !(code in CODES))).toEqual([]);
   });
 
-  test.each([...BUILTIN_OPS.keys()])("describes the built-in op %s: metrics, batchable, params", (name) => {
+  test.each([...BUILTIN_OPS.keys()])("describes the built-in op %s: metrics, batchable, params, what it makes", (name) => {
     const op = BUILTIN_OPS.get(name)!;
     const row = opRow(language, name);
     expect(row, `no row for ${name} in section 8`).toBeDefined();
@@ -50,6 +50,7 @@ describe("docs/language.md", () => {
     // `video` refers to the params of `generate` rather than repeating them.
     const listed = (param: string) => cells[4]!.includes(`\`${param}\``) || (name === "video" && opRow(language, "generate")!.includes(`\`${param}\``));
     expect(params.filter((param) => !listed(param))).toEqual([]);
+    expect(cells[5]).toMatch(new RegExp(`^${op.makes}\\b|\\b${op.makes}$`));
   });
 
   test("has the section on departures from the contract", () => {

@@ -159,8 +159,9 @@ describe("a full disk", () => {
     });
     const error = (await startRun(uncapped(campaign()), { home, seed: 2, ...quiet }).catch((e: Error) => e)) as Error;
     vi.restoreAllMocks();
-    expect(error).toMatchObject({ code: "storage", systemCode: "ENOSPC" });
-    expect(error.message).toMatch(/record\.json failed: no space left on the device \(ENOSPC\); what the run spent is in its journal: once fixed, continue with `flowc resume campaign_portraits-/);
+    expect(error).toMatchObject({ code: "storage", systemCode: "ENOSPC", interruptedRun: expect.stringMatching(/^campaign_portraits-/) });
+    expect(error.message).not.toMatch(/flowc |--[a-z]/);
+    expect(error.message).toMatch(/record\.json failed: no space left on the device \(ENOSPC\); what the run spent is in its journal, and run campaign_portraits-\S+ can be resumed once this is fixed$/);
     const [row] = await listRuns({ home });
     expect(row).toMatchObject({ status: "interrupted" });
     expect(credits(row!.spent).greaterThan(0)).toBe(true);
@@ -195,5 +196,21 @@ describe("concurrent resumes", () => {
     const { hostname } = await import("node:os");
     await writeFile(path.join(home, "runs", first.runId, "lock"), JSON.stringify({ pid: 2 ** 22 + 17, host: hostname() }));
     expect((await resumeRun(first.runId, { home, cap: "1000", ...quiet })).status).toBe("completed");
+  });
+});
+
+describe("what the CLI adds to a run a full disk or Redis stopped", () => {
+  it("names the command that continues the run, which the library's message does not", async () => {
+    const { runtimeFailure } = await import("../cli/run-support");
+    const { StorageError, RuntimeError } = await import("../runtime/errors");
+    const said: string[] = [];
+    const io = { out: () => undefined, err: (text: string) => void said.push(text), color: false, cwd: process.cwd(), env: {}, stdin: () => ({ ok: false as const, reason: "none" }) };
+    const storage = Object.assign(new StorageError("/h/r/record.json", "ENOSPC", "writing record.json failed"), { interruptedRun: "f-1" });
+    const redis = Object.assign(new RuntimeError("redis", "lost the connection to Redis"), { interruptedRun: "f-2" });
+    expect([runtimeFailure(io, storage), runtimeFailure(io, redis)]).toEqual([1, 1]);
+    expect(said).toEqual([
+      "flowc: writing record.json failed: then continue with `flowc resume f-1`\n",
+      "flowc: lost the connection to Redis: then continue with `flowc resume f-2 --redis URL`\n",
+    ]);
   });
 });

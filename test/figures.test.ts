@@ -33,8 +33,8 @@ describe("the same figure everywhere", () => {
     const cost = await cli(["cost", "samples/campaign.flow"], ROOT);
     expect(cost.stdout).toContain("expected 272.0257216 credits");
     const run: RunReport = {
-      runId: "r1", flow: "campaign_portraits", status: "completed", spent: dec("250"), worstCase: dec("902.2896"), expected: dec("272.0257216"),
-      cacheHits: 0, cacheSaved: dec("0"), pending: 0, flagged: false, rows: [], topTwo: [], topTwoShare: dec("0"),
+      runId: "r1", flow: "campaign_portraits", status: "completed", spent: "250", worstCase: "902.2896", expected: "272.0257216",
+      cacheHits: 0, cacheSaved: "0", pending: 0, flagged: false, rows: [], topTwo: [], topTwoShare: "0",
     };
     expect(renderReport(run, "text")).toContain("· expected 272.0257216\n");
     const store = new DocumentStore();
@@ -60,8 +60,8 @@ describe("the same figure everywhere", () => {
     const cost = JSON.parse((await cli(["cost", "samples/campaign.flow", "--format", "json"], ROOT)).stdout);
     expect(cost.nodes[0].share).toBe(0.464851196334);
     const run: RunReport = {
-      runId: "r1", flow: "f", status: "completed", spent: dec("4"), worstCase: dec("4"), expected: dec("4"), cacheHits: 0, cacheSaved: dec("0"), pending: 0, flagged: false,
-      rows: [{ name: "a", calls: 1, attempts: 1, itemsIn: 1, itemsOut: 1, failedItems: 0, failedCalls: 0, failures: [], cacheHits: 0, credits: dec("1"), share: dec("0.25") }], topTwo: ["a"], topTwoShare: dec("0.25"),
+      runId: "r1", flow: "f", status: "completed", spent: "4", worstCase: "4", expected: "4", cacheHits: 0, cacheSaved: "0", pending: 0, flagged: false,
+      rows: [{ name: "a", calls: 1, attempts: 1, itemsIn: 1, itemsOut: 1, failedItems: 0, failedCalls: 0, failures: [], cacheHits: 0, credits: "1", share: "0.25" }], topTwo: ["a"], topTwoShare: "0.25",
     };
     expect(JSON.parse(renderReport(run, "json"))).toMatchObject({ nodes: [{ share: 0.25 }], topTwoShare: 0.25 });
     const dir = tempDir("figures");

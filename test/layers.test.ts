@@ -101,7 +101,7 @@ describe("docs/ARCHITECTURE.md's layers", () => {
     const folders = readdirSync(ROOT, { withFileTypes: true })
       .filter((e) => e.isDirectory() && sourceFiles(e.name).some((f) => f.endsWith(".ts")))
       .map((e) => `${e.name}/`)
-      .filter((folder) => !["test/", "bench/", "scripts/", "editors/", "node_modules/"].includes(folder));
+      .filter((folder) => !["test/", "bench/", "scripts/", "editors/", "examples/", "node_modules/"].includes(folder));
     expect(folders.filter((folder) => !rules.has(folder))).toEqual([]);
   });
 

@@ -134,7 +134,7 @@ describe("Redis lost mid-run", () => {
     expect(outcome).toBeInstanceOf(Error);
     const error = outcome as Error & { code: string };
     expect(error.code).toBe("redis");
-    expect(error.message).toMatch(new RegExp(`^lost the connection to Redis at ${url.replace(/[.]/g, "\\.")} \\(.*\\): run (sharp_drafts-\\S+) is interrupted; once Redis is back, continue it with \`flowc resume \\1 --redis URL\`$`));
+    expect(error.message).toMatch(new RegExp(`^lost the connection to Redis at ${url.replace(/[.]/g, "\\.")} \\(.*\\): run (sharp_drafts-\\S+) is interrupted and can be resumed once Redis is back$`));
     expect(printed).not.toHaveBeenCalled();
     printed.mockRestore();
 

@@ -124,6 +124,23 @@ describe("flowc compile", () => {
     expect(readFileSync(out, "utf8")).toBe(await sampleModule("samples/campaign.flow"));
   });
 
+  test("-o OUT.js writes ESM JavaScript and OUT.d.ts beside it, making missing folders", () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "flowc-compile-")), "lib/flows/split.js");
+    const run = flowcIn(tempHome(), ["compile", "samples/split_batches.flow", "-o", out]);
+    expect([run.status, run.stderr]).toEqual([0, ""]);
+    const javascript = readFileSync(out, "utf8");
+    expect(javascript).toMatch(/^import \{ resumeRun, startRun \} from "flowc\/runtime";$/m);
+    expect(javascript).toContain('export const WORST_CASE = "35";');
+    expect(javascript).not.toMatch(/: (Inputs|RunOptions|FlowGraph)\b/);
+    const declarations = readFileSync(out.replace(/\.js$/, ".d.ts"), "utf8");
+    expect(declarations).toContain('export declare const WORST_CASE = "35";');
+    expect(declarations).toMatch(/export interface Outputs \{[^}]*tag_good: FlowItem<"json">\[\];[^}]*tag_bad: FlowItem<"json">\[\];/s);
+  });
+
+  test("-o with an extension that is neither TypeScript nor JavaScript is bad usage", () => {
+    expectOneLineError(flowcIn(tempHome(), ["compile", "samples/split_batches.flow", "-o", "split.txt"]), 2, /-o split\.txt: expected a \.ts, \.mts, \.js or \.mjs file/);
+  });
+
   test("a flow with errors: its diagnostics on stderr, no module, exit 1", () => {
     const run = flowcIn(tempHome(), ["compile", "test/cli-fixtures/broken.flow"]);
     expect(run.status).toBe(1);

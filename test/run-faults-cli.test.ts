@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFaultServer, outputsFor, type FaultServer } from "./helpers/fault-server";
-import { expectOneLineError, flowcAsync, flowcIn, tempHome } from "./run-helpers";
+import { spawn } from "node:child_process";
+import { BIN, ROOT } from "./cli-spawn";
+import { exactField, expectOneLineError, flowcAsync, flowcIn, runJson, tempHome } from "./run-helpers";
 
 const work = mkdtempSync(path.join(tmpdir(), "flowc-run-faults-"));
 function file(name: string, text: string): string {
@@ -120,5 +122,35 @@ describe("secrets planted in the endpoints, the webhook and the notify command",
     const everything = [run.stdout, run.stderr, report.stdout, report.stderr, runs.stdout, hooks.map((h) => JSON.stringify(JSON.parse(h).body)).join("\n"), ...scan(home)].join("\n");
     for (const secret of SECRETS) expect(everything, secret).not.toContain(secret);
     expect(everything).toContain(`webhook http://hookuser:***@127.0.0.1:${port}/…`);
+  });
+});
+
+describe("Ctrl-C during a run", () => {
+  test("stops it as an AbortSignal does: calls in flight finish, the run pauses resumable, and resume ends it with the uninterrupted spend", async () => {
+    const home = tempHome();
+    const args = ["run", "samples/sharp_drafts.flow", "--seed", "3", "--latency", "40", "--json"];
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, FLOWC_HOME: home, FORCE_COLOR: "0" } });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const interrupted = new Promise<void>((resolve) =>
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('"call-done"') && !child.killed) {
+          child.kill("SIGINT");
+          resolve();
+        }
+      }),
+    );
+    const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    await interrupted;
+    expect(stderr).toMatch(/SIGINT: stopping once the calls in flight finish/);
+    expect(status).toBe(1);
+    const report = JSON.parse(stdout.trimEnd().split("\n").pop()!).report;
+    expect(report).toMatchObject({ status: "paused", reason: "aborted" });
+    const resumed = runJson(home, ["resume", report.runId]);
+    const whole = runJson(tempHome(), args.filter((a) => a !== "--json"));
+    expect(resumed.report.status).toBe("completed");
+    expect(exactField(resumed, "spent")).toBe(exactField(whole, "spent"));
   });
 });

@@ -157,7 +157,7 @@ describe("alerts", () => {
     const graph = { ...campaign(), budget: { cap: "1000", alert: "10", strict: false } };
     const first = await startRun(graph, { home, seed: 1, simulateHumans: true, ...quiet });
     expect(first.record.flagged).toBe(true);
-    await expect(startRun(graph, { home, seed: 1, simulateHumans: true, ...quiet })).rejects.toThrow(/flowc ack/);
+    await expect(startRun(graph, { home, seed: 1, simulateHumans: true, ...quiet })).rejects.toMatchObject({ code: "alert-flag", flow: "campaign_portraits", flaggedRuns: [first.runId] });
     const second = await startRun(graph, { home, seed: 1, simulateHumans: true, ack: true, ...quiet });
     expect(second.status).toBe("completed");
     expect((await getRecord(first.runId, { home })).acknowledged).toBe(true);

@@ -36,7 +36,7 @@ afterAll(async () => {
 describe("report", () => {
   it("lists nodes by credits, highest first, with shares and the top two's share", () => {
     const r = report(worst.record);
-    expect(r.rows.map((row) => [row.name, row.credits.toFixed()])).toEqual([
+    expect(r.rows.map((row) => [row.name, row.credits])).toEqual([
       ["final", "419.4304"],
       ["full", "419.4304"],
       ["previews", "52.4288"],
@@ -45,8 +45,10 @@ describe("report", () => {
       ["style_ref", "3"],
     ]);
     expect(r.topTwo).toEqual(["final", "full"]);
-    expect(r.topTwoShare.equals(credits("838.8608").dividedBy("902.2896"))).toBe(true);
-    expect(r.rows.reduce((total, row) => total.plus(row.share), r.spent.minus(r.spent)).toFixed()).toBe("1");
+    expect(r.topTwoShare).toBe(credits("838.8608").dividedBy("902.2896").toDecimalPlaces(12).toFixed());
+    // credits and shares are exact decimal text: never a decimal.js value that prints 100 digits
+    expect(r.rows.map((row) => typeof row.credits + typeof row.share)).toEqual(Array(6).fill("stringstring"));
+    expect(r.rows.every((row) => /^0(\.\d{1,12})?$|^1$/.test(row.share))).toBe(true);
   });
 
   it("renders text, markdown and JSON with exact credits", () => {

@@ -45,8 +45,8 @@ export function runView(history: RunHistory, extras: RunExtras): RunView {
     failedCalls: r.failedCalls,
     failures: r.failures,
     cacheHits: r.cacheHits,
-    credits: r.credits.toFixed(),
-    share: r.share.times(100).toDecimalPlaces(1).toFixed(1),
+    credits: r.credits,
+    share: credits(r.share).times(100).toDecimalPlaces(1).toFixed(1),
   }));
   return {
     runId: record.runId,
@@ -67,7 +67,7 @@ export function runView(history: RunHistory, extras: RunExtras): RunView {
     seed: record.seed,
     nodes,
     topTwo: summary.topTwo,
-    topTwoShare: summary.topTwoShare.times(100).toDecimalPlaces(1).toFixed(1),
+    topTwoShare: credits(summary.topTwoShare).times(100).toDecimalPlaces(1).toFixed(1),
     spend: history.spend.map((p) => ({ ...p, y: drawn(p.spent) })),
     caps: record.segments.filter((s) => s.cap !== undefined).map((s) => ({ at: Date.parse(s.startedAt), cap: s.cap!, y: drawn(s.cap!) })),
     ...(record.alert !== undefined ? { alertY: drawn(record.alert) } : {}),

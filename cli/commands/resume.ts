@@ -15,6 +15,7 @@ import {
   segmentOptions,
   storeOptions,
   terminalReviews,
+  untilStopped,
 } from "../run-support";
 
 export const resumeCommand: CliCommand = {
@@ -40,7 +41,7 @@ async function resume(runId: string, flags: SegmentFlags, io: CliIo): Promise<Ex
         : { simulate: flags.simulateReviews === true, release: () => undefined };
     try {
       const options = { ...segmentOptions(runtime, io, flags, reviews), ...(reviews.decider ? { decider: reviews.decider } : {}) };
-      return finishRun(runtime, io, await runtime.resumeRun(runId, options), flags);
+      return finishRun(runtime, io, await untilStopped(io, (signal) => runtime.resumeRun(runId, { ...options, signal })), flags);
     } finally {
       reviews.release();
     }

@@ -24,6 +24,7 @@ import {
   parseNonNegativeInteger,
   segmentOptions,
   terminalReviews,
+  untilStopped,
 } from "../run-support";
 
 interface RunFlags extends SegmentFlags {
@@ -79,7 +80,7 @@ async function runFlow(file: string, flags: RunFlags, io: CliIo): Promise<ExitCo
   if (typeof inputs === "string") return usage(io, inputs);
   if (flags.provider === "http" && !flags.endpoints) return usage(io, "--provider http needs --endpoints FILE (the per-model endpoints)");
   if (!flags.json) io.out(formatCostText(flow.cost, flow.analysis.diagnostics.filter((d) => d.severity !== "hint"), flow.text) + "\n");
-  return execute(flow, inputs, flags, io);
+  return execute(file, flow, inputs, flags, io);
 }
 
 function usage(io: CliIo, message: string): ExitCode {
@@ -105,7 +106,7 @@ function parseInputs(given: string[], model: FlowModel): Record<string, string[]
 }
 
 /** Generates the flow's module, loads it and calls its `run()`. */
-async function execute(compiled: CompilableFlow, inputs: Record<string, string[]>, flags: RunFlags, io: CliIo): Promise<ExitCode> {
+async function execute(file: string, compiled: CompilableFlow, inputs: Record<string, string[]>, flags: RunFlags, io: CliIo): Promise<ExitCode> {
   const code = await generateModule(compiled.model, compiled.cost, { sourceFile: compiled.sourceFile });
   let flow: FlowModule;
   try {
@@ -118,15 +119,16 @@ async function execute(compiled: CompilableFlow, inputs: Record<string, string[]
   const reviews = reviewDecider(runtime, compiled.model, flags, io);
   return guarded(io, async () => {
     try {
-      return finishRun(runtime, io, await flow.run(inputs, runOptions(runtime, flow, reviews, flags, io)), flags);
+      const options = runOptions(runtime, flow, reviews, flags, io, file);
+      return finishRun(runtime, io, await untilStopped(io, (signal) => flow.run(inputs, { ...options, signal })), flags);
     } finally {
       reviews.release();
     }
   });
 }
 
-function runOptions(runtime: Runtime, flow: FlowModule, reviews: Reviews, flags: RunFlags, io: CliIo): RunOptions {
-  const segment = segmentOptions(runtime, io, { ...flags, simulateReviews: reviews.simulate }, reviews);
+function runOptions(runtime: Runtime, flow: FlowModule, reviews: Reviews, flags: RunFlags, io: CliIo, file: string): RunOptions {
+  const segment = segmentOptions(runtime, io, { ...flags, simulateReviews: reviews.simulate }, reviews, file);
   return {
     ...segment,
     onEvent: announced(segment.onEvent, () => {

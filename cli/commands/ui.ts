@@ -11,7 +11,7 @@ import { type CliCommand, type CommandContext, examples } from "../command";
 import { EXIT_OK, EXIT_USAGE, type ExitCode } from "../exit";
 import { type CliIo, complain } from "../io";
 import { wholeNumberParser } from "../options";
-import { guarded } from "../run-support";
+import { guarded, storeOptions } from "../run-support";
 
 interface UiFlags {
   port: number;
@@ -32,7 +32,7 @@ export const uiCommand: CliCommand = {
       .option("--open", "open the address in a browser ($BROWSER, else the system's)")
       .addHelpText(
         "after",
-        "\nRuns and the cache are read from $FLOWC_HOME, else .flowc in the working directory, as the other commands read them.\n" +
+        "\nRuns and the cache are read from $FLOWC_HOME, else .flowc at the project root (found from the working directory), as the other commands read them.\n" +
           "The printed address carries a session token; without it every page and API call answers 401.\n" +
           examples("flowc ui", "flowc ui samples --port 8765 --open"),
       )
@@ -44,7 +44,7 @@ async function serve(paths: string[], flags: UiFlags, io: CliIo): Promise<ExitCo
   const { startUi, UiStartError } = await import("../../ui/server");
   return guarded(io, async () => {
     const server = await startUi({
-      home: io.env.FLOWC_HOME ?? path.join(io.cwd, ".flowc"),
+      home: storeOptions(io).home ?? path.join(io.cwd, ".flowc"),
       cwd: io.cwd,
       paths: (paths.length > 0 ? paths : ["."]).map((p) => path.resolve(io.cwd, p)),
       host: flags.host,

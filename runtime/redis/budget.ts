@@ -122,12 +122,12 @@ export class RedisBudgetStore implements BudgetStore {
     if (given?.cap !== undefined || given?.windowMs !== undefined || given?.alert !== undefined) {
       const stored = await this.redis.hmget(key, "cap", "windowMs");
       const cap = given.cap ?? stored[0] ?? undefined;
-      if (cap === undefined) throw new RuntimeError("redis", `budget pool ${name} is new: give its cap (--pool-cap N)`);
+      if (cap === undefined) throw new RuntimeError("pool-cap-required", `budget pool ${name} is new: give its cap`);
       const alert = given.alert === undefined ? undefined : given.alert.endsWith("%") ? exact(credits(cap).times(credits(given.alert.slice(0, -1))).dividedBy(100)) : exact(credits(given.alert));
       await this.redis.hset(key, { cap: exact(credits(cap)), windowMs: String(given.windowMs ?? Number(stored[1] ?? DAY_MS)), ...(alert !== undefined ? { alert } : {}) });
     }
     const [cap, windowMs, alert] = await this.redis.hmget(key, "cap", "windowMs", "alert");
-    if (!cap) throw new RuntimeError("redis", `budget pool ${name} is new: give its cap (--pool-cap N)`);
+    if (!cap) throw new RuntimeError("pool-cap-required", `budget pool ${name} is new: give its cap`);
     return { name, cap, windowMs: Number(windowMs ?? DAY_MS), ...(alert ? { alert } : {}) };
   }
 

@@ -142,10 +142,10 @@ class ProviderCache {
     const chosen = this.options.provider ?? "simulated";
     if (typeof chosen !== "string") return chosen;
     if (config.provider.kind !== chosen) {
-      throw new UnrecoverableError(`run ${config.runId} uses the ${config.provider.kind} provider; this worker serves ${chosen} (start one with --provider ${config.provider.kind})`);
+      throw new UnrecoverableError(`run ${config.runId} uses the ${config.provider.kind} provider; this worker serves ${chosen} (start a worker with the ${config.provider.kind} provider)`);
     }
     if (chosen === "simulated") return new SimulatedProvider({ seed: config.seed, ...(config.scenario ? { scenario: config.scenario } : {}) });
-    if (!this.options.endpoints) throw new UnrecoverableError("this worker serves the http provider without --endpoints FILE");
+    if (!this.options.endpoints) throw new UnrecoverableError("this worker serves the http provider without its endpoints");
     return new HttpProvider(await loadEndpoints(this.options.endpoints));
   }
 }
