@@ -74,7 +74,8 @@ describe("escaping in generated code", () => {
 
   test("a hostile path or string param: the module parses, holds only codegen's statements, and runs nothing", async () => {
     await fc.assert(
-      fc.asyncProperty(hostile, hostile, async (source, prompt) => {
+      // generate's schema asks for a prompt of at least one character
+      fc.asyncProperty(hostile, hostile.filter((prompt) => prompt.length > 0), async (source, prompt) => {
         const loaded = await load(await compile(source, prompt));
         expect(loaded.diagnostics).toBe(0);
         expect(loaded.kinds).toEqual(STATEMENTS);
