@@ -35,13 +35,13 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function journalOf(runId: string): Promise<JournalEntry[]> {
-  return (await redis.lrange(keys.run(runId, "journal"), 0, -1)).map((line) => JSON.parse(line) as JournalEntry);
+async function journalOf(runId: string, on = redis): Promise<JournalEntry[]> {
+  return (await on.lrange(keys.run(runId, "journal"), 0, -1)).map((line) => JSON.parse(line) as JournalEntry);
 }
 
 /** Every attempt journaled once, and the journal's credits are the record's total. */
-async function expectChargedOnce(record: RunRecord): Promise<void> {
-  const attempts = (await journalOf(record.runId)).filter((e): e is AttemptEntry => e.type === "attempt");
+async function expectChargedOnce(record: RunRecord, on = redis): Promise<void> {
+  const attempts = (await journalOf(record.runId, on)).filter((e): e is AttemptEntry => e.type === "attempt");
   const ids = attempts.map((a) => a.idempotencyKey);
   expect(new Set(ids).size).toBe(ids.length);
   expect(attempts.length).toBe(record.nodes.reduce((n, row) => n + row.attempts, 0));
@@ -51,7 +51,6 @@ async function expectChargedOnce(record: RunRecord): Promise<void> {
 describe("workers killed with SIGKILL", () => {
   it("at random points: the run completes with the uninterrupted records, nothing charged twice", async () => {
     const graphs = { campaign: () => uncapped(campaign()), sharp: sharpDrafts, clips: productClips };
-    const stalledBefore = await stalledJobs();
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...(Object.keys(graphs) as (keyof typeof graphs)[])), fc.nat(1000), fc.array(fc.tuple(fc.nat(3), fc.integer({ min: 1, max: 30 })), { minLength: 1, maxLength: 2 }), async (name, seed, kills) => {
         const graph = graphs[name]();
@@ -74,8 +73,29 @@ describe("workers killed with SIGKILL", () => {
       }),
       { numRuns: 3 },
     );
-    // the kills caught jobs in flight: BullMQ found them stalled and ran them again
-    expect(await stalledJobs()).toBeGreaterThan(stalledBefore);
+  });
+
+  it("with a call in flight: BullMQ finds its job stalled, another worker runs it, charged once", async () => {
+    // a server of its own, so that the slow worker is the only one that can take the job
+    const own = await startRedis();
+    const connection = await connect(redisConfig(own.url));
+    const slow = await spawnWorker(own.url, ["--concurrency", "1", "--latency", "20000", "--lock-duration", "1000"]);
+    let fast: WorkerProcess | undefined;
+    try {
+      const graph: FlowGraph = { flow: "stalled", streams: [input("docs", "text", 2), node("check", "quality_check", ref("docs"), { pricePerOutput: "1" })], outputs: [ref("check")], budget: { strict: false }, worstCase: "2", expected: "2" };
+      const run = startRun(graph, { ...quiet, home: tempHome(), redis: own.url, seed: 5 });
+      while ((await redisStatus(own.url)).jobs.active < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      await slow.kill();
+      fast = await spawnWorker(own.url, ["--concurrency", "2", "--lock-duration", "1000"]); // checks for stalled jobs every 500 ms
+      const result = await run;
+      expect([result.status, result.record.totals.spent]).toEqual(["completed", "2"]);
+      await expectChargedOnce(result.record, connection);
+      expect(await stalledJobs(connection)).toBeGreaterThan(0);
+    } finally {
+      await fast?.stop();
+      connection.disconnect();
+      await own.stop();
+    }
   });
 });
 
@@ -86,8 +106,8 @@ async function replaceWorker(which: number): Promise<void> {
 }
 
 /** How many times BullMQ moved a job whose worker died back to the queue. */
-async function stalledJobs(): Promise<number> {
-  const events = await redis.xrange("flowc:bull:calls:events", "-", "+");
+async function stalledJobs(on: Redis): Promise<number> {
+  const events = await on.xrange("flowc:bull:calls:events", "-", "+");
   return events.filter(([, fields]) => fields[0] === "event" && fields[1] === "stalled").length;
 }
 
