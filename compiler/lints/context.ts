@@ -11,9 +11,13 @@ import { maxCounts, maxEntering } from "../pricing/counts";
 import { refSites, SourceText, type RefSite } from "./edits";
 import { minSavingOf, type LintSettings, type SavingLint } from "./settings";
 
+/** more than the rounding of an expected figure (48 places past its units) can move it */
+const ROUNDING_SLACK = new Decimal("1e-40");
+
 export class LintContext {
   readonly source: SourceText;
   private readonly rows: Map<string, NodeCost>;
+  private readonly minSavings = new Map<SavingLint, { least: Decimal; belowSlack: Decimal }>();
   private cache: { producers?: Map<string, Stream>; namedUses?: Map<string, NodeStream[]>; inputs?: Map<string, InputStream[]>; maxCounts?: Map<string, bigint>; sites?: RefSite[]; models?: ModelInfo[] } = {};
 
   constructor(
@@ -35,7 +39,24 @@ export class LintContext {
    * of the flow's expected spend). The lint then stays quiet.
    */
   negligible(code: SavingLint, saving: Decimal): boolean {
-    return saving.lte(0) || saving.lt(minSavingOf(this.settings, code, this.cost.expected));
+    return saving.lte(0) || saving.lt(this.minSaving(code).least);
+  }
+
+  /**
+   * Whether every saving up to `bound` (give or take rounding past the 40th decimal place) is
+   * negligible: a lint skips working out a saving that cannot reach the rule's minimum.
+   */
+  negligibleUpTo(code: SavingLint, bound: Decimal): boolean {
+    return bound.lt(this.minSaving(code).belowSlack);
+  }
+
+  private minSaving(code: SavingLint): { least: Decimal; belowSlack: Decimal } {
+    let found = this.minSavings.get(code);
+    if (!found) {
+      const least = minSavingOf(this.settings, code, this.cost.expected);
+      this.minSavings.set(code, (found = { least, belowSlack: least.minus(ROUNDING_SLACK) }));
+    }
+    return found;
   }
 
   row(name: string): NodeCost {
@@ -117,16 +138,22 @@ export class LintContext {
 
 function inputsBehind(model: FlowModel): Map<string, InputStream[]> {
   const behind = new Map<string, InputStream[]>();
-  const order = new Map(model.streams.map((s, i) => [s.name, i]));
+  let order: Map<string, number> | undefined;
   for (const s of model.streams) {
     if (s.kind === "input") {
       behind.set(s.name, [s]);
       continue;
     }
-    const reads = s.kind === "node" ? [s.source?.name, ...s.named.map((n) => n.ref.name)] : [s.kind === "gate" ? s.source.name : s.source];
+    const primary = primaryOf(s);
+    if (s.kind !== "node" || s.named.length === 0) {
+      // one read (the usual case) shares its list
+      behind.set(s.name, (primary === undefined ? undefined : behind.get(primary)) ?? []);
+      continue;
+    }
+    const reads = [primary, ...s.named.map((n) => n.ref.name)];
     const lists = reads.filter((r): r is string => r !== undefined).map((r) => behind.get(r) ?? []);
     // One read (the usual case) shares its list; several are merged without repeats.
-    behind.set(s.name, lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort((a, b) => order.get(a.name)! - order.get(b.name)!));
+    behind.set(s.name, lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort((a, b) => (order ??= new Map(model.streams.map((s, i) => [s.name, i]))).get(a.name)! - order.get(b.name)!));
   }
   return behind;
 }

@@ -2,6 +2,7 @@
 // for every item. Fix: `batch 25`.
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { NodeStream } from "../model";
+import type { NodeDecl } from "../../syntax/ast";
 import { credits, rounded, type LintContext } from "./context";
 import { expectedNodeCost, savingOf } from "./what-if";
 
@@ -10,12 +11,16 @@ export const DEFAULT_BATCH = 25;
 
 export function unbatchedLint(ctx: LintContext): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const chained = new Set(ctx.model.streams.flatMap((s) => (s.kind === "gate" && s.retry ? s.retry.chain : [])));
+  const chained = new Set<string>();
+  for (const s of ctx.model.streams) if (s.kind === "gate" && s.retry) for (const name of s.retry.chain) chained.add(name);
   for (const node of ctx.nodes()) {
     const decl = ctx.nodeDecl(node);
-    if (!node.op.batchable || node.overheadPerCall.lte(0) || decl.props.some((p) => p.kind === "batch")) continue;
+    if (!node.op.batchable || node.overheadPerCall.lte(0) || decl.props.some(isBatch)) continue;
+    const inRetryChain = chained.has(node.name);
+    // outside a retry chain, batching saves at most what the node is expected to spend
+    if (!inRetryChain && ctx.negligibleUpTo("FLOW406", ctx.row(node.name).expected)) continue;
     if (ctx.maxEntering(node) <= 1n) continue;
-    const saving = expectedSaving(ctx, node, chained.has(node.name));
+    const saving = expectedSaving(ctx, node, inRetryChain);
     if (ctx.negligible("FLOW406", saving)) continue;
     const prop = `batch ${DEFAULT_BATCH}`;
     const message =
@@ -25,6 +30,8 @@ export function unbatchedLint(ctx: LintContext): Diagnostic[] {
   }
   return found;
 }
+
+const isBatch = (p: NodeDecl["props"][number]) => p.kind === "batch";
 
 /**
  * Batching changes no item count, so outside a retry chain (whose items come in rounds) the node
