@@ -104,6 +104,24 @@ export function article(kind: StreamDecl["kind"]): string {
 }
 
 /**
+ * Whether every stream reads only streams declared before it (as flows are usually written):
+ * Tarjan's walk below then gives the declaration order itself, so it is not needed.
+ */
+function readsOnlyEarlier(decls: Map<string, StreamDecl>): boolean {
+  const seen = new Set<string>();
+  const earlier = (name: string) => seen.has(name) || !decls.has(name);
+  for (const [name, decl] of decls) {
+    if (decl.kind === "node") {
+      for (const arg of decl.args) if (!earlier(arg.ref.name.text)) return false;
+    } else if (decl.kind === "gate") {
+      for (const cond of decl.conds) if (!earlier(cond.source.text)) return false;
+    } else if (decl.kind === "review" ? !earlier(decl.source.name.text) : decl.kind === "select" && !earlier(decl.source.text)) return false;
+    seen.add(name);
+  }
+  return true;
+}
+
+/**
  * Tarjan's strongly connected components over "reads" edges, iterative so that long chains do not
  * exhaust the stack. Components come out readers-last, which is the order the model needs.
  * Streams are numbered in declaration order and the walk runs on the numbers (it is on the
@@ -111,6 +129,7 @@ export function article(kind: StreamDecl["kind"]): string {
  */
 function orderStreams(decls: Map<string, StreamDecl>, sink: Diagnostic[]): string[] {
   const names = [...decls.keys()];
+  if (readsOnlyEarlier(decls)) return names;
   const count = names.length;
   const position = new Map<string, number>();
   for (let i = 0; i < count; i++) position.set(names[i]!, i);

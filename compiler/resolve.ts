@@ -87,9 +87,10 @@ function buildModel(flow: FlowDecl, graph: StreamGraph, catalog: Catalog, sink: 
     const decl = graph.decls.get(name)!;
     return memo ? memo.stream(decl, catalog, (local) => buildStream(decl, catalog, local), sink) : buildStream(decl, catalog, sink);
   });
-  const byName = new Map(streams.map((s) => [s.name, s]));
+  const byName = new Map<string, Stream>();
+  for (const s of streams) byName.set(s.name, s);
   const budget = budgetOf(flow.decls.filter((d): d is BudgetDecl => d.kind === "budget"), sink);
-  const model: FlowModel = { name: flow.name.text, decl: flow, streams, byName, consumers: consumersOf(streams), outputs: outputsOf(flow, byName, sink) };
+  const model: FlowModel = { name: flow.name.text, decl: flow, streams, byName, consumers: consumersOf(streams, byName), outputs: outputsOf(flow, byName, sink) };
   if (budget) model.budget = budget;
   const retries = retryPaths(model);
   sink.push(...retries.diagnostics);

@@ -39,12 +39,10 @@ export function producers(model: FlowModel): Map<string, Stream> {
 
 /**
  * Readers of each stream's pass and `.rejected` items through their primary input, in stream order;
- * a stream nobody reads has no entry.
+ * a stream nobody reads has no entry. `names` holds the streams' names (the caller's index, when it has one).
  */
-export function consumersOf(streams: readonly Stream[]): FlowModel["consumers"] {
+export function consumersOf(streams: readonly Stream[], names: { has(name: string): boolean } = new Set(streams.map((s) => s.name))): FlowModel["consumers"] {
   const consumers: FlowModel["consumers"] = new Map();
-  const names = new Set<string>();
-  for (const s of streams) names.add(s.name);
   for (const s of streams) {
     const source = primaryOf(s);
     if (source === undefined || !names.has(source)) continue;

@@ -2,6 +2,7 @@
 // readers, the most items entering each (as BigInts), retry chains, and node prices in the
 // branch's integer units.
 import type { GateStream, NodeStream, Stream } from "../model";
+import type { Decimal } from "../../syntax/credits";
 import type { Branch } from "./branches";
 import { primaryOf } from "../checks/walk";
 import { Units } from "./units";
@@ -47,10 +48,11 @@ export class BranchShape {
       ((s.kind === "node" || s.kind === "gate") && s.source?.rejected ? r.rejected : r.pass).push(s);
     }
     maxEnteringOf(branch.streams, (name) => this.byName.get(name), this.entering);
-    this.units = Units.fitting(nodes.flatMap((n) => [n.pricePerOutput, n.overheadPerCall]));
+    this.units = Units.fitting(pricesOf(nodes));
     for (const n of nodes) {
       const free = this.free(n);
-      this.perItem.set(n.name, free ? 0n : this.units.of(n.pricePerOutput) * BigInt(n.variants));
+      const perOutput = free ? 0n : this.units.of(n.pricePerOutput);
+      this.perItem.set(n.name, n.variants === 1 ? perOutput : perOutput * BigInt(n.variants));
       this.perCall.set(n.name, free ? 0n : this.units.of(n.overheadPerCall));
     }
   }
@@ -85,6 +87,13 @@ export class BranchShape {
   handledByChain(s: Stream): boolean {
     if (s.kind === "gate") return s.retry !== undefined;
     return this.chainGate.has(s.name) && !this.chainStart.has(s.name);
+  }
+}
+
+function* pricesOf(nodes: readonly NodeStream[]): Iterable<Decimal> {
+  for (const n of nodes) {
+    yield n.pricePerOutput;
+    yield n.overheadPerCall;
   }
 }
 

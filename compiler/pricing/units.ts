@@ -21,7 +21,7 @@ export class Units {
   static fitting(figures: Iterable<Decimal>): Units {
     let scale = 0;
     for (const f of figures) scale = Math.max(scale, f.decimalPlaces());
-    return new Units(scale);
+    return Units.at(scale);
   }
 
   of(credits: Decimal): bigint {

@@ -147,7 +147,7 @@ export function witnessRun(shape: BranchShape, fns: WorstFns): BranchWitness {
     else if (s.kind === "node") {
       const m = counts.entering(s);
       recordNode(shape, run, s, [{ round: 0, items: m, calls: callsFor(s, m) }], s.name);
-      counts.set(s.name, BigInt(s.variants) * m);
+      counts.set(s.name, s.variants === 1 ? m : BigInt(s.variants) * m);
     } else if (s.kind === "gate") {
       const m = counts.entering(s);
       const a = split(s, m);
@@ -182,14 +182,17 @@ function retriedRun(shape: BranchShape, g: GateStream, m: bigint, split: (g: Gat
 function recordNode(shape: BranchShape, run: BranchWitness, n: NodeStream, rounds: { round: number; items: bigint; calls: bigint }[], at: string): void {
   const attempts = BigInt(n.retry + 1);
   run.nodes.push({ entry: { name: n.name, rounds, attemptsPerCall: n.retry + 1 }, at });
+  const perCall = shape.perCall.get(n.name)!;
+  const perItem = shape.perItem.get(n.name)!;
   let units = 0n;
   let calls = 0n;
   let items = 0n;
   for (const r of rounds) {
-    if (r.items > 0n) units += (shape.perCall.get(n.name)! * r.calls + shape.perItem.get(n.name)! * r.items) * attempts;
+    if (r.items > 0n) units += perCall * r.calls + perItem * r.items;
     calls += r.calls;
     items += r.items;
   }
+  if (n.retry > 0) units *= attempts;
   run.spend.set(n.name, { units, calls, items, attempts: shape.free(n) ? 0n : calls * attempts });
 }
 
