@@ -3,16 +3,22 @@
 import type { Ident, NumberLit } from "../../syntax/ast";
 import type { Catalog } from "../catalog";
 import { type Decimal, dec } from "../../syntax/credits";
+import { literal } from "../props";
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { FlowModel, Stream } from "../model";
 import { didYouMean } from "../suggest";
 import { producers } from "./walk";
 
 export function metricDiagnostics(model: FlowModel, catalog: Catalog): Diagnostic[] {
-  const producer = producers(model);
+  let chained: Map<string, Stream> | undefined;
+  // a node or an input produced its own items; only a gate's or a select's source needs the walk
+  const producer = (source: string): Stream | undefined => {
+    const s = model.byName.get(source);
+    return s?.kind === "node" || s?.kind === "input" ? s : (chained ??= producers(model)).get(source);
+  };
   const out: Diagnostic[] = [];
   const check = (source: string, metric: Ident, threshold?: NumberLit): void => {
-    const origin = producer.get(source);
+    const origin = producer(source);
     const problem = origin && metricProblem(origin, source, metric, threshold, catalog);
     if (problem) out.push(problem);
   };
@@ -29,7 +35,7 @@ const BOUNDS = new WeakMap<object, { min: Decimal; max: Decimal }>();
 function outside(threshold: string, range: { min: string; max: string }): boolean {
   let bounds = BOUNDS.get(range);
   if (!bounds) BOUNDS.set(range, (bounds = { min: dec(range.min), max: dec(range.max) }));
-  const value = dec(threshold);
+  const value = literal(threshold);
   return value.lt(bounds.min) || value.gt(bounds.max);
 }
 
