@@ -89,6 +89,7 @@ function buildModel(flow: FlowDecl, graph: StreamGraph, catalog: Catalog, sink: 
   });
   const byName = new Map<string, Stream>();
   for (const s of streams) byName.set(s.name, s);
+  shareNames(streams, byName);
   const budget = budgetOf(flow.decls.filter((d): d is BudgetDecl => d.kind === "budget"), sink);
   const model: FlowModel = { name: flow.name.text, decl: flow, streams, byName, consumers: consumersOf(streams, byName), outputs: outputsOf(flow, byName, sink) };
   if (budget) model.budget = budget;
@@ -99,6 +100,21 @@ function buildModel(flow: FlowDecl, graph: StreamGraph, catalog: Catalog, sink: 
     g.retry = { ...g.retry!, chain };
   }
   return model;
+}
+
+/**
+ * Every reference holds the very string of the stream's own name: the analysis keys its maps by
+ * names, and equal strings that are one object compare without reading their characters.
+ */
+function shareNames(streams: readonly Stream[], byName: Map<string, Stream>): void {
+  const shared = (name: string) => byName.get(name)?.name ?? name;
+  for (const s of streams) {
+    if (s.kind === "node") {
+      if (s.source) s.source.name = shared(s.source.name);
+      for (const arg of s.named) arg.ref.name = shared(arg.ref.name);
+    } else if (s.kind === "gate") s.source.name = shared(s.source.name);
+    else if (s.kind === "select") s.source = shared(s.source);
+  }
 }
 
 function buildStream(decl: StreamDecl, catalog: Catalog, sink: Diagnostic[]): Stream {
