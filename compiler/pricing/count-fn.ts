@@ -373,6 +373,41 @@ function runningMaxLaw(u: Stepped, gain: bigint, lift: (m: number) => bigint, mo
   return [BigInt(settled) + periods * BigInt(u.period), BigInt(u.period)];
 }
 
+const SAFE_COUNT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The hi shares that attain the maximum among the lemma's candidates, in the order weighed: the
+ * first `xs` shares, then m, m − 1, … for `bs` shares. With m a safe integer every share is one
+ * too, and the values are read without a BigInt per index.
+ */
+function winningShares(hi: Law, lo: Law, m: number, xs: number, bs: number): bigint[] {
+  let best: bigint | undefined;
+  let winners: number[] = [];
+  const weigh = (x: number) => {
+    const v = valueAt(hi, x) + valueAt(lo, m - x);
+    if (best === undefined || v > best) {
+      best = v;
+      winners = [x];
+    } else if (v === best) winners.push(x);
+  };
+  for (let x = 0; x < xs; x++) weigh(x);
+  for (let b = 0; b < bs; b++) weigh(m - b);
+  return winners.map((x) => BigInt(x));
+}
+
+function winningSharesOfAnyCount(hiFn: CountFn, loFn: CountFn, m: bigint, xs: number, bs: number): bigint[] {
+  let best: bigint | undefined;
+  let winners: bigint[] = [];
+  const weigh = (x: bigint) => {
+    const v = at(hiFn, x) + at(loFn, m - x);
+    if (best === undefined || v > best) [best, winners] = [v, [x]];
+    else if (v === best) winners.push(x);
+  };
+  for (let x = 0; x < xs; x++) weigh(BigInt(x));
+  for (let b = 0; b < bs; b++) weigh(m - BigInt(b));
+  return winners;
+}
+
 /** A pass share as an exact fraction: `numerator` / 10^places. */
 export interface Rate {
   numerator: bigint;
@@ -397,22 +432,14 @@ export function bestSplit(pass: CountFn, rejected: CountFn, m: bigint, rate: Rat
   const [hi, lo] = [lawOf(hiFn), lawOf(loFn)];
   const L = lcm(hi.period, lo.period);
   const asPass = (x: bigint) => (passIsHi ? x : m - x);
-  let best: bigint | undefined;
-  let winners: bigint[] = [];
-  const weigh = (x: bigint) => {
-    const v = at(hiFn, x) + at(loFn, m - x);
-    if (best === undefined || v > best) [best, winners] = [v, [x]];
-    else if (v === best) winners.push(x);
-  };
   // hi's share x: x < hi.start, or lo's share m − x < lo.start + L (each x once); both ranges
   // are within the limits, so they are counted in numbers
   const transient = BigInt(hi.start);
   const xs = m < transient ? Number(m) + 1 : hi.start;
-  for (let x = 0; x < xs; x++) weigh(BigInt(x));
   const window = BigInt(lo.start) + L;
   const room = m - transient + 1n; // lo's shares that leave hi at least hi.start items
   const bs = room <= 0n ? 0 : Number(room < window ? room : window);
-  for (let b = 0; b < bs; b++) weigh(m - BigInt(b));
+  const winners = m <= SAFE_COUNT ? winningShares(hi, lo, Number(m), xs, bs) : winningSharesOfAnyCount(hiFn, loFn, m, xs, bs);
   const asSteep = hi.step * BigInt(lo.period) === lo.step * BigInt(hi.period);
   for (const x of winners) {
     closest.consider(asPass(x));
