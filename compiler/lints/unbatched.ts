@@ -3,6 +3,7 @@
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { NodeStream } from "../model";
 import type { NodeDecl } from "../../syntax/ast";
+import { ZERO } from "../../syntax/credits";
 import { credits, rounded, type LintContext } from "./context";
 import { expectedNodeCost, savingOf } from "./what-if";
 
@@ -15,7 +16,7 @@ export function unbatchedLint(ctx: LintContext): Diagnostic[] {
   for (const s of ctx.model.streams) if (s.kind === "gate" && s.retry) for (const name of s.retry.chain) chained.add(name);
   for (const node of ctx.nodes()) {
     const decl = ctx.nodeDecl(node);
-    if (!node.op.batchable || node.overheadPerCall.lte(0) || decl.props.some(isBatch)) continue;
+    if (!node.op.batchable || node.overheadPerCall.lte(ZERO) || decl.props.some(isBatch)) continue;
     const inRetryChain = chained.has(node.name);
     // outside a retry chain, batching saves at most what the node is expected to spend
     if (!inRetryChain && ctx.negligibleUpTo("FLOW406", ctx.row(node.name).expected)) continue;

@@ -35,13 +35,14 @@ function paysAgain(worstCase: Decimal, drop: Decimal, prop: string): string {
 export function uncachedLint(ctx: LintContext): Diagnostic[] {
   const found: Diagnostic[] = [];
   for (const node of ctx.nodes()) {
+    const inputs = ctx.inputsBehind(node.name);
+    if (!inputs.every((i) => i.stable)) continue;
     const decl = ctx.nodeDecl(node);
     // `cache off` is the author's decision, not an oversight.
     if (decl.props.some((p) => p.kind === "cache")) continue;
-    const inputs = ctx.inputsBehind(node.name);
     const row = ctx.row(node.name);
     // What a re-run would not pay once the node is cached: the node's own expected cost.
-    if (!inputs.every((i) => i.stable) || row.worstCase.isZero() || ctx.negligible("FLOW404", row.expected)) continue;
+    if (row.worstCase.isZero() || ctx.negligible("FLOW404", row.expected)) continue;
     const reads = inputs.length === 0 ? "reads no input" : `reads only stable inputs (${quotedList(inputs.map((i) => i.name))})`;
     const prop = `cache ttl ${DEFAULT_CACHE_TTL}`;
     const drop = warmDrop(ctx, node, row.worstCase);
