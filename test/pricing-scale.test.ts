@@ -55,6 +55,27 @@ describe("worst case at any count", () => {
     expect(c.witness.gates[0]!.rounds[0]!.rejected).toBe(124n);
   });
 
+  test("a gate over more items than 2^53 (variants past the input's count), split exactly", () => {
+    // m = 3 × (2^53 − 1) = 27021597764222973 items reach the gate; a passed items cost
+    // ceil(a / 7) + 0.01a, b rejected ones 2·ceil(b / 5) + 0.02b. Rejecting all costs
+    // 2 × 5404319552844595 + 0.02m (m ≡ 3 mod 5); passing one item keeps the rejected calls
+    // (m − 1 ≡ 2) and adds 1.01 − 0.02 = 0.99, two add 0.98, three lose a call of 2; moving
+    // 35 items gains 5.35 and loses 14.7. So one item passes: 11349071060973649.44 of rejected
+    // tags, 1.01 of passed ones and 0.3 × (2^53 − 1) = 2702159776422297.3 of checks.
+    const c = cost(`
+  input docs: text[9_007_199_254_740_991]
+  model small { rate 0.01 credits per item  overhead 1 credits per call }
+  model large { rate 0.02 credits per item  overhead 2 credits per call }
+  node check = quality_check(docs) { cost 0.1 credits  variants 3 }
+  gate good = check.legibility >= 0.5 { expect pass 90% }
+  node tag_good = tag(good) { model small  batch 7 }
+  node tag_bad = tag(good.rejected) { model large  batch 5 }
+  output tag_good, tag_bad`);
+    expect(c.worstCase.toFixed()).toBe("14051230837395947.75");
+    expect(c.witness.gates[0]!.rounds[0]).toMatchObject({ checked: 27_021_597_764_222_973n, passed: 1n, rejected: 27_021_597_764_222_972n });
+    expect(node(c, "tag_bad").worstCase.toFixed()).toBe("11349071060973649.44");
+  });
+
   test("5,000,000,000 items in batches of 7", () => {
     // ceil(5e9 / 7) = 714285715 calls at 2 credits, and 5e9 items at 1: 6428571430
     const c = cost(`
