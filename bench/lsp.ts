@@ -73,10 +73,10 @@ class Editor {
   /**
    * One keystroke that changes the figures: a digit typed at the end of a draft node's resolution
    * height (512x512 → 512x5127), or deleted again, so every edit re-prices the flow and moves the
-   * text after it. Resolves, when the `nth` publication of the new version arrives, to the time
-   * from sending the change.
+   * text after it. Resolves, when the first publication of the new version arrives (with
+   * `complete`, the one with the lints), to the time from sending the change.
    */
-  async edit(nth = 1): Promise<number> {
+  async edit(complete = false): Promise<number> {
     const text = this.document.getText();
     const drafts = [...text.matchAll(/resolution 512x(\d+)/g)];
     const target = drafts[this.pick(drafts.length)]!;
@@ -87,13 +87,17 @@ class Editor {
       : { range: { start: this.document.positionAt(end), end: this.document.positionAt(end) }, text: String(1 + this.pick(9)) };
     const version = this.document.version + 1;
     this.document = TextDocument.update(this.document, [change], version);
-    const published = this.client.nextDiagnostics(this.uri, version, nth);
+    const published = this.client.nextDiagnostics(this.uri, version);
+    const withLints = this.client.nextDiagnostics(this.uri, version, 2);
     const sent = performance.now();
     await this.client.connection.sendNotification("textDocument/didChange", { textDocument: { uri: this.uri, version }, contentChanges: [change] });
     const result = await published;
+    let ms = performance.now() - sent;
     const error = result.diagnostics.find((d) => d.severity === 1);
     if (error) throw new Error(`the benchmark flow has errors: ${error.message}`);
-    return performance.now() - sent;
+    // An analysis fast enough is published whole, in one step: no second publication follows.
+    if (complete && (await secondWithin(withLints, 4 * PUBLISH_TIMING.lintDelayMs))) ms = performance.now() - sent;
+    return ms;
   }
 
   /** Where an editor asks for completion: a model after `model `, metrics after `qcN.`, streams after `tag(`. */
@@ -112,6 +116,15 @@ class Editor {
   pick(n: number): number {
     return Math.floor(this.random() * n);
   }
+}
+
+/** whether `publication` arrives within `ms` (it waits for its time of arrival) */
+async function secondWithin(publication: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const arrived = await Promise.race([publication.then(() => true as const), late]);
+  clearTimeout(timer);
+  return arrived;
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -150,7 +163,7 @@ async function drive(client: LspClient, root: string, sizes: LspBenchSizes): Pro
     await edited;
   }
   const complete: number[] = [];
-  for (let i = 0; i < Math.min(20, sizes.requests); i++) complete.push(await editor.edit(2));
+  for (let i = 0; i < Math.min(20, sizes.requests); i++) complete.push(await editor.edit(true));
   // every kind of work has run once: what the heap holds from here on should not grow with edits
   let edits = WARM_UP_EDITS + sizes.edits + completionAfterEdit.length + complete.length;
   const heapAt = { edits, bytes: (await client.request<ServerStatus>(STATUS_METHOD, {})).heapUsedBytes };
