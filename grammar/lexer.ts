@@ -14,12 +14,15 @@ export interface LexResult {
   tokens: IToken[];
   comments: IToken[];
   errors: ILexingError[];
+  /** the `BadString` tokens among `tokens`, each reported once (found here, not by another pass) */
+  badStrings: IToken[];
 }
 
 export function lex(text: string): LexResult {
   const tokens: IToken[] = [];
   const comments: IToken[] = [];
   const errors: ILexingError[] = [];
+  const badStrings: IToken[] = [];
   let errorStart = -1;
   for (let at = 0; at < text.length; ) {
     const end = scanAt(text, at);
@@ -36,11 +39,12 @@ export function lex(text: string): LexResult {
       const token = { image: text.slice(at, end), startOffset: at, tokenTypeIdx: scanned.tokenTypeIdx as number, tokenType: scanned };
       if (scanned.GROUP === T.COMMENTS_GROUP) comments.push(token);
       else tokens.push(scanned === T.Identifier ? asKeyword(token) : token);
+      if (scanned === T.BadString) badStrings.push(token);
     }
     at = end;
   }
   if (errorStart !== -1) errors.push(lexingError(text, errorStart, text.length));
-  return { tokens, comments, errors };
+  return { tokens, comments, errors, badStrings };
 }
 
 function lexingError(text: string, start: number, end: number): ILexingError {
