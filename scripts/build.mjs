@@ -62,9 +62,27 @@ async function buildCachedCli() {
     define: { ...options.define, "import.meta.url": "__flowcUrl" },
     banner: { js: "const __flowcUrl = require('node:url').pathToFileURL(__filename).href;" },
     footer: { js: `//# flowcBuild=${id}` },
+    plugins: [onlyAnalysis()],
   });
   const trained = spawnSync(process.execPath, [path.join(root, "scripts/train-code-cache.mjs")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   if (trained.status !== 0) throw new Error(`scripts/train-code-cache.mjs exited with ${trained.status}`);
+}
+
+/**
+ * What the commands bin/flowc.js starts from dist/cli.js load lazily (the runtime, the language
+ * server, the web app's server) stays out of dist/cli.cjs: a module that throws takes its place.
+ */
+function onlyAnalysis() {
+  return {
+    name: "only-analysis",
+    setup(build) {
+      build.onResolve({ filter: /\/(runtime\/index|lsp\/server|ui\/server)$/ }, (args) => (args.kind === "dynamic-import" ? { path: args.path, namespace: "left-out" } : undefined));
+      build.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${args.path} is left out of dist/cli.cjs: bin/flowc.js starts the commands that load it from dist/cli.js`)});`,
+        loader: "js",
+      }));
+    },
+  };
 }
 
 function entryPoints(named) {
