@@ -58,9 +58,7 @@ function parseText(text: string): ParseResult {
 
 function lexDiagnostics(lexed: LexResult, builder: AstBuilder): Diagnostic[] {
   const found = lexed.errors.map((error) => unexpectedCharacters(error, builder));
-  for (const token of lexed.tokens) {
-    if (token.tokenType === BadString) found.push(diag("FLOW101", badStringMessage(token.image), builder.tokenRange(token)));
-  }
+  for (const token of lexed.badStrings) found.push(diag("FLOW101", badStringMessage(token.image), builder.tokenRange(token)));
   for (const token of lexed.comments) {
     if (token.tokenType === UnterminatedComment) {
       const opening = builder.lines.range(token.startOffset, token.startOffset + 2);

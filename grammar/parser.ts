@@ -223,6 +223,12 @@ interface RecoveryInternals {
   isBackTracking(): boolean;
   getCurrRuleFullName(): string;
   getNextPossibleTokenTypes(path: GrammarPath): TokenType[];
+  getFollowSetFromFollowKey(key: unknown): TokenType[];
+}
+/** Chevrotain's switch of error recovery, and the follow sets its self-analysis works out for it. */
+interface ResyncFollows {
+  recoveryEnabled: boolean;
+  resyncFollows: Record<string, TokenType[]>;
 }
 /** The rule stacks Chevrotain gives each error; nothing here reads them (see `SAVE_ERROR`). */
 const NO_CONTEXT = { ruleStack: [], ruleOccurrenceStack: [] };
@@ -298,8 +304,10 @@ export class FlowParser extends EmbeddedActionsParser {
   private flowOpenUnmatched: boolean | undefined;
   /** What may follow, by place in the grammar (see `getFollowsForInRuleRecovery`). */
   private readonly places: Place = { next: new Map(), follows: new Map() };
+  /** Whether Chevrotain's follow sets for re-syncing are worked out (see `analyse`). */
+  private resyncFollowsReady: boolean;
 
-  constructor() {
+  constructor(followsNow = false) {
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 2,
@@ -314,8 +322,33 @@ export class FlowParser extends EmbeddedActionsParser {
     // the stack. `skipStray` recovers instead, in one forward pass; elsewhere a stray token ends
     // the repetition and the enclosing rule re-syncs.
     (this as unknown as RecoveryInternals).attemptInRepetitionRecovery = () => {};
-    this.performSelfAnalysis();
+    this.resyncFollowsReady = followsNow;
+    this.analyse();
     this.loops = loopTokens(this.getGAstProductions());
+  }
+
+  /**
+   * Chevrotain's self-analysis, without the follow sets that re-syncing after an error reads unless
+   * `followsNow`: they were half its cost, which every `flowc check` pays, and only a syntax error
+   * needs them (`getFollowSetFromFollowKey` borrows them from a parser built with them then).
+   */
+  private analyse(): void {
+    const recovery = this as unknown as ResyncFollows;
+    if (this.resyncFollowsReady) return this.performSelfAnalysis();
+    recovery.recoveryEnabled = false;
+    try {
+      this.performSelfAnalysis();
+    } finally {
+      recovery.recoveryEnabled = true;
+    }
+  }
+
+  getFollowSetFromFollowKey(key: unknown): TokenType[] {
+    if (!this.resyncFollowsReady) {
+      (this as unknown as ResyncFollows).resyncFollows = (new FlowParser(true) as unknown as ResyncFollows).resyncFollows;
+      this.resyncFollowsReady = true;
+    }
+    return baseRecovery.getFollowSetFromFollowKey.call(this, key);
   }
 
   /** Parse a token stream from `lex`. Diagnostics of the builder go to `builder.diagnostics`. */

@@ -8,7 +8,9 @@
 // out) and dist/prettier-plugin.d.ts, each one self-contained file (dts-bundle-generator), so a
 // user's tsc reads no source of ours under any module resolution.
 import { build } from "esbuild";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -36,8 +38,52 @@ const options = {
 // dist/ has fixed names; the declaration files stay (npm pack runs `prepare` after `prepack`).
 rmSync(path.join(dist, "chunks"), { recursive: true, force: true });
 await build({ ...options, entryPoints: entryPoints(entries), splitting: true, chunkNames: "chunks/[name]-[hash]" });
+// the analysis commands' script (see bin/code-cache.js), then the cache of its bytecode
+await buildCachedCli();
 // the benchmarks (`npm run bench`, not packed) in one file of their own, so no chunk is theirs alone
 await build({ ...options, entryPoints: entryPoints({ bench: "bench/main.ts" }) });
+
+/**
+ * dist/cli.cjs: the CLI as one CommonJS script, its last line a fresh build id; then a process
+ * checks and prices the samples with it and leaves V8's code cache of what ran in
+ * dist/cli.ID.v8cache (scripts/train-code-cache.mjs). Caches of earlier builds are removed.
+ */
+async function buildCachedCli() {
+  for (const name of readdirSync(dist)) if (/^cli\.[0-9a-f]+\.v8cache$/.test(name)) rmSync(path.join(dist, name));
+  const id = randomBytes(8).toString("hex");
+  await build({
+    ...options,
+    entryPoints: [path.join(root, entries.cli)],
+    outfile: path.join(dist, "cli.cjs"),
+    outdir: undefined,
+    format: "cjs",
+    sourcemap: false,
+    // a script has no import.meta: its URL is the file's
+    define: { ...options.define, "import.meta.url": "__flowcUrl" },
+    banner: { js: "const __flowcUrl = require('node:url').pathToFileURL(__filename).href;" },
+    footer: { js: `//# flowcBuild=${id}` },
+    plugins: [onlyAnalysis()],
+  });
+  const trained = spawnSync(process.execPath, [path.join(root, "scripts/train-code-cache.mjs")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  if (trained.status !== 0) throw new Error(`scripts/train-code-cache.mjs exited with ${trained.status}`);
+}
+
+/**
+ * What the commands bin/flowc.js starts from dist/cli.js load lazily (the runtime, the language
+ * server, the web app's server) stays out of dist/cli.cjs: a module that throws takes its place.
+ */
+function onlyAnalysis() {
+  return {
+    name: "only-analysis",
+    setup(build) {
+      build.onResolve({ filter: /\/(runtime\/index|lsp\/server|ui\/server)$/ }, (args) => (args.kind === "dynamic-import" ? { path: args.path, namespace: "left-out" } : undefined));
+      build.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${args.path} is left out of dist/cli.cjs: bin/flowc.js starts the commands that load it from dist/cli.js`)});`,
+        loader: "js",
+      }));
+    },
+  };
+}
 
 function entryPoints(named) {
   return Object.fromEntries(Object.entries(named).filter(([, file]) => existsSync(path.join(root, file))).map(([name, file]) => [name, path.join(root, file)]));

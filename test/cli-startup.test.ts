@@ -37,8 +37,14 @@ describe("start-up loads no heavy module", () => {
     [["cost", `${FIXTURES}/campaign_portraits.flow`, "--explain"]],
   ])("flowc %j", (args) => {
     const modules = modulesLoadedBy(args);
-    expect(modules).toMatch(/dist\/cli\.js/);
+    // the code-cached script (bin/code-cache.js), not the ES modules of dist/cli.js
+    expect(modules).toMatch(/bin\/code-cache\.js/);
+    expect(modules).not.toMatch(/dist\/cli\.js/);
     expect(modules).not.toMatch(HEAVY);
+    const withoutCache = loadLog();
+    flowc(args, { nodeArgs: ["--import", PROBE], env: { FLOWC_LOAD_LOG: withoutCache, FLOWC_NO_CODE_CACHE: "1" } });
+    expect(readFileSync(withoutCache, "utf8")).toMatch(/dist\/cli\.js/);
+    expect(readFileSync(withoutCache, "utf8")).not.toMatch(HEAVY);
   });
 
   test("static imports are told from lazy ones", () => {
@@ -48,7 +54,7 @@ describe("start-up loads no heavy module", () => {
 
   test("the bundle's entry reaches no heavy import statically", () => {
     expect(flowc(["--version"]).status).toBe(0);
-    const reached = staticallyReachable(path.join(ROOT, "dist/cli.js"));
+    const reached = [...staticallyReachable(path.join(ROOT, "dist/cli.js")), path.join(ROOT, "dist/cli.cjs")];
     for (const file of reached) {
       const imports = staticImports(readFileSync(file, "utf8"));
       expect(imports.filter((s) => HEAVY.test(`"${s}"`)), file).toEqual([]);

@@ -188,11 +188,15 @@ describe("flowc lsp over stdio", () => {
 });
 
 describe("loading", () => {
-  test("only `flowc lsp` loads the server: check and cost do not", () => {
+  // from the ES modules (dist/cli.js), and from the code-cached script (bin/code-cache.js)
+  test.each([
+    [{ FLOWC_NO_CODE_CACHE: "1" }, /dist\/cli\.js/],
+    [{}, /bin\/code-cache\.js/],
+  ])("only `flowc lsp` loads the server: check and cost do not (%j)", (env, entry) => {
     const log = path.join(mkdtempSync(path.join(tmpdir(), "flowc-lsp-load-")), "modules.log");
-    flowc(["check", "samples/sharp_drafts.flow"], { nodeArgs: ["--import", path.join(ROOT, "test/cli-load-probe.mjs")], env: { FLOWC_LOAD_LOG: log } });
+    flowc(["check", "samples/sharp_drafts.flow"], { nodeArgs: ["--import", path.join(ROOT, "test/cli-load-probe.mjs")], env: { FLOWC_LOAD_LOG: log, ...env } });
     const modules = readFileSync(log, "utf8");
-    expect(modules).toMatch(/dist\/cli\.js/);
+    expect(modules).toMatch(entry);
     expect(modules).not.toMatch(/dist\/lsp\.js|vscode-languageserver/);
   });
 });
