@@ -13,7 +13,7 @@ export const STARTER_FLOW = [
   "",
   "  budget {",
   "    cap 45 credits                          // the run pauses here: above the worst case, 124% of expected",
-  "    alert 80%                               // crossing 36 credits flags the run",
+  "    alert 90%                               // crossing 40.5 credits flags the run: a run above expected",
   "  }",
   "",
   "  model flux_schnell { rate 1 credit per megapixel }",

@@ -17,6 +17,9 @@ describe("flowc init", () => {
     const check = await cli(["check", "--deny-warnings"], dir);
     expect(check).toMatchObject({ status: 0, stdout: "no problems in 1 file\n", stderr: "" });
     expect((await cli(["fmt", "--check"], dir)).status).toBe(0);
+    // a starter's alert flags the unusual run, not the usual one
+    const cost = await cli(["cost", "flows/starter.flow"], dir);
+    expect(cost.stdout).toContain("expected spend stays below it");
   });
 
   test("refuses to overwrite: nothing is written, exit 2; --force overwrites", async () => {
