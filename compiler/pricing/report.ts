@@ -93,12 +93,8 @@ export function mergeBranches(model: FlowModel, warm: boolean, costs: readonly B
   return lazily(report, "witness", () => mergeWitness(model, costs));
 }
 
-// Rows are compared by their figures as floats first (converting is monotone, so a difference
-// there is the order) and as BigInts only when the floats tie: far fewer BigInt comparisons.
 function byWorstThenExpected(a: NodeRow, b: NodeRow): number {
-  if (a.worstKey !== b.worstKey) return a.worstKey > b.worstKey ? -1 : 1;
   if (a.worstUnits !== b.worstUnits) return a.worstUnits > b.worstUnits ? -1 : 1;
-  if (a.expectedKey !== b.expectedKey) return a.expectedKey > b.expectedKey ? -1 : 1;
   if (a.expectedUnits !== b.expectedUnits) return a.expectedUnits > b.expectedUnits ? -1 : 1;
   return compareCodePoints(a.name, b.name);
 }
@@ -118,9 +114,6 @@ class NodeRow implements NodeCost {
   /** worst case and expected credits at the flow's scale */
   readonly worstUnits: bigint;
   readonly expectedUnits: bigint;
-  /** the same as floats, for sorting */
-  readonly worstKey: number;
-  readonly expectedKey: number;
   /** the flow's worst case, for the share */
   total = 0n;
   private made: { worst?: Decimal; expected?: Decimal; calls?: Decimal; items?: Decimal; share?: Decimal } | undefined;
@@ -140,8 +133,6 @@ class NodeRow implements NodeCost {
     this.cacheHit = figures.cacheHit;
     this.worstUnits = lift === 1n ? figures.worst : figures.worst * lift;
     this.expectedUnits = lift === 1n ? figures.expected : figures.expected * lift;
-    this.worstKey = Number(this.worstUnits);
-    this.expectedKey = Number(this.expectedUnits);
   }
 
   private get decimals() {
