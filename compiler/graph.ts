@@ -1,33 +1,166 @@
 // The stream graph of a flow: one namespace of stream names (FLOW202), every reference resolved
 // (FLOW201), cycles (FLOW203) and an order in which each stream follows every stream it reads.
-import type { Decl, FlowDecl, Ident, Ref, StreamDecl } from "../syntax/ast";
+// Streams are numbered in declaration order and every reference is looked up once, here: the model
+// builder and the checks read the numbers (on large flows, name lookups were most of the resolver's
+// time).
+import type { Decl, FlowDecl, GateDecl, Ident, Ref, ReviewDecl, StreamDecl } from "../syntax/ast";
 import { isStreamDecl } from "../syntax/ast";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
 import { didYouMean } from "./suggest";
 
-export interface StreamGraph {
-  /** the first declaration of each stream name, in declaration order */
-  decls: Map<string, StreamDecl>;
-  /** every stream name; each comes after the streams it reads (cycle members in an arbitrary but fixed order) */
-  order: string[];
+/** References side by side with the number of the stream each names (-1: an unknown name). */
+export interface ResolvedRefs {
+  refs: Ref[];
+  streams: number[];
 }
 
-const NO_TARGETS: number[] = [];
+export interface StreamGraph {
+  /** the first declaration of each stream name, in declaration order: a stream's number is its place here */
+  decls: StreamDecl[];
+  /** each stream name's number */
+  numbers: Map<string, number>;
+  /**
+   * What each stream reads, as its declaration names them (node arguments, gate conditions, a
+   * review's or a select's source): stream i's are reads[readsFrom[i]] up to reads[readsFrom[i + 1]].
+   */
+  reads: number[];
+  readsFrom: Int32Array;
+  /** the stream each stream reads through its primary input (-1: none, or an unknown name) */
+  primary: Int32Array;
+  /** every reference of the `output` declarations, in order */
+  outputs: ResolvedRefs;
+  /** every `.rejected` reference of a gate or a review (node arguments, review sources, outputs) */
+  rejectedReads: ResolvedRefs;
+  /** stream numbers; each comes after the streams it reads (cycle members in declaration order) */
+  order: number[];
+}
 
-/** The numbers of the declared streams a declaration reads (the order's hot path on large flows: no lists of names). */
-function targetsOf(decl: StreamDecl, position: Map<string, number>): number[] {
-  let targets = NO_TARGETS;
-  const add = (name: string) => {
-    const target = position.get(name);
-    if (target === undefined) return;
-    if (targets === NO_TARGETS) targets = [];
-    targets.push(target);
-  };
-  if (decl.kind === "node") for (const arg of decl.args) add(arg.ref.name.text);
-  else if (decl.kind === "gate") for (const cond of decl.conds) add(cond.source.text);
-  else if (decl.kind === "review") add(decl.source.name.text);
-  else if (decl.kind === "select") add(decl.source.text);
-  return targets;
+export function buildGraph(flow: FlowDecl, sink: Diagnostic[]): StreamGraph {
+  const graph = new GraphBuilder(flow, sink);
+  for (const decl of flow.decls) graph.resolve(decl);
+  return graph.finish();
+}
+
+/** One pass over the declarations after they are all declared: each reference looked up once. */
+class GraphBuilder {
+  private readonly decls: StreamDecl[] = [];
+  private readonly numbers = new Map<string, number>();
+  private readonly reads: number[] = [];
+  private readonly readsFrom: Int32Array;
+  private readonly primary: Int32Array;
+  private readonly outputs: ResolvedRefs = { refs: [], streams: [] };
+  private readonly rejectedReads: ResolvedRefs = { refs: [], streams: [] };
+  /** the number of the declaration being resolved; -1 for a repeated name (its references are checked, not kept) */
+  private self = -1;
+  private next = 0;
+  /** whether every stream reads only streams declared before it, as flows are usually written */
+  private ordered = true;
+
+  constructor(
+    flow: FlowDecl,
+    private readonly sink: Diagnostic[],
+  ) {
+    for (const decl of flow.decls) if (isStreamDecl(decl)) this.declare(decl);
+    this.readsFrom = new Int32Array(this.decls.length + 1);
+    this.primary = new Int32Array(this.decls.length).fill(-1);
+  }
+
+  private declare(decl: StreamDecl): void {
+    const earlier = this.numbers.get(decl.name.text);
+    if (earlier === undefined) {
+      this.numbers.set(decl.name.text, this.decls.length);
+      this.decls.push(decl);
+      return;
+    }
+    const line = this.decls[earlier]!.name.range.start.line;
+    this.sink.push(diag("FLOW202", `duplicate name '${decl.name.text}' (first declared on line ${line})`, decl.name.range));
+  }
+
+  resolve(decl: Decl): void {
+    if (decl.kind === "output") {
+      for (const ref of decl.refs) {
+        this.outputs.refs.push(ref);
+        this.outputs.streams.push(this.lookUpRef(ref));
+      }
+    } else if (isStreamDecl(decl)) {
+      this.self = this.decls[this.next] === decl ? this.next++ : -1;
+      if (this.self >= 0) this.readsFrom[this.self] = this.reads.length;
+      const primary = this.readAll(decl);
+      if (this.self >= 0) this.primary[this.self] = primary;
+    }
+  }
+
+  /** Every stream the declaration reads; returns the one it reads through its primary input. */
+  private readAll(decl: StreamDecl): number {
+    switch (decl.kind) {
+      case "input":
+        return -1;
+      case "node": {
+        let primary = -1;
+        let positional = false;
+        for (const arg of decl.args) {
+          const n = this.read(this.lookUpRef(arg.ref));
+          if (arg.kind !== "positional" || positional) continue;
+          primary = n;
+          positional = true;
+        }
+        return primary;
+      }
+      case "gate": {
+        let primary = -1;
+        for (let i = 0; i < decl.conds.length; i++) {
+          const n = this.read(this.lookUp(decl.conds[i]!.source));
+          if (i === 0) primary = n;
+        }
+        this.lookUpRetryTarget(decl);
+        return primary;
+      }
+      case "review":
+        this.lookUpRetryTarget(decl);
+        return this.read(this.lookUpRef(decl.source));
+      case "select":
+        return this.read(this.lookUp(decl.source));
+    }
+  }
+
+  private read(n: number): number {
+    if (this.self < 0) return n;
+    this.reads.push(n);
+    if (n >= this.self) this.ordered = false;
+    return n;
+  }
+
+  /** The number of the stream a name names, or -1 after a FLOW201. */
+  private lookUp(ident: Ident): number {
+    const n = this.numbers.get(ident.text);
+    if (n !== undefined) return n;
+    this.sink.push(diag("FLOW201", `unknown name '${ident.text}'${didYouMean(ident.text, this.numbers.keys())}`, ident.range));
+    return -1;
+  }
+
+  private lookUpRef(ref: Ref): number {
+    const n = this.lookUp(ref.name);
+    if (n < 0 || !ref.rejected) return n;
+    const kind = this.decls[n]!.kind;
+    if (kind === "gate" || kind === "review") {
+      this.rejectedReads.refs.push(ref);
+      this.rejectedReads.streams.push(n);
+    } else this.sink.push(diag("FLOW201", `'${ref.name.text}' is ${article(kind)}: only gates and reviews have '.rejected'`, ref.rejected));
+    return n;
+  }
+
+  private lookUpRetryTarget(decl: GateDecl | ReviewDecl): void {
+    for (const prop of decl.props) if (prop.kind === "else" && prop.action.kind === "retry") this.lookUp(prop.action.target);
+  }
+
+  finish(): StreamGraph {
+    const count = this.decls.length;
+    this.readsFrom[count] = this.reads.length;
+    const { decls, numbers, reads, readsFrom, primary, outputs, rejectedReads } = this;
+    const graph: StreamGraph = { decls, numbers, reads, readsFrom, primary, outputs, rejectedReads, order: [] };
+    graph.order = this.ordered ? Array.from({ length: count }, (_, i) => i) : orderStreams(graph, this.sink);
+    return graph;
+  }
 }
 
 /** A stream read by a declaration: its primary or named arguments, or a gate's condition sources. */
@@ -46,102 +179,33 @@ export function readsOf(decl: StreamDecl): Ident[] {
   }
 }
 
-export function buildGraph(flow: FlowDecl, sink: Diagnostic[]): StreamGraph {
-  const decls = declareStreams(flow, sink);
-  for (const decl of flow.decls) checkRefs(decl, decls, sink);
-  const order = orderStreams(decls, sink);
-  return { decls, order };
-}
-
-function declareStreams(flow: FlowDecl, sink: Diagnostic[]): Map<string, StreamDecl> {
-  const decls = new Map<string, StreamDecl>();
-  for (const decl of flow.decls) {
-    if (!isStreamDecl(decl)) continue;
-    const earlier = decls.get(decl.name.text);
-    if (earlier) sink.push(diag("FLOW202", `duplicate name '${decl.name.text}' (first declared on line ${earlier.name.range.start.line})`, decl.name.range));
-    else decls.set(decl.name.text, decl);
-  }
-  return decls;
-}
-
-function checkRefs(decl: Decl, decls: Map<string, StreamDecl>, sink: Diagnostic[]): void {
-  switch (decl.kind) {
-    case "node":
-      for (const arg of decl.args) checkRef(arg.ref, decls, sink);
-      break;
-    case "gate":
-      for (const cond of decl.conds) checkName(cond.source, decls, sink);
-      break;
-    case "review":
-      checkRef(decl.source, decls, sink);
-      break;
-    case "select":
-      checkName(decl.source, decls, sink);
-      break;
-    case "output":
-      for (const ref of decl.refs) checkRef(ref, decls, sink);
-      break;
-  }
-  if (decl.kind === "gate" || decl.kind === "review") {
-    for (const prop of decl.props) if (prop.kind === "else" && prop.action.kind === "retry") checkName(prop.action.target, decls, sink);
-  }
-}
-
-function checkName(ident: Ident, decls: Map<string, StreamDecl>, sink: Diagnostic[]): void {
-  if (!decls.has(ident.text)) sink.push(diag("FLOW201", `unknown name '${ident.text}'${didYouMean(ident.text, decls.keys())}`, ident.range));
-}
-
-function checkRef(r: Ref, decls: Map<string, StreamDecl>, sink: Diagnostic[]): void {
-  const target = decls.get(r.name.text);
-  if (!target) checkName(r.name, decls, sink);
-  else if (r.rejected && target.kind !== "gate" && target.kind !== "review") {
-    sink.push(diag("FLOW201", `'${r.name.text}' is ${article(target.kind)}: only gates and reviews have '.rejected'`, r.rejected));
-  }
-}
-
 export function article(kind: StreamDecl["kind"]): string {
   return kind === "input" ? "an input" : `a ${kind}`;
 }
 
-/**
- * Whether every stream reads only streams declared before it (as flows are usually written):
- * Tarjan's walk below then gives the declaration order itself, so it is not needed.
- */
-function readsOnlyEarlier(decls: Map<string, StreamDecl>): boolean {
-  const seen = new Set<string>();
-  const earlier = (name: string) => seen.has(name) || !decls.has(name);
-  for (const [name, decl] of decls) {
-    if (decl.kind === "node") {
-      for (const arg of decl.args) if (!earlier(arg.ref.name.text)) return false;
-    } else if (decl.kind === "gate") {
-      for (const cond of decl.conds) if (!earlier(cond.source.text)) return false;
-    } else if (decl.kind === "review" ? !earlier(decl.source.name.text) : decl.kind === "select" && !earlier(decl.source.text)) return false;
-    seen.add(name);
+/** The streams each stream reads, by number, unknown names left out. */
+function edgesOf(graph: StreamGraph): number[][] {
+  const edges: number[][] = [];
+  for (let v = 0; v < graph.decls.length; v++) {
+    edges.push(graph.reads.slice(graph.readsFrom[v], graph.readsFrom[v + 1]).filter((n) => n >= 0));
   }
-  return true;
+  return edges;
 }
 
 /**
  * Tarjan's strongly connected components over "reads" edges, iterative so that long chains do not
  * exhaust the stack. Components come out readers-last, which is the order the model needs.
- * Streams are numbered in declaration order and the walk runs on the numbers (it is on the
- * resolver's hot path for large flows).
  */
-function orderStreams(decls: Map<string, StreamDecl>, sink: Diagnostic[]): string[] {
-  const names = [...decls.keys()];
-  if (readsOnlyEarlier(decls)) return names;
-  const count = names.length;
-  const position = new Map<string, number>();
-  for (let i = 0; i < count; i++) position.set(names[i]!, i);
-  const edges: number[][] = [];
-  for (const decl of decls.values()) edges.push(targetsOf(decl, position));
+function orderStreams(graph: StreamGraph, sink: Diagnostic[]): number[] {
+  const count = graph.decls.length;
+  const edges = edgesOf(graph);
   const index = new Int32Array(count).fill(-1);
   const low = new Int32Array(count);
   const onStack = new Uint8Array(count);
   const stack: number[] = [];
   const workNode: number[] = [];
   const workNext: number[] = [];
-  const order: string[] = [];
+  const order: number[] = [];
   let counter = 0;
   const visit = (v: number) => {
     index[v] = low[v] = counter++;
@@ -174,7 +238,7 @@ function orderStreams(decls: Map<string, StreamDecl>, sink: Diagnostic[]): strin
         // a component of one stream that does not read itself: no cycle (nearly every stream)
         stack.pop();
         onStack[v] = 0;
-        order.push(names[v]!);
+        order.push(v);
         continue;
       }
       const component: number[] = [];
@@ -185,29 +249,26 @@ function orderStreams(decls: Map<string, StreamDecl>, sink: Diagnostic[]): strin
         component.push(member);
       } while (member !== v);
       // numbers are declaration order
-      const inDeclOrder = component.sort((a, b) => a - b).map((m) => names[m]!);
-      order.push(...inDeclOrder);
-      {
-        const byName = new Map(names.map((n, i) => [n, edges[i]!.map((t) => names[t]!)]));
-        sink.push(cycleDiagnostic(inDeclOrder, decls, byName));
-      }
+      component.sort((a, b) => a - b);
+      order.push(...component);
+      sink.push(cycleDiagnostic(component, graph.decls, edges));
     }
   }
   return order;
 }
 
 /** One cycle through the component, starting at its first declared member, in data-flow order. */
-function cycleDiagnostic(component: string[], decls: Map<string, StreamDecl>, edges: Map<string, string[]>): Diagnostic {
+function cycleDiagnostic(component: number[], decls: readonly StreamDecl[], edges: readonly number[][]): Diagnostic {
   const start = component[0]!;
   const members = new Set(component);
   // Breadth-first from `start` along data flow (from a stream to its readers) back to `start`.
-  const cameFrom = new Map<string, string>();
+  const cameFrom = new Map<number, number>();
   const queue = [start];
-  let last: string | undefined;
+  let last: number | undefined;
   while (queue.length > 0 && last === undefined) {
     const current = queue.shift()!;
     for (const reader of component) {
-      if (!edges.get(reader)!.includes(current) || !members.has(reader)) continue;
+      if (!edges[reader]!.includes(current) || !members.has(reader)) continue;
       if (reader === start) {
         last = current;
         break;
@@ -220,6 +281,7 @@ function cycleDiagnostic(component: string[], decls: Map<string, StreamDecl>, ed
   }
   const path = [start];
   for (let at = last!; at !== start; at = cameFrom.get(at)!) path.splice(1, 0, at);
-  const closing = readsOf(decls.get(start)!).find((ident) => ident.text === last)!;
-  return diag("FLOW203", `cycle: ${[...path, start].join(" → ")}`, closing.range);
+  const name = (n: number) => decls[n]!.name.text;
+  const closing = readsOf(decls[start]!).find((ident) => ident.text === name(last!))!;
+  return diag("FLOW203", `cycle: ${[...path, start].map(name).join(" → ")}`, closing.range);
 }

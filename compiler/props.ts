@@ -41,7 +41,7 @@ export function keptProps<P extends { range: Range }>(props: readonly P[], key: 
   return kept;
 }
 
-function givenTwice(key: string, owner: string, earlier: { range: Range }, repeat: { range: Range }): Diagnostic {
+export function givenTwice(key: string, owner: string, earlier: { range: Range }, repeat: { range: Range }): Diagnostic {
   return diag("FLOW212", `'${key}' is given twice in ${owner} (first on line ${earlier.range.start.line})`, repeat.range);
 }
 

@@ -9,7 +9,7 @@ import { diag, sortDiagnostics, type Diagnostic, type DiagnosticCode } from "../
 import { buildGraph, type StreamGraph } from "./graph";
 import type { FlowModel, GateStream, ModelInfo, Stream, StreamRef } from "./model";
 import { budgetOf, gateStream, inputStream, nodeStream, reviewStream, selectStream } from "./streams";
-import { consumersOf } from "./checks/walk";
+import { numberedConsumers, type NumberedStreams } from "./checks/walk";
 import { retryPaths } from "./checks/retry";
 
 export interface ImportedFile {
@@ -67,8 +67,10 @@ export function resolveFlow(file: FlowFile, imports: readonly ImportedFile[], me
   const catalog = buildCatalog(declSources(file, imports), sink, memo?.catalog);
   let model: FlowModel | undefined;
   if (flow) {
-    model = buildModel(flow, buildGraph(flow, sink), catalog, sink, memo);
-    sink.push(...semanticChecks(model, catalog));
+    const graph = buildGraph(flow, sink);
+    const numbered = buildStreams(graph, catalog, sink, memo);
+    model = buildModel(flow, { graph, streams: numbered }, sink);
+    semanticChecks(model, catalog, { graph, streams: numbered }, sink);
   }
   const meaningful = !sink.some((d) => d.severity === "error" && !HARMLESS_ERRORS.has(d.code));
   return { ...(model && meaningful ? { model } : {}), diagnostics: sortDiagnostics(sink) };
@@ -81,17 +83,25 @@ function declSources(file: FlowFile, imports: readonly ImportedFile[]): DeclSour
   return [...imports.map((i) => ({ decls: i.ast.decls, file: i.path })), { decls: file.decls }, { decls: inFlow }];
 }
 
+/** Each declared stream, by number (see graph.ts), built in the graph's order. */
+function buildStreams(graph: StreamGraph, catalog: Catalog, sink: Diagnostic[], memo: ResolveMemo | undefined): Stream[] {
+  const streams: Stream[] = new Array<Stream>(graph.decls.length);
+  for (const n of graph.order) {
+    const decl = graph.decls[n]!;
+    streams[n] = memo ? memo.stream(decl, catalog, (local) => buildStream(decl, catalog, local), sink) : buildStream(decl, catalog, sink);
+  }
+  return streams;
+}
+
 /** The model, complete before any check reads it: every valid retry path is its gate's chain (FLOW208 otherwise). */
-function buildModel(flow: FlowDecl, graph: StreamGraph, catalog: Catalog, sink: Diagnostic[], memo: ResolveMemo | undefined): FlowModel {
-  const streams = graph.order.map((name) => {
-    const decl = graph.decls.get(name)!;
-    return memo ? memo.stream(decl, catalog, (local) => buildStream(decl, catalog, local), sink) : buildStream(decl, catalog, sink);
-  });
+function buildModel(flow: FlowDecl, numbered: NumberedStreams, sink: Diagnostic[]): FlowModel {
+  const { graph } = numbered;
+  shareNames(numbered);
+  const streams = graph.order.map((n) => numbered.streams[n]!);
   const byName = new Map<string, Stream>();
   for (const s of streams) byName.set(s.name, s);
-  shareNames(streams, byName);
   const budget = budgetOf(flow.decls.filter((d): d is BudgetDecl => d.kind === "budget"), sink);
-  const model: FlowModel = { name: flow.name.text, decl: flow, streams, byName, consumers: consumersOf(streams, byName), outputs: outputsOf(flow, byName, sink) };
+  const model: FlowModel = { name: flow.name.text, decl: flow, streams, byName, consumers: numberedConsumers(numbered), outputs: outputsOf(numbered, sink) };
   if (budget) model.budget = budget;
   const retries = retryPaths(model);
   sink.push(...retries.diagnostics);
@@ -106,14 +116,19 @@ function buildModel(flow: FlowDecl, graph: StreamGraph, catalog: Catalog, sink: 
  * Every reference holds the very string of the stream's own name: the analysis keys its maps by
  * names, and equal strings that are one object compare without reading their characters.
  */
-function shareNames(streams: readonly Stream[], byName: Map<string, Stream>): void {
-  const shared = (name: string) => byName.get(name)?.name ?? name;
-  for (const s of streams) {
+function shareNames({ graph, streams }: NumberedStreams): void {
+  for (let n = 0; n < streams.length; n++) {
+    const s = streams[n]!;
+    const primary = graph.primary[n]!;
+    const name = primary >= 0 ? streams[primary]!.name : undefined;
     if (s.kind === "node") {
-      if (s.source) s.source.name = shared(s.source.name);
-      for (const arg of s.named) arg.ref.name = shared(arg.ref.name);
-    } else if (s.kind === "gate") s.source.name = shared(s.source.name);
-    else if (s.kind === "select") s.source = shared(s.source);
+      if (s.source && name !== undefined) s.source.name = name;
+      for (const arg of s.named) {
+        const target = graph.numbers.get(arg.ref.name);
+        if (target !== undefined) arg.ref.name = streams[target]!.name;
+      }
+    } else if (s.kind === "gate" && name !== undefined) s.source.name = name;
+    else if (s.kind === "select" && name !== undefined) s.source = name;
   }
 }
 
@@ -132,17 +147,22 @@ function buildStream(decl: StreamDecl, catalog: Catalog, sink: Diagnostic[]): St
   }
 }
 
-function outputsOf(flow: FlowDecl, byName: Map<string, Stream>, sink: Diagnostic[]): StreamRef[] {
-  const outputs = new Map<string, StreamRef & { line: number }>();
-  for (const decl of flow.decls) {
-    if (decl.kind !== "output") continue;
-    for (const ref of decl.refs) {
-      if (!byName.has(ref.name.text)) continue; // FLOW201
-      const key = ref.name.text + (ref.rejected ? ".rejected" : "");
-      const earlier = outputs.get(key);
-      if (earlier) sink.push(diag("FLOW212", `'${key}' is already an output (line ${earlier.line})`, ref.range));
-      else outputs.set(key, { name: ref.name.text, rejected: ref.rejected !== undefined, line: ref.range.start.line });
-    }
+/** The outputs, each stream's pass or `.rejected` items once (FLOW212 on a repeat). */
+function outputsOf({ graph, streams }: NumberedStreams, sink: Diagnostic[]): StreamRef[] {
+  const { refs, streams: targets } = graph.outputs;
+  // the line of the first output of each stream's pass items (2n) and `.rejected` items (2n + 1)
+  const lines = new Int32Array(2 * streams.length);
+  const outputs: StreamRef[] = [];
+  for (let i = 0; i < refs.length; i++) {
+    const n = targets[i]!;
+    if (n < 0) continue; // FLOW201
+    const ref = refs[i]!;
+    const rejected = ref.rejected !== undefined;
+    const slot = 2 * n + (rejected ? 1 : 0);
+    if (lines[slot] === 0) {
+      lines[slot] = ref.range.start.line;
+      outputs.push({ name: streams[n]!.name, rejected });
+    } else sink.push(diag("FLOW212", `'${ref.name.text}${rejected ? ".rejected" : ""}' is already an output (line ${lines[slot]})`, ref.range));
   }
-  return [...outputs.values()].map(({ name, rejected }) => ({ name, rejected }));
+  return outputs;
 }

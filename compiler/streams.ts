@@ -8,17 +8,15 @@ import { Decimal, ONE, ZERO, dec } from "../syntax/credits";
 import { type PriceBasis, exactShift, exactTimes, outputPrice, unitFigure } from "./pricing/prices";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
 import type { Budget, GateStream, InputStream, ModelInfo, NodeStream, SelectStream, StreamRef } from "./model";
-import { fraction, keptProps, literal, positiveSeconds, wholeNumber } from "./props";
+import { fraction, givenTwice, keptProps, literal, positiveSeconds, wholeNumber } from "./props";
 import { paramDiagnostics, paramJson } from "./checks/params";
 import { didYouMean } from "./suggest";
 
 type Kind<P extends { kind: string }, K extends P["kind"]> = Extract<P, { kind: K }>;
 
 /** The kept property of one kind. */
-const ANY = () => true;
-
-function find<P extends { kind: string }, K extends P["kind"]>(props: Iterable<P>, kind: K, also: (p: Kind<P, K>) => boolean = ANY): Kind<P, K> | undefined {
-  for (const prop of props) if (prop.kind === kind && also(prop as Kind<P, K>)) return prop as Kind<P, K>;
+function find<P extends { kind: string }, K extends P["kind"]>(props: Iterable<P>, kind: K): Kind<P, K> | undefined {
+  for (const prop of props) if (prop.kind === kind) return prop as Kind<P, K>;
   return undefined;
 }
 
@@ -68,33 +66,80 @@ function nodePropKey(prop: NodeProp): string {
   }
 }
 
+/** A node's properties: the first of each key, a repeat being a FLOW212. */
+interface NodeProps {
+  model?: Kind<NodeProp, "model">;
+  resolution?: Kind<NodeProp, "resolution">;
+  duration?: Kind<NodeProp, "duration">;
+  variants?: Kind<NodeProp, "variants">;
+  cost?: Kind<NodeProp, "cost">;
+  costPerCall?: Kind<NodeProp, "cost">;
+  cache?: Kind<NodeProp, "cache">;
+  retry?: Kind<NodeProp, "retry">;
+  batch?: Kind<NodeProp, "batch">;
+  expectFail?: Kind<NodeProp, "expectFail">;
+  timeout?: Kind<NodeProp, "timeout">;
+  concurrency?: Kind<NodeProp, "concurrency">;
+  params: readonly Kind<NodeProp, "param">[];
+}
+
+type Slot = Exclude<keyof NodeProps, "params">;
+const NO_PARAM_PROPS: NodeProps["params"] = Object.freeze([]);
+
+/** One pass over a node's properties (a large flow has thousands of nodes). */
+function nodeProps(decl: NodeDecl, sink: Diagnostic[]): NodeProps {
+  // every slot written up front: all nodes' property sets have one shape
+  const kept: NodeProps = {
+    model: undefined,
+    resolution: undefined,
+    duration: undefined,
+    variants: undefined,
+    cost: undefined,
+    costPerCall: undefined,
+    cache: undefined,
+    retry: undefined,
+    batch: undefined,
+    expectFail: undefined,
+    timeout: undefined,
+    concurrency: undefined,
+    params: NO_PARAM_PROPS,
+  };
+  for (const prop of decl.props) {
+    const earlier = prop.kind === "param" ? kept.params.find((p) => p.name.text === prop.name.text) : kept[slotOf(prop)];
+    if (earlier) sink.push(givenTwice(nodePropKey(prop), `node '${decl.name.text}'`, earlier, prop));
+    else if (prop.kind === "param") kept.params = [...kept.params, prop];
+    else (kept as unknown as Record<Slot, NodeProp>)[slotOf(prop)] = prop;
+  }
+  return kept;
+}
+
+function slotOf(prop: Exclude<NodeProp, { kind: "param" }>): Slot {
+  return prop.kind === "cost" && prop.perCall ? "costPerCall" : prop.kind;
+}
+
 const UNKNOWN_OP: Omit<OpInfo, "name"> = { metrics: {}, batchable: true, schema: {}, builtin: false };
 
 export function nodeStream(decl: NodeDecl, catalog: Catalog, sink: Diagnostic[]): NodeStream {
-  const props = keptProps(decl.props, nodePropKey, () => `node '${decl.name.text}'`, sink);
+  const props = nodeProps(decl, sink);
   const op = lookupOp(decl.op, catalog, sink);
-  const model = lookupModel(find(props, "model")?.model, catalog, sink);
-  const resolution = resolutionOf(find(props, "resolution"), sink);
-  const duration = find(props, "duration");
-  const durationSeconds = duration && positiveSeconds(duration.duration, "duration", sink);
-  const variants = find(props, "variants");
-  const retry = find(props, "retry");
-  const expectFail = find(props, "expectFail");
-  const { source, named } = argsOf(decl, sink);
-  const { pricePerOutput, overheadPerCall } = pricing(decl, props, model, { resolution, durationSeconds }, sink);
+  const model = lookupModel(props.model?.model, catalog, sink);
+  const resolution = resolutionOf(props.resolution, sink);
+  const durationSeconds = props.duration && positiveSeconds(props.duration.duration, "duration", sink);
+  const { variants, retry, expectFail } = props;
   const node: NodeStream = {
     kind: "node",
     name: decl.name.text,
     decl,
     op,
-    named,
+    named: NO_NAMED,
     variants: (variants && wholeNumber(variants.count, "variants", { min: 1 }, sink)) ?? 1,
     retry: (retry && wholeNumber(retry.count, "retry", { min: 0 }, sink)) ?? 0,
     failRate: (expectFail && fraction(expectFail.percent, "expect fail", sink)) ?? ZERO,
-    pricePerOutput,
-    overheadPerCall,
-    params: paramsOf(decl, op, props, sink),
+    pricePerOutput: outputPriceOf(decl, props, model, resolution, durationSeconds, sink),
+    overheadPerCall: props.costPerCall ? literal(props.costPerCall.amount.value) : (model?.overhead ?? ZERO),
+    params: paramsOf(decl, op, props.params, sink),
   };
+  const source = argsOf(decl, node, sink);
   // Optional fields are absent, not undefined: the model is compared and serialized as plain data.
   if (source) node.source = source;
   if (model) node.model = model;
@@ -105,11 +150,8 @@ export function nodeStream(decl: NodeDecl, catalog: Catalog, sink: Diagnostic[])
 }
 
 /** Properties that shape how the runtime makes calls, not what they cost. */
-function runtimeOptions(node: NodeStream, props: readonly NodeProp[], op: OpInfo, sink: Diagnostic[]): void {
-  const cache = find(props, "cache");
-  const timeout = find(props, "timeout");
-  const concurrency = find(props, "concurrency");
-  const batch = find(props, "batch");
+function runtimeOptions(node: NodeStream, props: NodeProps, op: OpInfo, sink: Diagnostic[]): void {
+  const { cache, timeout, concurrency, batch } = props;
   const ttl = cache?.ttl && !cache.off ? positiveSeconds(cache.ttl, "cache ttl", sink) : undefined;
   const timeoutSeconds = timeout && positiveSeconds(timeout.duration, "timeout", sink);
   const most = concurrency && wholeNumber(concurrency.count, "concurrency", { min: 1 }, sink);
@@ -149,20 +191,21 @@ function batchOf(prop: Kind<NodeProp, "batch">, op: OpInfo, sink: Diagnostic[]):
   return undefined;
 }
 
-function argsOf(decl: NodeDecl, sink: Diagnostic[]): { source: StreamRef | undefined; named: NodeStream["named"] } {
+/** Sets the node's named arguments; returns its primary one. */
+function argsOf(decl: NodeDecl, node: NodeStream, sink: Diagnostic[]): StreamRef | undefined {
   // one pass over the arguments: most nodes have one, positional (a hot path on large flows)
   let primary: Arg | undefined;
-  const namedArgs: NamedArg[] = [];
+  let namedArgs: NamedArg[] | undefined;
   for (const arg of decl.args) {
-    if (arg.kind === "named") namedArgs.push(arg);
+    if (arg.kind === "named") (namedArgs ??= []).push(arg);
     else if (!primary) primary = arg;
     else sink.push(diag("FLOW212", `node '${decl.name.text}' reads one stream: pass '${arg.ref.name.text}' as a named argument (e.g. 'ref: ${arg.ref.name.text}')`, arg.range));
   }
-  const named = keptProps(namedArgs, (a) => `${a.name.text}:`, () => `node '${decl.name.text}'`, sink);
-  return {
-    source: primary && { name: primary.ref.name.text, rejected: primary.ref.rejected !== undefined },
-    named: named.length === 0 ? NO_NAMED : named.map((a) => ({ name: a.name.text, ref: { name: a.ref.name.text, rejected: a.ref.rejected !== undefined } })),
-  };
+  if (namedArgs) {
+    const named = keptProps(namedArgs, (a) => `${a.name.text}:`, () => `node '${decl.name.text}'`, sink);
+    node.named = named.map((a) => ({ name: a.name.text, ref: { name: a.ref.name.text, rejected: a.ref.rejected !== undefined } }));
+  }
+  return primary && { name: primary.ref.name.text, rejected: primary.ref.rejected !== undefined };
 }
 
 // Most nodes have no named arguments and no params: they share one empty list and one empty
@@ -181,45 +224,34 @@ function plainlyOptional(schema: Record<string, unknown>): boolean {
   return schema.type === "object" && Object.keys(schema).every((k) => k === "type" || k === "properties" || k === "additionalProperties" || k === "description" || k === "title");
 }
 
-function paramsOf(decl: NodeDecl, op: OpInfo, props: readonly NodeProp[], sink: Diagnostic[]): Record<string, unknown> {
-  if (!props.some((p) => p.kind === "param")) {
+function paramsOf(decl: NodeDecl, op: OpInfo, props: NodeProps["params"], sink: Diagnostic[]): Record<string, unknown> {
+  if (props.length === 0) {
     let none = ACCEPTS_NONE.get(op);
     if (none === undefined) ACCEPTS_NONE.set(op, (none = plainlyOptional(op.schema) || paramDiagnostics(decl, op, {}, new Map()).length === 0));
     if (none) return NO_PARAMS;
   }
   const sites = new Map<string, { name: Ident; value: Value }>();
-  for (const prop of props) if (prop.kind === "param") sites.set(prop.name.text, prop);
+  for (const prop of props) sites.set(prop.name.text, prop);
   const params = Object.fromEntries([...sites].map(([name, site]) => [name, paramJson(site.value)]));
   sink.push(...paramDiagnostics(decl, op, params, sites));
   return params;
 }
 
-/** The node's `cost` figures replace the model's; FLOW206 when a unit of the model's rate has no figure. */
-function pricing(
-  decl: NodeDecl,
-  props: readonly NodeProp[],
-  model: ModelInfo | undefined,
-  basis: PriceBasis,
-  sink: Diagnostic[],
-): { pricePerOutput: Decimal; overheadPerCall: Decimal } {
-  const perOutput = find(props, "cost", (p) => !p.perCall);
-  const perCall = find(props, "cost", (p) => p.perCall);
-  const modelProp = find(props, "model");
-  if (!modelProp && !perOutput && !perCall) {
+/** The node's `cost` replaces the model's price; FLOW206 when a unit of the model's rate has no figure. */
+function outputPriceOf(decl: NodeDecl, props: NodeProps, model: ModelInfo | undefined, resolution: NodeStream["resolution"], durationSeconds: Decimal | undefined, sink: Diagnostic[]): Decimal {
+  if (!props.model && !props.cost && !props.costPerCall) {
     sink.push(diag("FLOW214", `node '${decl.name.text}' has neither a model nor a cost: it is priced at 0 credits`, decl.name.range));
   }
-  let price = perOutput ? literal(perOutput.amount.value) : undefined;
-  if (!price && model && modelProp) {
-    price = outputPrice(model, basis);
-    for (const unit of model.units) {
-      if (unitFigure(unit, basis) !== undefined) continue;
-      sink.push(diag("FLOW206", `model '${model.name}' is priced per ${unit}: node '${decl.name.text}' needs a ${unit === "megapixel" ? "resolution" : "duration"}`, modelProp.model.range));
-    }
+  if (props.cost) return literal(props.cost.amount.value);
+  if (!model || !props.model) return ZERO;
+  const basis: PriceBasis = { resolution, durationSeconds };
+  const price = outputPrice(model, basis);
+  if (price) return price;
+  for (const unit of model.units) {
+    if (unitFigure(unit, basis) !== undefined) continue;
+    sink.push(diag("FLOW206", `model '${model.name}' is priced per ${unit}: node '${decl.name.text}' needs a ${unit === "megapixel" ? "resolution" : "duration"}`, props.model.model.range));
   }
-  return {
-    pricePerOutput: price ?? ZERO,
-    overheadPerCall: perCall ? literal(perCall.amount.value) : (model?.overhead ?? ZERO),
-  };
+  return ZERO;
 }
 
 /** A gate or a review from what they share: the expected rate and the `else` clause. */

@@ -8,15 +8,19 @@ import { metricDiagnostics } from "./metrics";
 import { reachDiagnostics } from "./reach";
 import { rejectedDiagnostics } from "./rejected";
 import { selectDiagnostics } from "./select";
+import type { NumberedStreams } from "./walk";
 
-export function semanticChecks(model: FlowModel, catalog: Catalog): Diagnostic[] {
-  return [
-    ...metricDiagnostics(model, catalog),
-    ...namedArgDiagnostics(model),
-    ...selectDiagnostics(model),
-    ...rejectedDiagnostics(model),
-    ...reachDiagnostics(model),
-    ...expectedRateDiagnostics(model),
-    ...budgetShapeDiagnostics(model),
-  ];
+/** Every check's diagnostics, added to `sink`. */
+export function semanticChecks(model: FlowModel, catalog: Catalog, numbered: NumberedStreams, sink: Diagnostic[]): void {
+  for (const found of [
+    metricDiagnostics(catalog, numbered),
+    namedArgDiagnostics(model),
+    selectDiagnostics(model),
+    rejectedDiagnostics(numbered),
+    reachDiagnostics(numbered),
+    expectedRateDiagnostics(model),
+    budgetShapeDiagnostics(model),
+  ]) {
+    for (const d of found) sink.push(d);
+  }
 }

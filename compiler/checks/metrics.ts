@@ -5,28 +5,56 @@ import type { Catalog } from "../catalog";
 import { type Decimal, dec } from "../../syntax/credits";
 import { literal } from "../props";
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
-import type { FlowModel, Stream } from "../model";
+import type { Stream } from "../model";
 import { didYouMean } from "../suggest";
-import { producers } from "./walk";
+import type { NumberedStreams } from "./walk";
 
-export function metricDiagnostics(model: FlowModel, catalog: Catalog): Diagnostic[] {
-  let chained: Map<string, Stream> | undefined;
-  // a node or an input produced its own items; only a gate's or a select's source needs the walk
-  const producer = (source: string): Stream | undefined => {
-    const s = model.byName.get(source);
-    return s?.kind === "node" || s?.kind === "input" ? s : (chained ??= producers(model)).get(source);
-  };
+export function metricDiagnostics(catalog: Catalog, numbered: NumberedStreams): Diagnostic[] {
+  const { graph } = numbered;
+  const origins = new Origins(numbered);
   const out: Diagnostic[] = [];
-  const check = (source: string, metric: Ident, threshold?: NumberLit): void => {
-    const origin = producer(source);
+  const check = (read: number, source: string, metric: Ident, threshold?: NumberLit): void => {
+    const origin = origins.of(read);
     const problem = origin && metricProblem(origin, source, metric, threshold, catalog);
     if (problem) out.push(problem);
   };
-  for (const stream of model.streams) {
-    if (stream.decl.kind === "gate") for (const cond of stream.decl.conds) check(cond.source.text, cond.metric, cond.threshold);
-    if (stream.decl.kind === "select" && stream.decl.by.kind !== "human") check(stream.decl.source.text, stream.decl.by.metric);
+  for (const n of graph.order) {
+    const decl = graph.decls[n]!;
+    if (decl.kind === "gate") {
+      const from = graph.readsFrom[n]!;
+      for (let i = 0; i < decl.conds.length; i++) check(graph.reads[from + i]!, decl.conds[i]!.source.text, decl.conds[i]!.metric, decl.conds[i]!.threshold);
+    } else if (decl.kind === "select" && decl.by.kind !== "human") check(graph.primary[n]!, decl.source.text, decl.by.metric);
   }
   return out;
+}
+
+/** The stream that produced a stream's items (see `producers`), by number. */
+class Origins {
+  // a node or an input produced its own items; only a gate's or a select's source needs the walk
+  private chained: Int32Array | undefined;
+
+  constructor(private readonly numbered: NumberedStreams) {}
+
+  of(n: number): Stream | undefined {
+    if (n < 0) return undefined; // FLOW201
+    const { streams } = this.numbered;
+    const s = streams[n]!;
+    if (s.kind === "node" || s.kind === "input") return s;
+    const origin = (this.chained ??= this.walk())[n]!;
+    return origin >= 0 ? streams[origin] : undefined;
+  }
+
+  private walk(): Int32Array {
+    const { graph, streams } = this.numbered;
+    const origin = new Int32Array(streams.length).fill(-1);
+    for (const n of graph.order) {
+      const kind = streams[n]!.kind;
+      const primary = graph.primary[n]!;
+      if (kind === "node" || kind === "input") origin[n] = n;
+      else if (primary >= 0) origin[n] = origin[primary]!;
+    }
+    return origin;
+  }
 }
 
 const BOUNDS = new WeakMap<object, { min: Decimal; max: Decimal }>();

@@ -2,22 +2,28 @@
 // when it is an output, or a useful stream reads it (primary input, gate source, select source or
 // named argument).
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
-import type { FlowModel } from "../model";
-import { primaryOf } from "./walk";
+import type { NumberedStreams } from "./walk";
 
-export function reachDiagnostics(model: FlowModel): Diagnostic[] {
-  const useful = new Set(model.outputs.map((o) => o.name));
+export function reachDiagnostics({ graph, streams }: NumberedStreams): Diagnostic[] {
+  const useful = new Uint8Array(streams.length);
+  for (const output of graph.outputs.streams) if (output >= 0) useful[output] = 1;
   // Readers come after what they read: walking backwards settles every reader first.
-  for (let i = model.streams.length - 1; i >= 0; i--) {
-    const stream = model.streams[i]!;
-    if (!useful.has(stream.name)) continue;
-    const primary = primaryOf(stream);
-    if (primary !== undefined) useful.add(primary);
-    if (stream.kind === "node") for (const arg of stream.named) useful.add(arg.ref.name);
+  for (let i = graph.order.length - 1; i >= 0; i--) {
+    const n = graph.order[i]!;
+    if (!useful[n]) continue;
+    const primary = graph.primary[n]!;
+    if (primary >= 0) useful[primary] = 1;
+    const stream = streams[n]!;
+    if (stream.kind !== "node") continue;
+    for (const arg of stream.named) {
+      const read = graph.numbers.get(arg.ref.name);
+      if (read !== undefined) useful[read] = 1;
+    }
   }
   const out: Diagnostic[] = [];
-  for (const s of model.streams) {
-    if (s.kind === "node" && !useful.has(s.name)) out.push(diag("FLOW407", `node '${s.name}' reaches no output: its credits are wasted`, s.decl.name.range));
+  for (const n of graph.order) {
+    const s = streams[n]!;
+    if (s.kind === "node" && !useful[n]) out.push(diag("FLOW407", `node '${s.name}' reaches no output: its credits are wasted`, s.decl.name.range));
   }
   return out;
 }

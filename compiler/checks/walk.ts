@@ -2,6 +2,17 @@
 // `model.streams`, which lists each stream after the streams it reads, so no recursion is needed
 // and cycles or unknown names simply leave gaps.
 import type { FlowModel, NodeStream, Stream } from "../model";
+import type { StreamGraph } from "../graph";
+
+/**
+ * The model's streams by number, with the graph they were built from (compiler/graph.ts): the
+ * resolver hands them to its checks so that no reference is looked up by name again.
+ */
+export interface NumberedStreams {
+  graph: StreamGraph;
+  /** indexed by stream number (declaration order), not in the model's order */
+  streams: readonly Stream[];
+}
 
 /** The streams a stream reads through its primary input (gate and review sources, select sources). */
 export function primaryOf(stream: Stream): string | undefined {
@@ -48,6 +59,22 @@ export function consumersOf(streams: readonly Stream[], names: { has(name: strin
     if (source === undefined || !names.has(source)) continue;
     let entry = consumers.get(source);
     if (!entry) consumers.set(source, (entry = { pass: [], rejected: [] }));
+    const rejected = (s.kind === "node" || s.kind === "gate") && s.source?.rejected === true;
+    (rejected ? entry.rejected : entry.pass).push(s.name);
+  }
+  return consumers;
+}
+
+/** The same as `consumersOf`, from the references the graph resolved. */
+export function numberedConsumers({ graph, streams }: NumberedStreams): FlowModel["consumers"] {
+  const consumers: FlowModel["consumers"] = new Map();
+  const entries: (ReturnType<FlowModel["consumers"]["get"]> | undefined)[] = new Array(streams.length);
+  for (const n of graph.order) {
+    const source = graph.primary[n]!;
+    if (source < 0) continue;
+    let entry = entries[source];
+    if (!entry) consumers.set(streams[source]!.name, (entry = entries[source] = { pass: [], rejected: [] }));
+    const s = streams[n]!;
     const rejected = (s.kind === "node" || s.kind === "gate") && s.source?.rejected === true;
     (rejected ? entry.rejected : entry.pass).push(s.name);
   }
