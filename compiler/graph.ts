@@ -3,8 +3,7 @@
 // Streams are numbered in declaration order and every reference is looked up once, here: the model
 // builder and the checks read the numbers (on large flows, name lookups were most of the resolver's
 // time).
-import type { Decl, FlowDecl, GateDecl, Ident, Ref, ReviewDecl, StreamDecl } from "../syntax/ast";
-import { isStreamDecl } from "../syntax/ast";
+import type { GateDecl, Ident, OutputDecl, Ref, ReviewDecl, StreamDecl } from "../syntax/ast";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
 import { didYouMean } from "./suggest";
 
@@ -35,9 +34,11 @@ export interface StreamGraph {
   order: number[];
 }
 
-export function buildGraph(flow: FlowDecl, sink: Diagnostic[]): StreamGraph {
-  const graph = new GraphBuilder(flow, sink);
-  for (const decl of flow.decls) graph.resolve(decl);
+/** The graph of a flow's stream declarations (repeats included) and `output` declarations, each in order. */
+export function buildGraph(streams: readonly StreamDecl[], outputs: readonly OutputDecl[], sink: Diagnostic[]): StreamGraph {
+  const graph = new GraphBuilder(streams, sink);
+  for (let i = 0; i < streams.length; i++) graph.resolveStream(streams[i]!);
+  for (const output of outputs) graph.resolveOutput(output);
   return graph.finish();
 }
 
@@ -57,10 +58,10 @@ class GraphBuilder {
   private ordered = true;
 
   constructor(
-    flow: FlowDecl,
+    streams: readonly StreamDecl[],
     private readonly sink: Diagnostic[],
   ) {
-    for (const decl of flow.decls) if (isStreamDecl(decl)) this.declare(decl);
+    for (let i = 0; i < streams.length; i++) this.declare(streams[i]!);
     this.readsFrom = new Int32Array(this.decls.length + 1);
     this.primary = new Int32Array(this.decls.length).fill(-1);
   }
@@ -76,18 +77,19 @@ class GraphBuilder {
     this.sink.push(diag("FLOW202", `duplicate name '${decl.name.text}' (first declared on line ${line})`, decl.name.range));
   }
 
-  resolve(decl: Decl): void {
-    if (decl.kind === "output") {
-      for (const ref of decl.refs) {
-        this.outputs.refs.push(ref);
-        this.outputs.streams.push(this.lookUpRef(ref));
-      }
-    } else if (isStreamDecl(decl)) {
-      this.self = this.decls[this.next] === decl ? this.next++ : -1;
-      if (this.self >= 0) this.readsFrom[this.self] = this.reads.length;
-      const primary = this.readAll(decl);
-      if (this.self >= 0) this.primary[this.self] = primary;
+  resolveOutput(decl: OutputDecl): void {
+    for (const ref of decl.refs) {
+      this.outputs.refs.push(ref);
+      this.outputs.streams.push(this.lookUpRef(ref));
     }
+  }
+
+  /** Declarations in order: a repeated name's references are checked but not kept. */
+  resolveStream(decl: StreamDecl): void {
+    this.self = this.decls[this.next] === decl ? this.next++ : -1;
+    if (this.self >= 0) this.readsFrom[this.self] = this.reads.length;
+    const primary = this.readAll(decl);
+    if (this.self >= 0) this.primary[this.self] = primary;
   }
 
   /** Every stream the declaration reads; returns the one it reads through its primary input. */

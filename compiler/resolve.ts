@@ -1,13 +1,13 @@
 // Name resolution and the semantic model. `resolveFlow` builds the FlowModel of compiler/model.ts
 // from a parsed file and its parsed imports (no IO here), and runs every semantic check (FLOW2xx,
 // FLOW305, FLOW306, FLOW407, FLOW408). Budget figures against cost come from budget-checks.ts.
-import type { BudgetDecl, FlowDecl, FlowFile, ModelDecl, OpDecl, StreamDecl } from "../syntax/ast";
+import type { BudgetDecl, FlowDecl, FlowFile, ModelDecl, OpDecl, OutputDecl, StreamDecl } from "../syntax/ast";
 import { buildCatalog, type Catalog, type CatalogMemo, type DeclSource } from "./catalog";
 import type { OpInfo } from "./builtins";
 import { semanticChecks } from "./checks/all";
 import { diag, sortDiagnostics, type Diagnostic, type DiagnosticCode } from "../syntax/diagnostics";
 import { buildGraph, type StreamGraph } from "./graph";
-import type { FlowModel, GateStream, ModelInfo, Stream, StreamRef } from "./model";
+import type { FlowModel, GateStream, ModelInfo, NodeStream, Stream, StreamRef } from "./model";
 import { budgetOf, gateStream, inputStream, nodeStream, reviewStream, selectStream } from "./streams";
 import { numberedConsumers, type NumberedStreams } from "./checks/walk";
 import { retryPaths } from "./checks/retry";
@@ -64,29 +64,52 @@ function lookedUp(decl: StreamDecl, catalog: Catalog): ModelInfo | undefined {
 export function resolveFlow(file: FlowFile, imports: readonly ImportedFile[], memo?: ResolveMemo): Resolution {
   const sink: Diagnostic[] = [];
   const flow = file.flow;
-  const catalog = buildCatalog(declSources(file, imports), sink, memo?.catalog);
+  const parts = partsOf(flow);
+  const catalog = buildCatalog(declSources(file, imports, parts.catalog), sink, memo?.catalog);
   let model: FlowModel | undefined;
   if (flow) {
-    const graph = buildGraph(flow, sink);
-    const numbered = buildStreams(graph, catalog, sink, memo);
-    model = buildModel(flow, { graph, streams: numbered }, sink);
-    semanticChecks(model, catalog, { graph, streams: numbered }, sink);
+    const graph = buildGraph(parts.streams, parts.outputs, sink);
+    const numbered = { graph, streams: buildStreams(graph, catalog, sink, memo) };
+    model = buildModel(flow, parts.budgets, numbered, sink);
+    semanticChecks(model, catalog, numbered, sink);
   }
   const meaningful = !sink.some((d) => d.severity === "error" && !HARMLESS_ERRORS.has(d.code));
   return { ...(model && meaningful ? { model } : {}), diagnostics: sortDiagnostics(sink) };
 }
 
+/** A flow's declarations by what reads them, each in order. */
+interface FlowParts {
+  /** repeated names included */
+  streams: StreamDecl[];
+  outputs: OutputDecl[];
+  budgets: BudgetDecl[];
+  catalog: (ModelDecl | OpDecl)[];
+}
+
+function partsOf(flow: FlowDecl | undefined): FlowParts {
+  const parts: FlowParts = { streams: [], outputs: [], budgets: [], catalog: [] };
+  const decls = flow?.decls ?? [];
+  for (let i = 0; i < decls.length; i++) {
+    const decl = decls[i]!;
+    if (decl.kind === "output") parts.outputs.push(decl);
+    else if (decl.kind === "budget") parts.budgets.push(decl);
+    else if (decl.kind === "model" || decl.kind === "op") parts.catalog.push(decl);
+    else parts.streams.push(decl);
+  }
+  return parts;
+}
+
 /** Imports first, then the file's top level, then the flow: a later repeat is the duplicate. */
-function declSources(file: FlowFile, imports: readonly ImportedFile[]): DeclSource[] {
+function declSources(file: FlowFile, imports: readonly ImportedFile[], inFlow: readonly (ModelDecl | OpDecl)[]): DeclSource[] {
   // An imported flow is the caller's FLOW102; only the import's top-level declarations count.
-  const inFlow = (file.flow?.decls ?? []).filter((d): d is ModelDecl | OpDecl => d.kind === "model" || d.kind === "op");
   return [...imports.map((i) => ({ decls: i.ast.decls, file: i.path })), { decls: file.decls }, { decls: inFlow }];
 }
 
 /** Each declared stream, by number (see graph.ts), built in the graph's order. */
 function buildStreams(graph: StreamGraph, catalog: Catalog, sink: Diagnostic[], memo: ResolveMemo | undefined): Stream[] {
   const streams: Stream[] = new Array<Stream>(graph.decls.length);
-  for (const n of graph.order) {
+  for (let i = 0; i < graph.order.length; i++) {
+    const n = graph.order[i]!;
     const decl = graph.decls[n]!;
     streams[n] = memo ? memo.stream(decl, catalog, (local) => buildStream(decl, catalog, local), sink) : buildStream(decl, catalog, sink);
   }
@@ -94,13 +117,13 @@ function buildStreams(graph: StreamGraph, catalog: Catalog, sink: Diagnostic[], 
 }
 
 /** The model, complete before any check reads it: every valid retry path is its gate's chain (FLOW208 otherwise). */
-function buildModel(flow: FlowDecl, numbered: NumberedStreams, sink: Diagnostic[]): FlowModel {
+function buildModel(flow: FlowDecl, budgets: BudgetDecl[], numbered: NumberedStreams, sink: Diagnostic[]): FlowModel {
   const { graph } = numbered;
   shareNames(numbered);
   const streams = graph.order.map((n) => numbered.streams[n]!);
   const byName = new Map<string, Stream>();
-  for (const s of streams) byName.set(s.name, s);
-  const budget = budgetOf(flow.decls.filter((d): d is BudgetDecl => d.kind === "budget"), sink);
+  for (let i = 0; i < streams.length; i++) byName.set(streams[i]!.name, streams[i]!);
+  const budget = budgetOf(budgets, sink);
   const model: FlowModel = { name: flow.name.text, decl: flow, streams, byName, consumers: numberedConsumers(numbered), outputs: outputsOf(numbered, sink) };
   if (budget) model.budget = budget;
   const retries = retryPaths(model);
@@ -116,19 +139,24 @@ function buildModel(flow: FlowDecl, numbered: NumberedStreams, sink: Diagnostic[
  * Every reference holds the very string of the stream's own name: the analysis keys its maps by
  * names, and equal strings that are one object compare without reading their characters.
  */
-function shareNames({ graph, streams }: NumberedStreams): void {
+function shareNames(numbered: NumberedStreams): void {
+  const { graph, streams } = numbered;
   for (let n = 0; n < streams.length; n++) {
     const s = streams[n]!;
     const primary = graph.primary[n]!;
     const name = primary >= 0 ? streams[primary]!.name : undefined;
     if (s.kind === "node") {
       if (s.source && name !== undefined) s.source.name = name;
-      for (const arg of s.named) {
-        const target = graph.numbers.get(arg.ref.name);
-        if (target !== undefined) arg.ref.name = streams[target]!.name;
-      }
+      if (s.named.length > 0) shareNamedArgs(s, numbered);
     } else if (s.kind === "gate" && name !== undefined) s.source.name = name;
     else if (s.kind === "select" && name !== undefined) s.source = name;
+  }
+}
+
+function shareNamedArgs(node: NodeStream, { graph, streams }: NumberedStreams): void {
+  for (const arg of node.named) {
+    const target = graph.numbers.get(arg.ref.name);
+    if (target !== undefined) arg.ref.name = streams[target]!.name;
   }
 }
 

@@ -15,7 +15,8 @@ export function budgetShapeDiagnostics(model: FlowModel): Diagnostic[] {
 
 export function expectedRateDiagnostics(model: FlowModel): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const gate of model.streams) {
+  for (let i = 0; i < model.streams.length; i++) {
+    const gate = model.streams[i]!;
     if (gate.kind !== "gate" || gate.passRateGiven) continue;
     const message = gate.human
       ? `review '${gate.name}' has no 'expect approve': the expected spend assumes every item is approved`

@@ -6,7 +6,8 @@ import { maxCounts } from "../pricing/counts";
 export function namedArgDiagnostics(model: FlowModel): Diagnostic[] {
   let counts: Map<string, bigint> | undefined; // only flows with named arguments need them
   const out: Diagnostic[] = [];
-  for (const stream of model.streams) {
+  for (let i = 0; i < model.streams.length; i++) {
+    const stream = model.streams[i]!;
     if (stream.kind !== "node" || stream.named.length === 0 || stream.decl.kind !== "node") continue;
     counts ??= maxCounts(model);
     for (const arg of stream.decl.args) {

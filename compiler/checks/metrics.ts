@@ -18,7 +18,8 @@ export function metricDiagnostics(catalog: Catalog, numbered: NumberedStreams): 
     const problem = origin && metricProblem(origin, source, metric, threshold, catalog);
     if (problem) out.push(problem);
   };
-  for (const n of graph.order) {
+  for (let i = 0; i < graph.order.length; i++) {
+    const n = graph.order[i]!;
     const decl = graph.decls[n]!;
     if (decl.kind === "gate") {
       const from = graph.readsFrom[n]!;
@@ -47,7 +48,8 @@ class Origins {
   private walk(): Int32Array {
     const { graph, streams } = this.numbered;
     const origin = new Int32Array(streams.length).fill(-1);
-    for (const n of graph.order) {
+    for (let i = 0; i < graph.order.length; i++) {
+      const n = graph.order[i]!;
       const kind = streams[n]!.kind;
       const primary = graph.primary[n]!;
       if (kind === "node" || kind === "input") origin[n] = n;

@@ -6,7 +6,8 @@ import type { NumberedStreams } from "./walk";
 
 export function reachDiagnostics({ graph, streams }: NumberedStreams): Diagnostic[] {
   const useful = new Uint8Array(streams.length);
-  for (const output of graph.outputs.streams) if (output >= 0) useful[output] = 1;
+  const outputs = graph.outputs.streams;
+  for (let i = 0; i < outputs.length; i++) if (outputs[i]! >= 0) useful[outputs[i]!] = 1;
   // Readers come after what they read: walking backwards settles every reader first.
   for (let i = graph.order.length - 1; i >= 0; i--) {
     const n = graph.order[i]!;
@@ -14,14 +15,15 @@ export function reachDiagnostics({ graph, streams }: NumberedStreams): Diagnosti
     const primary = graph.primary[n]!;
     if (primary >= 0) useful[primary] = 1;
     const stream = streams[n]!;
-    if (stream.kind !== "node") continue;
+    if (stream.kind !== "node" || stream.named.length === 0) continue;
     for (const arg of stream.named) {
       const read = graph.numbers.get(arg.ref.name);
       if (read !== undefined) useful[read] = 1;
     }
   }
   const out: Diagnostic[] = [];
-  for (const n of graph.order) {
+  for (let i = 0; i < graph.order.length; i++) {
+    const n = graph.order[i]!;
     const s = streams[n]!;
     if (s.kind === "node" && !useful[n]) out.push(diag("FLOW407", `node '${s.name}' reaches no output: its credits are wasted`, s.decl.name.range));
   }

@@ -19,7 +19,8 @@ export function retryPaths(model: FlowModel): RetryPaths {
   const found: RetryPaths = { chains: new Map(), diagnostics: [] };
   let uses: Map<string, NodeStream[]> | undefined;
   let outputs: Set<string> | undefined;
-  for (const gate of model.streams) {
+  for (let i = 0; i < model.streams.length; i++) {
+    const gate = model.streams[i]!;
     if (gate.kind !== "gate" || !gate.retry) continue;
     uses ??= namedUses(model);
     outputs ??= new Set(model.outputs.map((o) => o.name));

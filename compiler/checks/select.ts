@@ -6,7 +6,8 @@ import { article } from "../graph";
 
 export function selectDiagnostics(model: FlowModel): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const select of model.streams) {
+  for (let i = 0; i < model.streams.length; i++) {
+    const select = model.streams[i]!;
     if (select.kind !== "select" || select.decl.kind !== "select") continue;
     const source = model.byName.get(select.source);
     const sourceRange = select.decl.source.range;

@@ -1,6 +1,8 @@
 // Walks over a (possibly erroneous) model shared by the checks. Every walk goes once through
 // `model.streams`, which lists each stream after the streams it reads, so no recursion is needed
-// and cycles or unknown names simply leave gaps.
+// and cycles or unknown names simply leave gaps. The walks over every stream count their steps:
+// they run once per analysis, too few times to be optimized, and a `for … of` there makes an
+// iterator result per step (a large flow's analysis spent a tenth of its time collecting garbage).
 import type { FlowModel, NodeStream, Stream } from "../model";
 import type { StreamGraph } from "../graph";
 
@@ -41,7 +43,8 @@ export function readsOf(stream: Stream): string[] {
  */
 export function producers(model: FlowModel): Map<string, Stream> {
   const producer = new Map<string, Stream>();
-  for (const stream of model.streams) {
+  for (let i = 0; i < model.streams.length; i++) {
+    const stream = model.streams[i]!;
     const origin = stream.kind === "gate" || stream.kind === "select" ? producer.get(primaryOf(stream)!) : stream;
     if (origin) producer.set(stream.name, origin);
   }
@@ -54,7 +57,8 @@ export function producers(model: FlowModel): Map<string, Stream> {
  */
 export function consumersOf(streams: readonly Stream[], names: { has(name: string): boolean } = new Set(streams.map((s) => s.name))): FlowModel["consumers"] {
   const consumers: FlowModel["consumers"] = new Map();
-  for (const s of streams) {
+  for (let i = 0; i < streams.length; i++) {
+    const s = streams[i]!;
     const source = primaryOf(s);
     if (source === undefined || !names.has(source)) continue;
     let entry = consumers.get(source);
@@ -69,14 +73,19 @@ export function consumersOf(streams: readonly Stream[], names: { has(name: strin
 export function numberedConsumers({ graph, streams }: NumberedStreams): FlowModel["consumers"] {
   const consumers: FlowModel["consumers"] = new Map();
   const entries: (ReturnType<FlowModel["consumers"]["get"]> | undefined)[] = new Array(streams.length);
-  for (const n of graph.order) {
+  for (let i = 0; i < graph.order.length; i++) {
+    const n = graph.order[i]!;
     const source = graph.primary[n]!;
     if (source < 0) continue;
-    let entry = entries[source];
-    if (!entry) consumers.set(streams[source]!.name, (entry = entries[source] = { pass: [], rejected: [] }));
     const s = streams[n]!;
     const rejected = (s.kind === "node" || s.kind === "gate") && s.source?.rejected === true;
-    (rejected ? entry.rejected : entry.pass).push(s.name);
+    const entry = entries[source];
+    if (entry) (rejected ? entry.rejected : entry.pass).push(s.name);
+    else {
+      // most streams have one reader: lists made with it hold no spare room
+      const first = rejected ? { pass: [], rejected: [s.name] } : { pass: [s.name], rejected: [] };
+      consumers.set(streams[source]!.name, (entries[source] = first));
+    }
   }
   return consumers;
 }
@@ -84,8 +93,9 @@ export function numberedConsumers({ graph, streams }: NumberedStreams): FlowMode
 /** Nodes that use each stream as a named argument, in stream order. */
 export function namedUses(model: FlowModel): Map<string, NodeStream[]> {
   const uses = new Map<string, NodeStream[]>();
-  for (const stream of model.streams) {
-    if (stream.kind !== "node") continue;
+  for (let i = 0; i < model.streams.length; i++) {
+    const stream = model.streams[i]!;
+    if (stream.kind !== "node" || stream.named.length === 0) continue;
     for (const arg of stream.named) {
       const list = uses.get(arg.ref.name);
       if (list) list.push(stream);
