@@ -160,9 +160,15 @@ class GraphBuilder {
     this.readsFrom[count] = this.reads.length;
     const { decls, numbers, reads, readsFrom, primary, outputs, rejectedReads } = this;
     const graph: StreamGraph = { decls, numbers, reads, readsFrom, primary, outputs, rejectedReads, order: [] };
-    graph.order = this.ordered ? Array.from({ length: count }, (_, i) => i) : orderStreams(graph, this.sink);
+    graph.order = this.ordered ? declarationOrder(count) : orderStreams(graph, this.sink);
     return graph;
   }
+}
+
+function declarationOrder(count: number): number[] {
+  const order: number[] = [];
+  for (let n = 0; n < count; n++) order.push(n);
+  return order;
 }
 
 /** A stream read by a declaration: its primary or named arguments, or a gate's condition sources. */

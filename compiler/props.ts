@@ -72,28 +72,29 @@ export function wholeNumber(lit: NumberLit, what: string, bounds: Bounds, sink: 
 const LITERALS = new Map<string, Decimal>();
 const FRACTIONS = new Map<string, Decimal>();
 
-function remember(cache: Map<string, Decimal>, text: string, make: () => Decimal): Decimal {
-  let value = cache.get(text);
-  if (value === undefined) {
-    if (cache.size >= 10_000) cache.clear(); // a language server sees many texts: stay bounded
-    cache.set(text, (value = make()));
-  }
+function remember(cache: Map<string, Decimal>, text: string, value: Decimal): Decimal {
+  if (cache.size >= 10_000) cache.clear(); // a language server sees many texts: stay bounded
+  cache.set(text, value);
   return value;
 }
 
 /** A decimal literal of the flow (`0.5`, `1_000`) as a decimal, shared between equal texts. */
 export function literal(text: string): Decimal {
-  return remember(LITERALS, text, () => dec(text));
+  return LITERALS.get(text) ?? remember(LITERALS, text, dec(text));
 }
+
+const HUNDRED = dec(100);
 
 /** `85%` → 0.85; above 100% is a FLOW212. */
 export function fraction(lit: PercentLit, what: string, sink: Diagnostic[]): Decimal | undefined {
+  const known = FRACTIONS.get(lit.value); // only fractions up to 100% are kept
+  if (known) return known;
   const value = literal(lit.value);
-  if (value.gt(100)) {
+  if (value.gt(HUNDRED)) {
     sink.push(diag("FLOW212", `${what} ${lit.value}% is above 100%`, lit.range));
     return undefined;
   }
-  return remember(FRACTIONS, lit.value, () => exactShift(value, 2));
+  return remember(FRACTIONS, lit.value, exactShift(value, 2));
 }
 
 /** A duration in seconds that must be longer than 0. */

@@ -1,7 +1,7 @@
 // Builds each stream of the model from its declaration: properties checked once (FLOW212),
 // ops and models looked up (FLOW211), prices computed (FLOW206, FLOW214), params validated (FLOW210).
 // Tolerant by design: with errors it still returns a stream, with defaults in place of bad values.
-import type { Arg, BudgetDecl, ElseClause, GateDecl, Ident, InputDecl, NamedArg, NodeDecl, NodeProp, PercentLit, ReviewDecl, SelectDecl, Value } from "../syntax/ast";
+import type { Arg, BudgetDecl, ElseClause, GateDecl, GateProp, Ident, InputDecl, NamedArg, NodeDecl, NodeProp, PercentLit, ReviewDecl, SelectDecl, Value } from "../syntax/ast";
 import type { OpInfo } from "./builtins";
 import type { Catalog } from "./catalog";
 import { Decimal, ONE, ZERO, dec } from "../syntax/credits";
@@ -281,13 +281,18 @@ function gate(
   return stream;
 }
 
+function gatePropKey(prop: GateProp): string {
+  return prop.kind === "expectPass" ? "expect pass" : "else";
+}
+
 export function gateStream(decl: GateDecl, sink: Diagnostic[]): GateStream {
-  const owner = `gate '${decl.name.text}'`;
-  const props = keptProps(decl.props, (p) => (p.kind === "expectPass" ? "expect pass" : "else"), () => owner, sink);
+  const owner = () => `gate '${decl.name.text}'`;
+  const props = keptProps(decl.props, gatePropKey, owner, sink);
   const first = decl.conds[0];
-  for (const cond of decl.conds.slice(1)) {
-    if (first && cond.source.text !== first.source.text) {
-      sink.push(diag("FLOW212", `the conditions of ${owner} name different sources: '${cond.source.text}' here, '${first.source.text}' before`, cond.source.range));
+  for (let i = 1; i < decl.conds.length; i++) {
+    const cond = decl.conds[i]!;
+    if (cond.source.text !== first!.source.text) {
+      sink.push(diag("FLOW212", `the conditions of ${owner()} name different sources: '${cond.source.text}' here, '${first!.source.text}' before`, cond.source.range));
     }
   }
   const conds = decl.conds.map((c) => ({ metric: c.metric.text, op: c.op, threshold: literal(c.threshold.value) }));

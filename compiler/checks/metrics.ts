@@ -3,7 +3,7 @@
 import type { Ident, NumberLit } from "../../syntax/ast";
 import type { Catalog } from "../catalog";
 import { type Decimal, dec } from "../../syntax/credits";
-import { literal } from "../props";
+import type { OpInfo } from "../builtins";
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { Stream } from "../model";
 import { didYouMean } from "../suggest";
@@ -12,18 +12,24 @@ import type { NumberedStreams } from "./walk";
 export function metricDiagnostics(catalog: Catalog, numbered: NumberedStreams): Diagnostic[] {
   const { graph } = numbered;
   const origins = new Origins(numbered);
+  // ops named but not declared are reported as FLOW211: their nodes hold a stand-in
+  const knownOps = new Set(catalog.ops.values());
   const out: Diagnostic[] = [];
-  const check = (read: number, source: string, metric: Ident, threshold?: NumberLit): void => {
+  const check = (read: number, source: string, metric: Ident, threshold?: { lit: NumberLit; value: Decimal }): void => {
     const origin = origins.of(read);
-    const problem = origin && metricProblem(origin, source, metric, threshold, catalog);
+    const problem = origin && metricProblem(origin, source, metric, threshold, knownOps);
     if (problem) out.push(problem);
   };
   for (let i = 0; i < graph.order.length; i++) {
     const n = graph.order[i]!;
     const decl = graph.decls[n]!;
-    if (decl.kind === "gate") {
+    const stream = numbered.streams[n]!;
+    if (decl.kind === "gate" && stream.kind === "gate") {
       const from = graph.readsFrom[n]!;
-      for (let i = 0; i < decl.conds.length; i++) check(graph.reads[from + i]!, decl.conds[i]!.source.text, decl.conds[i]!.metric, decl.conds[i]!.threshold);
+      for (let c = 0; c < decl.conds.length; c++) {
+        const cond = decl.conds[c]!;
+        check(graph.reads[from + c]!, cond.source.text, cond.metric, { lit: cond.threshold, value: stream.conds[c]!.threshold });
+      }
     } else if (decl.kind === "select" && decl.by.kind !== "human") check(graph.primary[n]!, decl.source.text, decl.by.metric);
   }
   return out;
@@ -62,19 +68,18 @@ class Origins {
 const BOUNDS = new WeakMap<object, { min: Decimal; max: Decimal }>();
 
 /** a threshold outside a metric's range (the range's decimals made once per op) */
-function outside(threshold: string, range: { min: string; max: string }): boolean {
+function outside(value: Decimal, range: { min: string; max: string }): boolean {
   let bounds = BOUNDS.get(range);
   if (!bounds) BOUNDS.set(range, (bounds = { min: dec(range.min), max: dec(range.max) }));
-  const value = literal(threshold);
   return value.lt(bounds.min) || value.gt(bounds.max);
 }
 
-function metricProblem(origin: Stream, source: string, metric: Ident, threshold: NumberLit | undefined, catalog: Catalog): Diagnostic | undefined {
+function metricProblem(origin: Stream, source: string, metric: Ident, threshold: { lit: NumberLit; value: Decimal } | undefined, knownOps: Set<OpInfo>): Diagnostic | undefined {
   if (origin.kind === "input") {
     const holds = source === origin.name ? `'${source}' is an input` : `'${source}' holds items of input '${origin.name}'`;
     return diag("FLOW204", `unknown metric '${metric.text}': ${holds}, and input items carry no metrics`, metric.range);
   }
-  if (origin.kind !== "node" || catalog.ops.get(origin.op.name) !== origin.op) return undefined; // unknown op: reported as FLOW211
+  if (origin.kind !== "node" || !knownOps.has(origin.op)) return undefined; // unknown op: reported as FLOW211
   const op = origin.op;
   const range = op.metrics[metric.text];
   if (!range) {
@@ -83,7 +88,7 @@ function metricProblem(origin: Stream, source: string, metric: Ident, threshold:
     return diag("FLOW204", `unknown metric '${metric.text}' of ${op.name}${hint}`, metric.range);
   }
   if (threshold && outside(threshold.value, range)) {
-    return diag("FLOW205", `threshold ${threshold.value} is outside the range of ${metric.text} (${range.min}..${range.max})`, threshold.range);
+    return diag("FLOW205", `threshold ${threshold.lit.value} is outside the range of ${metric.text} (${range.min}..${range.max})`, threshold.lit.range);
   }
   return undefined;
 }
