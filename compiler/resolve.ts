@@ -9,7 +9,7 @@ import { diag, sortDiagnostics, type Diagnostic, type DiagnosticCode } from "../
 import { buildGraph, type StreamGraph } from "./graph";
 import type { FlowModel, GateStream, ModelInfo, NodeStream, Stream, StreamRef } from "./model";
 import { budgetOf, gateStream, inputStream, nodeStream, reviewStream, selectStream } from "./streams";
-import { numberedConsumers, type NumberedStreams } from "./checks/walk";
+import type { NumberedStreams } from "./checks/walk";
 import { retryPaths } from "./checks/retry";
 
 export interface ImportedFile {
@@ -69,8 +69,9 @@ export function resolveFlow(file: FlowFile, imports: readonly ImportedFile[], me
   let model: FlowModel | undefined;
   if (flow) {
     const graph = buildGraph(parts.streams, parts.outputs, sink);
-    const numbered = { graph, streams: buildStreams(graph, catalog, sink, memo) };
-    model = buildModel(flow, parts.budgets, numbered, sink);
+    const streams = buildStreams(graph, catalog, sink, memo);
+    const numbered = { graph, streams: streams.numbered };
+    model = buildModel(flow, parts.budgets, streams, numbered, sink);
     semanticChecks(model, catalog, numbered, sink);
   }
   const meaningful = !sink.some((d) => d.severity === "error" && !HARMLESS_ERRORS.has(d.code));
@@ -105,26 +106,76 @@ function declSources(file: FlowFile, imports: readonly ImportedFile[], inFlow: r
   return [...imports.map((i) => ({ decls: i.ast.decls, file: i.path })), { decls: file.decls }, { decls: inFlow }];
 }
 
-/** Each declared stream, by number (see graph.ts), built in the graph's order. */
-function buildStreams(graph: StreamGraph, catalog: Catalog, sink: Diagnostic[], memo: ResolveMemo | undefined): Stream[] {
-  const streams: Stream[] = new Array<Stream>(graph.decls.length);
+/** Each declared stream, built in the graph's order. */
+function buildStreams(graph: StreamGraph, catalog: Catalog, sink: Diagnostic[], memo: ResolveMemo | undefined): ModelStreams {
+  const numbered = new Array<Stream>(graph.decls.length);
   for (let i = 0; i < graph.order.length; i++) {
     const n = graph.order[i]!;
     const decl = graph.decls[n]!;
-    streams[n] = memo ? memo.stream(decl, catalog, (local) => buildStream(decl, catalog, local), sink) : buildStream(decl, catalog, sink);
+    numbered[n] = memo ? memo.stream(decl, catalog, (local) => buildStream(decl, catalog, local), sink) : buildStream(decl, catalog, sink);
   }
+  const streams = new ModelStreams(graph);
+  for (let i = 0; i < graph.order.length; i++) streams.add(graph.order[i]!, numbered[graph.order[i]!]!);
   return streams;
 }
 
+type Readers = ReturnType<FlowModel["consumers"]["get"]> & {};
+
+/** The streams, and what the model indexes by them, gathered in the one walk that builds them. */
+class ModelStreams {
+  /** by stream number (see graph.ts) */
+  readonly numbered: Stream[];
+  /** in the graph's order: the model's `streams` */
+  readonly ordered: Stream[] = [];
+  readonly byName = new Map<string, Stream>();
+  readonly consumers: FlowModel["consumers"] = new Map();
+  private readonly readers: (Readers | undefined)[];
+
+  constructor(private readonly graph: StreamGraph) {
+    this.numbered = new Array<Stream>(graph.decls.length);
+    this.readers = new Array<Readers | undefined>(graph.decls.length);
+  }
+
+  add(n: number, stream: Stream): void {
+    this.numbered[n] = stream;
+    this.ordered.push(stream);
+    this.byName.set(stream.name, stream);
+    const primary = this.graph.primary[n]!;
+    if (primary >= 0) this.readsFrom(primary, stream);
+    if (stream.kind === "node" && stream.named.length > 0) this.shareNamedArgs(stream);
+  }
+
+  /**
+   * Every reference holds the very string of the stream's own name: the analysis keys its maps by
+   * names, and equal strings that are one object compare without reading their characters.
+   */
+  private readsFrom(source: number, reader: Stream): void {
+    const name = this.graph.decls[source]!.name.text;
+    if (reader.kind === "select") reader.source = name;
+    else if (reader.kind !== "input" && reader.source) reader.source.name = name;
+    const rejected = (reader.kind === "node" || reader.kind === "gate") && reader.source?.rejected === true;
+    const known = this.readers[source];
+    if (known) (rejected ? known.rejected : known.pass).push(reader.name);
+    else {
+      // most streams have one reader: lists made with it hold no spare room
+      const first = rejected ? { pass: [], rejected: [reader.name] } : { pass: [reader.name], rejected: [] };
+      this.consumers.set(name, (this.readers[source] = first));
+    }
+  }
+
+  private shareNamedArgs(node: NodeStream): void {
+    for (const arg of node.named) {
+      const target = this.graph.numbers.get(arg.ref.name);
+      if (target !== undefined) arg.ref.name = this.graph.decls[target]!.name.text;
+    }
+  }
+}
+
 /** The model, complete before any check reads it: every valid retry path is its gate's chain (FLOW208 otherwise). */
-function buildModel(flow: FlowDecl, budgets: BudgetDecl[], numbered: NumberedStreams, sink: Diagnostic[]): FlowModel {
-  const { graph } = numbered;
-  shareNames(numbered);
-  const streams = graph.order.map((n) => numbered.streams[n]!);
-  const byName = new Map<string, Stream>();
-  for (let i = 0; i < streams.length; i++) byName.set(streams[i]!.name, streams[i]!);
+function buildModel(flow: FlowDecl, budgets: BudgetDecl[], built: ModelStreams, numbered: NumberedStreams, sink: Diagnostic[]): FlowModel {
+  const { ordered: streams, byName, consumers } = built;
   const budget = budgetOf(budgets, sink);
-  const model: FlowModel = { name: flow.name.text, decl: flow, streams, byName, consumers: numberedConsumers(numbered), outputs: outputsOf(numbered, sink) };
+  const model: FlowModel = { name: flow.name.text, decl: flow, streams, byName, consumers, outputs: outputsOf(numbered, sink) };
   if (budget) model.budget = budget;
   const retries = retryPaths(model);
   sink.push(...retries.diagnostics);
@@ -133,31 +184,6 @@ function buildModel(flow: FlowDecl, budgets: BudgetDecl[], numbered: NumberedStr
     g.retry = { ...g.retry!, chain };
   }
   return model;
-}
-
-/**
- * Every reference holds the very string of the stream's own name: the analysis keys its maps by
- * names, and equal strings that are one object compare without reading their characters.
- */
-function shareNames(numbered: NumberedStreams): void {
-  const { graph, streams } = numbered;
-  for (let n = 0; n < streams.length; n++) {
-    const s = streams[n]!;
-    const primary = graph.primary[n]!;
-    const name = primary >= 0 ? streams[primary]!.name : undefined;
-    if (s.kind === "node") {
-      if (s.source && name !== undefined) s.source.name = name;
-      if (s.named.length > 0) shareNamedArgs(s, numbered);
-    } else if (s.kind === "gate" && name !== undefined) s.source.name = name;
-    else if (s.kind === "select" && name !== undefined) s.source = name;
-  }
-}
-
-function shareNamedArgs(node: NodeStream, { graph, streams }: NumberedStreams): void {
-  for (const arg of node.named) {
-    const target = graph.numbers.get(arg.ref.name);
-    if (target !== undefined) arg.ref.name = streams[target]!.name;
-  }
 }
 
 function buildStream(decl: StreamDecl, catalog: Catalog, sink: Diagnostic[]): Stream {

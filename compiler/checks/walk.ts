@@ -69,27 +69,6 @@ export function consumersOf(streams: readonly Stream[], names: { has(name: strin
   return consumers;
 }
 
-/** The same as `consumersOf`, from the references the graph resolved. */
-export function numberedConsumers({ graph, streams }: NumberedStreams): FlowModel["consumers"] {
-  const consumers: FlowModel["consumers"] = new Map();
-  const entries: (ReturnType<FlowModel["consumers"]["get"]> | undefined)[] = new Array(streams.length);
-  for (let i = 0; i < graph.order.length; i++) {
-    const n = graph.order[i]!;
-    const source = graph.primary[n]!;
-    if (source < 0) continue;
-    const s = streams[n]!;
-    const rejected = (s.kind === "node" || s.kind === "gate") && s.source?.rejected === true;
-    const entry = entries[source];
-    if (entry) (rejected ? entry.rejected : entry.pass).push(s.name);
-    else {
-      // most streams have one reader: lists made with it hold no spare room
-      const first = rejected ? { pass: [], rejected: [s.name] } : { pass: [s.name], rejected: [] };
-      consumers.set(streams[source]!.name, (entries[source] = first));
-    }
-  }
-  return consumers;
-}
-
 /** Nodes that use each stream as a named argument, in stream order. */
 export function namedUses(model: FlowModel): Map<string, NodeStream[]> {
   const uses = new Map<string, NodeStream[]>();
