@@ -166,8 +166,8 @@ class GraphBuilder {
 }
 
 function declarationOrder(count: number): number[] {
-  const order: number[] = [];
-  for (let n = 0; n < count; n++) order.push(n);
+  const order = new Array<number>(count);
+  for (let n = 0; n < count; n++) order[n] = n;
   return order;
 }
 

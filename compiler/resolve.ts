@@ -121,6 +121,16 @@ function buildStreams(graph: StreamGraph, catalog: Catalog, sink: Diagnostic[], 
 
 type Readers = ReturnType<FlowModel["consumers"]["get"]> & {};
 
+// Nobody reads most streams' `.rejected` items: their entries share one empty list (the model is
+// read, never changed), and a list is made with its first reader, with no spare room.
+const NO_READERS: string[] = Object.freeze([]) as unknown as string[];
+
+function withReader(readers: string[], name: string): string[] {
+  if (readers === NO_READERS) return [name];
+  readers.push(name);
+  return readers;
+}
+
 /** The streams, and what the model indexes by them, gathered in the one walk that builds them. */
 class ModelStreams {
   /** by stream number (see graph.ts) */
@@ -154,13 +164,10 @@ class ModelStreams {
     if (reader.kind === "select") reader.source = name;
     else if (reader.kind !== "input" && reader.source) reader.source.name = name;
     const rejected = (reader.kind === "node" || reader.kind === "gate") && reader.source?.rejected === true;
-    const known = this.readers[source];
-    if (known) (rejected ? known.rejected : known.pass).push(reader.name);
-    else {
-      // most streams have one reader: lists made with it hold no spare room
-      const first = rejected ? { pass: [], rejected: [reader.name] } : { pass: [reader.name], rejected: [] };
-      this.consumers.set(name, (this.readers[source] = first));
-    }
+    let known = this.readers[source];
+    if (!known) this.consumers.set(name, (known = this.readers[source] = { pass: NO_READERS, rejected: NO_READERS }));
+    if (rejected) known.rejected = withReader(known.rejected, reader.name);
+    else known.pass = withReader(known.pass, reader.name);
   }
 
   private shareNamedArgs(node: NodeStream): void {

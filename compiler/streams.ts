@@ -5,7 +5,7 @@ import type { Arg, BudgetDecl, ElseClause, GateDecl, GateProp, Ident, InputDecl,
 import type { OpInfo } from "./builtins";
 import type { Catalog } from "./catalog";
 import { Decimal, ONE, ZERO, dec } from "../syntax/credits";
-import { type PriceBasis, exactShift, exactTimes, outputPrice, unitFigure } from "./pricing/prices";
+import { exactShift, exactTimes, outputPrice, unitFigure } from "./pricing/prices";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
 import type { Budget, GateStream, InputStream, ModelInfo, NodeStream, SelectStream, StreamRef } from "./model";
 import { fraction, givenTwice, keptProps, literal, positiveSeconds, wholeNumber } from "./props";
@@ -86,24 +86,33 @@ interface NodeProps {
 type Slot = Exclude<keyof NodeProps, "params">;
 const NO_PARAM_PROPS: NodeProps["params"] = Object.freeze([]);
 
-/** One pass over a node's properties (a large flow has thousands of nodes). */
+/**
+ * The properties of the node being built. Nodes are built one at a time and this record is read
+ * only while its node is built: one record for all of them, not one per node (a large flow has
+ * thousands, and their garbage was a good part of the resolver's time).
+ */
+const KEPT: NodeProps = {
+  model: undefined,
+  resolution: undefined,
+  duration: undefined,
+  variants: undefined,
+  cost: undefined,
+  costPerCall: undefined,
+  cache: undefined,
+  retry: undefined,
+  batch: undefined,
+  expectFail: undefined,
+  timeout: undefined,
+  concurrency: undefined,
+  params: NO_PARAM_PROPS,
+};
+
+/** One pass over a node's properties into KEPT. */
 function nodeProps(decl: NodeDecl, sink: Diagnostic[]): NodeProps {
-  // every slot written up front: all nodes' property sets have one shape
-  const kept: NodeProps = {
-    model: undefined,
-    resolution: undefined,
-    duration: undefined,
-    variants: undefined,
-    cost: undefined,
-    costPerCall: undefined,
-    cache: undefined,
-    retry: undefined,
-    batch: undefined,
-    expectFail: undefined,
-    timeout: undefined,
-    concurrency: undefined,
-    params: NO_PARAM_PROPS,
-  };
+  const kept = KEPT;
+  kept.model = kept.resolution = kept.duration = kept.variants = kept.cost = kept.costPerCall = undefined;
+  kept.cache = kept.retry = kept.batch = kept.expectFail = kept.timeout = kept.concurrency = undefined;
+  kept.params = NO_PARAM_PROPS;
   for (const prop of decl.props) {
     const earlier = prop.kind === "param" ? kept.params.find((p) => p.name.text === prop.name.text) : kept[slotOf(prop)];
     if (earlier) sink.push(givenTwice(nodePropKey(prop), `node '${decl.name.text}'`, earlier, prop));
@@ -135,7 +144,7 @@ export function nodeStream(decl: NodeDecl, catalog: Catalog, sink: Diagnostic[])
     variants: (variants && wholeNumber(variants.count, "variants", { min: 1 }, sink)) ?? 1,
     retry: (retry && wholeNumber(retry.count, "retry", { min: 0 }, sink)) ?? 0,
     failRate: (expectFail && fraction(expectFail.percent, "expect fail", sink)) ?? ZERO,
-    pricePerOutput: outputPriceOf(decl, props, model, resolution, durationSeconds, sink),
+    pricePerOutput: ZERO,
     overheadPerCall: props.costPerCall ? literal(props.costPerCall.amount.value) : (model?.overhead ?? ZERO),
     params: paramsOf(decl, op, props.params, sink),
   };
@@ -145,6 +154,7 @@ export function nodeStream(decl: NodeDecl, catalog: Catalog, sink: Diagnostic[])
   if (model) node.model = model;
   if (resolution) node.resolution = resolution;
   if (durationSeconds) node.durationSeconds = durationSeconds;
+  node.pricePerOutput = outputPriceOf(node, props, sink);
   runtimeOptions(node, props, op, sink);
   return node;
 }
@@ -238,17 +248,18 @@ function paramsOf(decl: NodeDecl, op: OpInfo, props: NodeProps["params"], sink: 
 }
 
 /** The node's `cost` replaces the model's price; FLOW206 when a unit of the model's rate has no figure. */
-function outputPriceOf(decl: NodeDecl, props: NodeProps, model: ModelInfo | undefined, resolution: NodeStream["resolution"], durationSeconds: Decimal | undefined, sink: Diagnostic[]): Decimal {
+/** The node is its own price basis: its resolution and duration are set. */
+function outputPriceOf(node: NodeStream, props: NodeProps, sink: Diagnostic[]): Decimal {
+  const { decl, model } = node;
   if (!props.model && !props.cost && !props.costPerCall) {
     sink.push(diag("FLOW214", `node '${decl.name.text}' has neither a model nor a cost: it is priced at 0 credits`, decl.name.range));
   }
   if (props.cost) return literal(props.cost.amount.value);
   if (!model || !props.model) return ZERO;
-  const basis: PriceBasis = { resolution, durationSeconds };
-  const price = outputPrice(model, basis);
+  const price = outputPrice(model, node);
   if (price) return price;
   for (const unit of model.units) {
-    if (unitFigure(unit, basis) !== undefined) continue;
+    if (unitFigure(unit, node) !== undefined) continue;
     sink.push(diag("FLOW206", `model '${model.name}' is priced per ${unit}: node '${decl.name.text}' needs a ${unit === "megapixel" ? "resolution" : "duration"}`, props.model.model.range));
   }
   return ZERO;
