@@ -11,15 +11,7 @@ import type { NumberedStreams } from "./walk";
 
 export function metricDiagnostics(catalog: Catalog, numbered: NumberedStreams): Diagnostic[] {
   const { graph } = numbered;
-  const origins = new Origins(numbered);
-  // ops named but not declared are reported as FLOW211: their nodes hold a stand-in
-  const knownOps = new Set(catalog.ops.values());
-  const out: Diagnostic[] = [];
-  const check = (read: number, source: string, metric: Ident, threshold?: { lit: NumberLit; value: Decimal }): void => {
-    const origin = origins.of(read);
-    const problem = origin && metricProblem(origin, source, metric, threshold, knownOps);
-    if (problem) out.push(problem);
-  };
+  const check = new MetricCheck(catalog, numbered);
   for (let i = 0; i < graph.order.length; i++) {
     const n = graph.order[i]!;
     const decl = graph.decls[n]!;
@@ -28,11 +20,60 @@ export function metricDiagnostics(catalog: Catalog, numbered: NumberedStreams): 
       const from = graph.readsFrom[n]!;
       for (let c = 0; c < decl.conds.length; c++) {
         const cond = decl.conds[c]!;
-        check(graph.reads[from + c]!, cond.source.text, cond.metric, { lit: cond.threshold, value: stream.conds[c]!.threshold });
+        check.read(graph.reads[from + c]!, cond.source.text, cond.metric, cond.threshold, stream.conds[c]!.threshold);
       }
-    } else if (decl.kind === "select" && decl.by.kind !== "human") check(graph.primary[n]!, decl.source.text, decl.by.metric);
+    } else if (decl.kind === "select" && decl.by.kind !== "human") check.read(graph.primary[n]!, decl.source.text, decl.by.metric);
   }
-  return out;
+  return check.found;
+}
+
+/** One metric read from a source: its producer must carry it, within range of the threshold. */
+class MetricCheck {
+  readonly found: Diagnostic[] = [];
+  private readonly origins: Origins;
+  // ops named but not declared are reported as FLOW211: their nodes hold a stand-in
+  private readonly knownOps: Set<OpInfo>;
+  // gates repeat their metrics and thresholds: the last verdict is kept (a decimal comparison allocates)
+  private lastRange: MetricRange | undefined;
+  private lastValue: Decimal | undefined;
+  private lastOutside = false;
+
+  constructor(catalog: Catalog, numbered: NumberedStreams) {
+    this.origins = new Origins(numbered);
+    this.knownOps = new Set(catalog.ops.values());
+  }
+
+  read(stream: number, source: string, metric: Ident, threshold?: NumberLit, value?: Decimal): void {
+    const origin = this.origins.of(stream);
+    const problem = origin && this.problem(origin, source, metric, threshold, value);
+    if (problem) this.found.push(problem);
+  }
+
+  private problem(origin: Stream, source: string, metric: Ident, threshold: NumberLit | undefined, value: Decimal | undefined): Diagnostic | undefined {
+    if (origin.kind === "input") {
+      const holds = source === origin.name ? `'${source}' is an input` : `'${source}' holds items of input '${origin.name}'`;
+      return diag("FLOW204", `unknown metric '${metric.text}': ${holds}, and input items carry no metrics`, metric.range);
+    }
+    if (origin.kind !== "node" || !this.knownOps.has(origin.op)) return undefined; // unknown op: reported as FLOW211
+    const op = origin.op;
+    const range = op.metrics[metric.text];
+    if (!range) {
+      const known = Object.keys(op.metrics);
+      const hint = didYouMean(metric.text, known) || (known.length > 0 ? ` (${op.name} outputs carry: ${known.join(", ")})` : `: ${op.name} outputs carry no metrics`);
+      return diag("FLOW204", `unknown metric '${metric.text}' of ${op.name}${hint}`, metric.range);
+    }
+    if (threshold && value && this.outside(value, range)) {
+      return diag("FLOW205", `threshold ${threshold.value} is outside the range of ${metric.text} (${range.min}..${range.max})`, threshold.range);
+    }
+    return undefined;
+  }
+
+  private outside(value: Decimal, range: MetricRange): boolean {
+    if (range === this.lastRange && value === this.lastValue) return this.lastOutside;
+    this.lastRange = range;
+    this.lastValue = value;
+    return (this.lastOutside = outside(value, range));
+  }
 }
 
 /** The stream that produced a stream's items (see `producers`), by number. */
@@ -68,27 +109,10 @@ class Origins {
 const BOUNDS = new WeakMap<object, { min: Decimal; max: Decimal }>();
 
 /** a threshold outside a metric's range (the range's decimals made once per op) */
-function outside(value: Decimal, range: { min: string; max: string }): boolean {
+function outside(value: Decimal, range: MetricRange): boolean {
   let bounds = BOUNDS.get(range);
   if (!bounds) BOUNDS.set(range, (bounds = { min: dec(range.min), max: dec(range.max) }));
   return value.lt(bounds.min) || value.gt(bounds.max);
 }
 
-function metricProblem(origin: Stream, source: string, metric: Ident, threshold: { lit: NumberLit; value: Decimal } | undefined, knownOps: Set<OpInfo>): Diagnostic | undefined {
-  if (origin.kind === "input") {
-    const holds = source === origin.name ? `'${source}' is an input` : `'${source}' holds items of input '${origin.name}'`;
-    return diag("FLOW204", `unknown metric '${metric.text}': ${holds}, and input items carry no metrics`, metric.range);
-  }
-  if (origin.kind !== "node" || !knownOps.has(origin.op)) return undefined; // unknown op: reported as FLOW211
-  const op = origin.op;
-  const range = op.metrics[metric.text];
-  if (!range) {
-    const known = Object.keys(op.metrics);
-    const hint = didYouMean(metric.text, known) || (known.length > 0 ? ` (${op.name} outputs carry: ${known.join(", ")})` : `: ${op.name} outputs carry no metrics`);
-    return diag("FLOW204", `unknown metric '${metric.text}' of ${op.name}${hint}`, metric.range);
-  }
-  if (threshold && outside(threshold.value, range)) {
-    return diag("FLOW205", `threshold ${threshold.lit.value} is outside the range of ${metric.text} (${range.min}..${range.max})`, threshold.lit.range);
-  }
-  return undefined;
-}
+type MetricRange = { min: string; max: string };
