@@ -23,9 +23,9 @@ export interface StreamGraph {
    * review's or a select's source): stream i's are reads[readsFrom[i]] up to reads[readsFrom[i + 1]].
    */
   reads: number[];
-  readsFrom: Int32Array;
+  readsFrom: number[];
   /** the stream each stream reads through its primary input (-1: none, or an unknown name) */
-  primary: Int32Array;
+  primary: number[];
   /** every reference of the `output` declarations, in order */
   outputs: ResolvedRefs;
   /** every `.rejected` reference of a gate or a review (node arguments, review sources, outputs) */
@@ -34,21 +34,18 @@ export interface StreamGraph {
   order: number[];
 }
 
-/** The graph of a flow's stream declarations (repeats included) and `output` declarations, each in order. */
-export function buildGraph(streams: readonly StreamDecl[], outputs: readonly OutputDecl[], sink: Diagnostic[]): StreamGraph {
-  const graph = new GraphBuilder(streams, sink);
-  for (let i = 0; i < streams.length; i++) graph.resolveStream(streams[i]!);
-  for (const output of outputs) graph.resolveOutput(output);
-  return graph.finish();
-}
-
-/** One pass over the declarations after they are all declared: each reference looked up once. */
-class GraphBuilder {
+/**
+ * Builds the graph in as few passes over the declarations as there can be (on a large flow, each
+ * pass over the syntax tree costs as much as the work it does): every stream declaration is
+ * declared first, then each one, repeats included, is resolved in declaration order — the caller
+ * builds its stream in the same pass — and the outputs; `finish` orders the streams.
+ */
+export class GraphBuilder {
   private readonly decls: StreamDecl[] = [];
   private readonly numbers = new Map<string, number>();
   private readonly reads: number[] = [];
-  private readonly readsFrom: Int32Array;
-  private readonly primary: Int32Array;
+  private readonly readsFrom: number[] = [];
+  private readonly primary: number[] = [];
   private readonly outputs: ResolvedRefs = { refs: [], streams: [] };
   private readonly rejectedReads: ResolvedRefs = { refs: [], streams: [] };
   /** the number of the declaration being resolved; -1 for a repeated name (its references are checked, not kept) */
@@ -57,16 +54,13 @@ class GraphBuilder {
   /** whether every stream reads only streams declared before it, as flows are usually written */
   private ordered = true;
 
-  constructor(
-    streams: readonly StreamDecl[],
-    private readonly sink: Diagnostic[],
-  ) {
-    for (let i = 0; i < streams.length; i++) this.declare(streams[i]!);
-    this.readsFrom = new Int32Array(this.decls.length + 1);
-    this.primary = new Int32Array(this.decls.length).fill(-1);
+  constructor(private readonly sink: Diagnostic[]) {}
+
+  get count(): number {
+    return this.decls.length;
   }
 
-  private declare(decl: StreamDecl): void {
+  declare(decl: StreamDecl): void {
     const earlier = this.numbers.get(decl.name.text);
     if (earlier === undefined) {
       this.numbers.set(decl.name.text, this.decls.length);
@@ -84,12 +78,13 @@ class GraphBuilder {
     }
   }
 
-  /** Declarations in order: a repeated name's references are checked but not kept. */
-  resolveStream(decl: StreamDecl): void {
+  /** Returns the stream's number, or -1 for a repeated name (whose references are checked but not kept). */
+  resolveStream(decl: StreamDecl): number {
     this.self = this.decls[this.next] === decl ? this.next++ : -1;
-    if (this.self >= 0) this.readsFrom[this.self] = this.reads.length;
+    if (this.self >= 0) this.readsFrom.push(this.reads.length);
     const primary = this.readAll(decl);
-    if (this.self >= 0) this.primary[this.self] = primary;
+    if (this.self >= 0) this.primary.push(primary);
+    return this.self;
   }
 
   /** Every stream the declaration reads; returns the one it reads through its primary input. */
@@ -157,7 +152,7 @@ class GraphBuilder {
 
   finish(): StreamGraph {
     const count = this.decls.length;
-    this.readsFrom[count] = this.reads.length;
+    this.readsFrom.push(this.reads.length);
     const { decls, numbers, reads, readsFrom, primary, outputs, rejectedReads } = this;
     const graph: StreamGraph = { decls, numbers, reads, readsFrom, primary, outputs, rejectedReads, order: [] };
     graph.order = this.ordered ? declarationOrder(count) : orderStreams(graph, this.sink);

@@ -6,7 +6,7 @@ import { buildCatalog, type Catalog, type CatalogMemo, type DeclSource } from ".
 import type { OpInfo } from "./builtins";
 import { semanticChecks } from "./checks/all";
 import { diag, sortDiagnostics, type Diagnostic, type DiagnosticCode } from "../syntax/diagnostics";
-import { buildGraph, type StreamGraph } from "./graph";
+import { GraphBuilder, type StreamGraph } from "./graph";
 import type { FlowModel, GateStream, ModelInfo, NodeStream, Stream, StreamRef } from "./model";
 import { budgetOf, gateStream, inputStream, nodeStream, reviewStream, selectStream } from "./streams";
 import type { NumberedStreams } from "./checks/walk";
@@ -64,21 +64,20 @@ function lookedUp(decl: StreamDecl, catalog: Catalog): ModelInfo | undefined {
 export function resolveFlow(file: FlowFile, imports: readonly ImportedFile[], memo?: ResolveMemo): Resolution {
   const sink: Diagnostic[] = [];
   const flow = file.flow;
-  const parts = partsOf(flow);
+  const graph = new GraphBuilder(sink);
+  const parts = partsOf(flow, graph);
   const catalog = buildCatalog(declSources(file, imports, parts.catalog), sink, memo?.catalog);
   let model: FlowModel | undefined;
   if (flow) {
-    const graph = buildGraph(parts.streams, parts.outputs, sink);
-    const streams = buildStreams(graph, catalog, sink, memo);
-    const numbered = { graph, streams: streams.numbered };
-    model = buildModel(flow, parts.budgets, streams, numbered, sink);
+    const numbered = buildStreams(parts, graph, catalog, sink, memo);
+    model = buildModel(flow, parts.budgets, numbered, sink);
     semanticChecks(model, catalog, numbered, sink);
   }
   const meaningful = !sink.some((d) => d.severity === "error" && !HARMLESS_ERRORS.has(d.code));
   return { ...(model && meaningful ? { model } : {}), diagnostics: sortDiagnostics(sink) };
 }
 
-/** A flow's declarations by what reads them, each in order. */
+/** A flow's declarations by what reads them, each in order; the streams' names are declared to the graph on the way. */
 interface FlowParts {
   /** repeated names included */
   streams: StreamDecl[];
@@ -87,7 +86,7 @@ interface FlowParts {
   catalog: (ModelDecl | OpDecl)[];
 }
 
-function partsOf(flow: FlowDecl | undefined): FlowParts {
+function partsOf(flow: FlowDecl | undefined, graph: GraphBuilder): FlowParts {
   const parts: FlowParts = { streams: [], outputs: [], budgets: [], catalog: [] };
   const decls = flow?.decls ?? [];
   for (let i = 0; i < decls.length; i++) {
@@ -95,7 +94,10 @@ function partsOf(flow: FlowDecl | undefined): FlowParts {
     if (decl.kind === "output") parts.outputs.push(decl);
     else if (decl.kind === "budget") parts.budgets.push(decl);
     else if (decl.kind === "model" || decl.kind === "op") parts.catalog.push(decl);
-    else parts.streams.push(decl);
+    else {
+      parts.streams.push(decl);
+      graph.declare(decl);
+    }
   }
   return parts;
 }
@@ -106,17 +108,16 @@ function declSources(file: FlowFile, imports: readonly ImportedFile[], inFlow: r
   return [...imports.map((i) => ({ decls: i.ast.decls, file: i.path })), { decls: file.decls }, { decls: inFlow }];
 }
 
-/** Each declared stream, built in the graph's order. */
-function buildStreams(graph: StreamGraph, catalog: Catalog, sink: Diagnostic[], memo: ResolveMemo | undefined): ModelStreams {
-  const numbered = new Array<Stream>(graph.decls.length);
-  for (let i = 0; i < graph.order.length; i++) {
-    const n = graph.order[i]!;
-    const decl = graph.decls[n]!;
-    numbered[n] = memo ? memo.stream(decl, catalog, (local) => buildStream(decl, catalog, local), sink) : buildStream(decl, catalog, sink);
+/** Each declared stream, built in the pass that resolves its references. */
+function buildStreams(parts: FlowParts, builder: GraphBuilder, catalog: Catalog, sink: Diagnostic[], memo: ResolveMemo | undefined): NumberedStreams {
+  const streams = new Array<Stream>(builder.count);
+  for (let i = 0; i < parts.streams.length; i++) {
+    const decl = parts.streams[i]!;
+    const n = builder.resolveStream(decl);
+    if (n >= 0) streams[n] = memo ? memo.stream(decl, catalog, (local) => buildStream(decl, catalog, local), sink) : buildStream(decl, catalog, sink);
   }
-  const streams = new ModelStreams(graph);
-  for (let i = 0; i < graph.order.length; i++) streams.add(graph.order[i]!, numbered[graph.order[i]!]!);
-  return streams;
+  for (const output of parts.outputs) builder.resolveOutput(output);
+  return { graph: builder.finish(), streams };
 }
 
 type Readers = ReturnType<FlowModel["consumers"]["get"]> & {};
@@ -131,23 +132,21 @@ function withReader(readers: string[], name: string): string[] {
   return readers;
 }
 
-/** The streams, and what the model indexes by them, gathered in the one walk that builds them. */
+/** The streams in the graph's order, and what the model indexes by them, gathered in one walk. */
 class ModelStreams {
-  /** by stream number (see graph.ts) */
-  readonly numbered: Stream[];
-  /** in the graph's order: the model's `streams` */
   readonly ordered: Stream[] = [];
   readonly byName = new Map<string, Stream>();
   readonly consumers: FlowModel["consumers"] = new Map();
+  private readonly graph: StreamGraph;
   private readonly readers: (Readers | undefined)[];
 
-  constructor(private readonly graph: StreamGraph) {
-    this.numbered = new Array<Stream>(graph.decls.length);
-    this.readers = new Array<Readers | undefined>(graph.decls.length);
+  constructor({ graph, streams }: NumberedStreams) {
+    this.graph = graph;
+    this.readers = new Array<Readers | undefined>(streams.length);
+    for (let i = 0; i < graph.order.length; i++) this.add(graph.order[i]!, streams[graph.order[i]!]!);
   }
 
-  add(n: number, stream: Stream): void {
-    this.numbered[n] = stream;
+  private add(n: number, stream: Stream): void {
     this.ordered.push(stream);
     this.byName.set(stream.name, stream);
     const primary = this.graph.primary[n]!;
@@ -179,8 +178,8 @@ class ModelStreams {
 }
 
 /** The model, complete before any check reads it: every valid retry path is its gate's chain (FLOW208 otherwise). */
-function buildModel(flow: FlowDecl, budgets: BudgetDecl[], built: ModelStreams, numbered: NumberedStreams, sink: Diagnostic[]): FlowModel {
-  const { ordered: streams, byName, consumers } = built;
+function buildModel(flow: FlowDecl, budgets: BudgetDecl[], numbered: NumberedStreams, sink: Diagnostic[]): FlowModel {
+  const { ordered: streams, byName, consumers } = new ModelStreams(numbered);
   const budget = budgetOf(budgets, sink);
   const model: FlowModel = { name: flow.name.text, decl: flow, streams, byName, consumers, outputs: outputsOf(numbered, sink) };
   if (budget) model.budget = budget;

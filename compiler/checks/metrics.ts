@@ -5,29 +5,29 @@ import type { Catalog } from "../catalog";
 import { type Decimal, dec } from "../../syntax/credits";
 import type { OpInfo } from "../builtins";
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
-import type { Stream } from "../model";
+import type { GateStream, NodeStream, SelectStream, Stream } from "../model";
 import { didYouMean } from "../suggest";
 import type { NumberedStreams } from "./walk";
 
 export function metricDiagnostics(catalog: Catalog, numbered: NumberedStreams): Diagnostic[] {
-  const { graph } = numbered;
+  const { graph, streams } = numbered;
   const check = new MetricCheck(catalog, numbered);
   for (let i = 0; i < graph.order.length; i++) {
     const n = graph.order[i]!;
-    const decl = graph.decls[n]!;
-    const stream = numbered.streams[n]!;
-    if (decl.kind === "gate" && stream.kind === "gate") {
-      const from = graph.readsFrom[n]!;
-      for (let c = 0; c < decl.conds.length; c++) {
-        const cond = decl.conds[c]!;
-        check.read(graph.reads[from + c]!, cond.source.text, cond.metric, cond.threshold, stream.conds[c]!.threshold);
-      }
-    } else if (decl.kind === "select" && decl.by.kind !== "human") check.read(graph.primary[n]!, decl.source.text, decl.by.metric);
+    const stream = streams[n]!;
+    if (stream.kind === "gate") {
+      for (let c = 0; c < stream.conds.length; c++) check.cond(stream, c, graph.reads[graph.readsFrom[n]! + c]!);
+    } else if (stream.kind === "select" && stream.by.kind !== "human") check.select(stream, stream.by.metric, graph.primary[n]!);
   }
   return check.found;
 }
 
-/** One metric read from a source: its producer must carry it, within range of the threshold. */
+type Problem = "input" | "unknown metric" | "outside";
+
+/**
+ * One metric read from a source: its producer must carry it, within range of the threshold. The
+ * check reads the model; a problem found is located in the declaration.
+ */
 class MetricCheck {
   readonly found: Diagnostic[] = [];
   private readonly origins: Origins;
@@ -43,29 +43,42 @@ class MetricCheck {
     this.knownOps = new Set(catalog.ops.values());
   }
 
-  read(stream: number, source: string, metric: Ident, threshold?: NumberLit, value?: Decimal): void {
-    const origin = this.origins.of(stream);
-    const problem = origin && this.problem(origin, source, metric, threshold, value);
-    if (problem) this.found.push(problem);
+  cond(gate: GateStream, c: number, source: number): void {
+    const origin = this.origins.of(source);
+    const problem = origin && this.problem(origin, gate.conds[c]!.metric, gate.conds[c]!.threshold);
+    if (!origin || !problem || gate.decl.kind !== "gate") return;
+    const cond = gate.decl.conds[c]!;
+    this.found.push(this.diagnostic(problem, origin, cond.source.text, cond.metric, cond.threshold));
   }
 
-  private problem(origin: Stream, source: string, metric: Ident, threshold: NumberLit | undefined, value: Decimal | undefined): Diagnostic | undefined {
-    if (origin.kind === "input") {
+  select(select: SelectStream, metric: string, source: number): void {
+    const origin = this.origins.of(source);
+    const problem = origin && this.problem(origin, metric);
+    if (!origin || !problem || select.decl.kind !== "select" || select.decl.by.kind === "human") return;
+    this.found.push(this.diagnostic(problem, origin, select.decl.source.text, select.decl.by.metric));
+  }
+
+  private problem(origin: Stream, metric: string, threshold?: Decimal): Problem | undefined {
+    if (origin.kind === "input") return "input";
+    if (origin.kind !== "node" || !this.knownOps.has(origin.op)) return undefined; // unknown op: reported as FLOW211
+    const range = origin.op.metrics[metric];
+    if (!range) return "unknown metric";
+    return threshold && this.outside(threshold, range) ? "outside" : undefined;
+  }
+
+  private diagnostic(problem: Problem, origin: Stream, source: string, metric: Ident, threshold?: NumberLit): Diagnostic {
+    if (problem === "input") {
       const holds = source === origin.name ? `'${source}' is an input` : `'${source}' holds items of input '${origin.name}'`;
       return diag("FLOW204", `unknown metric '${metric.text}': ${holds}, and input items carry no metrics`, metric.range);
     }
-    if (origin.kind !== "node" || !this.knownOps.has(origin.op)) return undefined; // unknown op: reported as FLOW211
-    const op = origin.op;
-    const range = op.metrics[metric.text];
-    if (!range) {
+    const op = (origin as NodeStream).op;
+    if (problem === "unknown metric") {
       const known = Object.keys(op.metrics);
       const hint = didYouMean(metric.text, known) || (known.length > 0 ? ` (${op.name} outputs carry: ${known.join(", ")})` : `: ${op.name} outputs carry no metrics`);
       return diag("FLOW204", `unknown metric '${metric.text}' of ${op.name}${hint}`, metric.range);
     }
-    if (threshold && value && this.outside(value, range)) {
-      return diag("FLOW205", `threshold ${threshold.value} is outside the range of ${metric.text} (${range.min}..${range.max})`, threshold.range);
-    }
-    return undefined;
+    const range = op.metrics[metric.text]!;
+    return diag("FLOW205", `threshold ${threshold!.value} is outside the range of ${metric.text} (${range.min}..${range.max})`, threshold!.range);
   }
 
   private outside(value: Decimal, range: MetricRange): boolean {
