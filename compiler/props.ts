@@ -23,16 +23,17 @@ export function firstOfEach<P extends { range: Range }>(
 
 /**
  * The same as a list, for the few properties of one stream: no map per declaration (the model
- * builder's hot path), and `owner` worked out only for a repeat.
+ * builder's hot path), and `owner(of)` worked out only for a repeat (a closure made for each
+ * declaration would allocate its scope each time).
  */
-export function keptProps<P extends { range: Range }>(props: readonly P[], key: (prop: P) => string, owner: () => string, sink: Diagnostic[]): readonly P[] {
+export function keptProps<P extends { range: Range }, O>(props: readonly P[], key: (prop: P) => string, owner: (of: O) => string, of: O, sink: Diagnostic[]): readonly P[] {
   if (props.length <= 1) return props;
   const keys: string[] = [];
   const kept: P[] = [];
   for (const prop of props) {
     const k = key(prop);
     const at = keys.indexOf(k);
-    if (at >= 0) sink.push(givenTwice(k, owner(), kept[at]!, prop));
+    if (at >= 0) sink.push(givenTwice(k, owner(of), kept[at]!, prop));
     else {
       keys.push(k);
       kept.push(prop);

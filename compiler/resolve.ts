@@ -41,11 +41,11 @@ export class ResolveMemo {
   readonly catalog: CatalogMemo = { models: new WeakMap(), ops: new WeakMap() };
   private readonly streams = new WeakMap<StreamDecl, { stream: Stream; op?: OpInfo; model?: ModelInfo }>();
 
-  stream(decl: StreamDecl, catalog: Catalog, build: (sink: Diagnostic[]) => Stream, sink: Diagnostic[]): Stream {
+  stream(decl: StreamDecl, catalog: Catalog, sink: Diagnostic[]): Stream {
     const known = this.streams.get(decl);
     if (known && (known.stream.kind !== "node" || (catalog.ops.get(known.stream.op.name) === known.op && lookedUp(decl, catalog) === known.model))) return known.stream;
     const local: Diagnostic[] = [];
-    const stream = build(local);
+    const stream = buildStream(decl, catalog, local);
     sink.push(...local);
     // a gate's retry chain is set by the model builder each time: such gates are built afresh
     if (local.length === 0 && !(stream.kind === "gate" && stream.retry)) {
@@ -114,7 +114,7 @@ function buildStreams(parts: FlowParts, builder: GraphBuilder, catalog: Catalog,
   for (let i = 0; i < parts.streams.length; i++) {
     const decl = parts.streams[i]!;
     const n = builder.resolveStream(decl);
-    if (n >= 0) streams[n] = memo ? memo.stream(decl, catalog, (local) => buildStream(decl, catalog, local), sink) : buildStream(decl, catalog, sink);
+    if (n >= 0) streams[n] = memo ? memo.stream(decl, catalog, sink) : buildStream(decl, catalog, sink);
   }
   for (const output of parts.outputs) builder.resolveOutput(output);
   return { graph: builder.finish(), streams };

@@ -114,12 +114,17 @@ function nodeProps(decl: NodeDecl, sink: Diagnostic[]): NodeProps {
   kept.cache = kept.retry = kept.batch = kept.expectFail = kept.timeout = kept.concurrency = undefined;
   kept.params = NO_PARAM_PROPS;
   for (const prop of decl.props) {
-    const earlier = prop.kind === "param" ? kept.params.find((p) => p.name.text === prop.name.text) : kept[slotOf(prop)];
+    const earlier = prop.kind === "param" ? paramNamed(kept.params, prop.name.text) : kept[slotOf(prop)];
     if (earlier) sink.push(givenTwice(nodePropKey(prop), `node '${decl.name.text}'`, earlier, prop));
     else if (prop.kind === "param") kept.params = [...kept.params, prop];
     else (kept as unknown as Record<Slot, NodeProp>)[slotOf(prop)] = prop;
   }
   return kept;
+}
+
+// (not a closure in the loop above: a closure there would make every step allocate its scope)
+function paramNamed(params: NodeProps["params"], name: string): Kind<NodeProp, "param"> | undefined {
+  return params.find((p) => p.name.text === name);
 }
 
 function slotOf(prop: Exclude<NodeProp, { kind: "param" }>): Slot {
@@ -211,11 +216,15 @@ function argsOf(decl: NodeDecl, node: NodeStream, sink: Diagnostic[]): StreamRef
     else if (!primary) primary = arg;
     else sink.push(diag("FLOW212", `node '${decl.name.text}' reads one stream: pass '${arg.ref.name.text}' as a named argument (e.g. 'ref: ${arg.ref.name.text}')`, arg.range));
   }
-  if (namedArgs) {
-    const named = keptProps(namedArgs, (a) => `${a.name.text}:`, () => `node '${decl.name.text}'`, sink);
-    node.named = named.map((a) => ({ name: a.name.text, ref: { name: a.ref.name.text, rejected: a.ref.rejected !== undefined } }));
-  }
+  if (namedArgs) node.named = keptProps(namedArgs, namedArgKey, nodeOwner, decl, sink).map(namedArg);
   return primary && { name: primary.ref.name.text, rejected: primary.ref.rejected !== undefined };
+}
+
+const nodeOwner = (decl: NodeDecl): string => `node '${decl.name.text}'`;
+const namedArgKey = (arg: NamedArg): string => `${arg.name.text}:`;
+
+function namedArg(arg: NamedArg): NodeStream["named"][number] {
+  return { name: arg.name.text, ref: { name: arg.ref.name.text, rejected: arg.ref.rejected !== undefined } };
 }
 
 // Most nodes have no named arguments and no params: they share one empty list and one empty
@@ -274,7 +283,7 @@ function gate(
   label: string,
   sink: Diagnostic[],
 ): GateStream {
-  const otherwise = props.find((p): p is ElseClause => p.kind === "else");
+  const otherwise = props.find(isElse);
   const action = otherwise?.action;
   const passRate = rate && fraction(rate, label, sink);
   const stream: GateStream = {
@@ -292,28 +301,31 @@ function gate(
   return stream;
 }
 
-function gatePropKey(prop: GateProp): string {
-  return prop.kind === "expectPass" ? "expect pass" : "else";
+const isElse = (prop: { kind: string }): prop is ElseClause => prop.kind === "else";
+const gateOwner = (decl: GateDecl): string => `gate '${decl.name.text}'`;
+const gatePropKey = (prop: GateProp): string => (prop.kind === "expectPass" ? "expect pass" : "else");
+const reviewOwner = (decl: ReviewDecl): string => `review '${decl.name.text}'`;
+const reviewPropKey = (prop: ReviewDecl["props"][number]): string => (prop.kind === "expectApprove" ? "expect approve" : prop.kind);
+
+function condOf(cond: GateDecl["conds"][number]): GateStream["conds"][number] {
+  return { metric: cond.metric.text, op: cond.op, threshold: literal(cond.threshold.value) };
 }
 
 export function gateStream(decl: GateDecl, sink: Diagnostic[]): GateStream {
-  const owner = () => `gate '${decl.name.text}'`;
-  const props = keptProps(decl.props, gatePropKey, owner, sink);
+  const props = keptProps(decl.props, gatePropKey, gateOwner, decl, sink);
   const first = decl.conds[0];
   for (let i = 1; i < decl.conds.length; i++) {
     const cond = decl.conds[i]!;
     if (cond.source.text !== first!.source.text) {
-      sink.push(diag("FLOW212", `the conditions of ${owner()} name different sources: '${cond.source.text}' here, '${first!.source.text}' before`, cond.source.range));
+      sink.push(diag("FLOW212", `the conditions of ${gateOwner(decl)} name different sources: '${cond.source.text}' here, '${first!.source.text}' before`, cond.source.range));
     }
   }
-  const conds = decl.conds.map((c) => ({ metric: c.metric.text, op: c.op, threshold: literal(c.threshold.value) }));
+  const conds = decl.conds.map(condOf);
   return gate(decl, { human: false, source: { name: first?.source.text ?? "", rejected: false }, conds }, props, find(props, "expectPass")?.percent, "expect pass", sink);
 }
 
 export function reviewStream(decl: ReviewDecl, sink: Diagnostic[]): GateStream {
-  const owner = `review '${decl.name.text}'`;
-  const key = (p: ReviewDecl["props"][number]): string => (p.kind === "expectApprove" ? "expect approve" : p.kind);
-  const props = keptProps(decl.props, key, () => owner, sink);
+  const props = keptProps(decl.props, reviewPropKey, reviewOwner, decl, sink);
   const timeout = find(props, "timeout");
   if (timeout) positiveSeconds(timeout.duration, "timeout", sink);
   const source = { name: decl.source.name.text, rejected: decl.source.rejected !== undefined };
@@ -341,7 +353,7 @@ export function budgetOf(blocks: BudgetDecl[], sink: Diagnostic[]): Budget | und
   const [decl, ...more] = blocks;
   if (!decl) return undefined;
   for (const extra of more) sink.push(diag("FLOW212", `'budget' is given twice (first on line ${decl.keyword.start.line})`, extra.keyword));
-  const props = keptProps(decl.props, (p) => p.kind, () => "the budget", sink);
+  const props = keptProps(decl.props, (p) => p.kind, () => "the budget", undefined, sink);
   const cap = find(props, "cap");
   const alert = find(props, "alert");
   const capCredits = cap && dec(cap.amount.value);
