@@ -138,10 +138,13 @@ class ModelStreams {
   readonly byName = new Map<string, Stream>();
   readonly consumers: FlowModel["consumers"] = new Map();
   private readonly graph: StreamGraph;
+  /** by number */
+  private readonly streams: readonly Stream[];
   private readonly readers: (Readers | undefined)[];
 
   constructor({ graph, streams }: NumberedStreams) {
     this.graph = graph;
+    this.streams = streams;
     this.readers = new Array<Readers | undefined>(streams.length);
     for (let i = 0; i < graph.order.length; i++) this.add(graph.order[i]!, streams[graph.order[i]!]!);
   }
@@ -159,10 +162,13 @@ class ModelStreams {
    * names, and equal strings that are one object compare without reading their characters.
    */
   private readsFrom(source: number, reader: Stream): void {
-    const name = this.graph.decls[source]!.name.text;
+    const name = this.streams[source]!.name;
+    let rejected = false;
     if (reader.kind === "select") reader.source = name;
-    else if (reader.kind !== "input" && reader.source) reader.source.name = name;
-    const rejected = (reader.kind === "node" || reader.kind === "gate") && reader.source?.rejected === true;
+    else if (reader.kind !== "input" && reader.source) {
+      reader.source.name = name;
+      rejected = reader.source.rejected;
+    }
     let known = this.readers[source];
     if (!known) this.consumers.set(name, (known = this.readers[source] = { pass: NO_READERS, rejected: NO_READERS }));
     if (rejected) known.rejected = withReader(known.rejected, reader.name);
@@ -172,7 +178,7 @@ class ModelStreams {
   private shareNamedArgs(node: NodeStream): void {
     for (const arg of node.named) {
       const target = this.graph.numbers.get(arg.ref.name);
-      if (target !== undefined) arg.ref.name = this.graph.decls[target]!.name.text;
+      if (target !== undefined) arg.ref.name = this.streams[target]!.name;
     }
   }
 }
@@ -210,8 +216,8 @@ function buildStream(decl: StreamDecl, catalog: Catalog, sink: Diagnostic[]): St
 /** The outputs, each stream's pass or `.rejected` items once (FLOW212 on a repeat). */
 function outputsOf({ graph, streams }: NumberedStreams, sink: Diagnostic[]): StreamRef[] {
   const { refs, streams: targets } = graph.outputs;
-  // the line of the first output of each stream's pass items (2n) and `.rejected` items (2n + 1)
-  const lines = new Int32Array(2 * streams.length);
+  // which reference (counted from 1) first output each stream's pass items (2n) and `.rejected` items (2n + 1)
+  const first = new Int32Array(2 * streams.length);
   const outputs: StreamRef[] = [];
   for (let i = 0; i < refs.length; i++) {
     const n = targets[i]!;
@@ -219,10 +225,13 @@ function outputsOf({ graph, streams }: NumberedStreams, sink: Diagnostic[]): Str
     const ref = refs[i]!;
     const rejected = ref.rejected !== undefined;
     const slot = 2 * n + (rejected ? 1 : 0);
-    if (lines[slot] === 0) {
-      lines[slot] = ref.range.start.line;
+    if (first[slot] === 0) {
+      first[slot] = i + 1;
       outputs.push({ name: streams[n]!.name, rejected });
-    } else sink.push(diag("FLOW212", `'${ref.name.text}${rejected ? ".rejected" : ""}' is already an output (line ${lines[slot]})`, ref.range));
+    } else {
+      const line = refs[first[slot]! - 1]!.range.start.line;
+      sink.push(diag("FLOW212", `'${ref.name.text}${rejected ? ".rejected" : ""}' is already an output (line ${line})`, ref.range));
+    }
   }
   return outputs;
 }
