@@ -66,22 +66,11 @@ function nodePropKey(prop: NodeProp): string {
   }
 }
 
-/** A node's properties: the first of each key, a repeat being a FLOW212. */
-interface NodeProps {
-  model?: Kind<NodeProp, "model">;
-  resolution?: Kind<NodeProp, "resolution">;
-  duration?: Kind<NodeProp, "duration">;
-  variants?: Kind<NodeProp, "variants">;
-  cost?: Kind<NodeProp, "cost">;
+/** A node's properties: the first of each key, a repeat being a FLOW212 (`cost … per call` is a key of its own). */
+type NodeProps = { [K in Exclude<NodeProp["kind"], "param">]?: Kind<NodeProp, K> } & {
   costPerCall?: Kind<NodeProp, "cost">;
-  cache?: Kind<NodeProp, "cache">;
-  retry?: Kind<NodeProp, "retry">;
-  batch?: Kind<NodeProp, "batch">;
-  expectFail?: Kind<NodeProp, "expectFail">;
-  timeout?: Kind<NodeProp, "timeout">;
-  concurrency?: Kind<NodeProp, "concurrency">;
   params: readonly Kind<NodeProp, "param">[];
-}
+};
 
 type Slot = Exclude<keyof NodeProps, "params">;
 const NO_PARAM_PROPS: NodeProps["params"] = Object.freeze([]);
@@ -89,23 +78,10 @@ const NO_PARAM_PROPS: NodeProps["params"] = Object.freeze([]);
 /**
  * The properties of the node being built. Nodes are built one at a time and this record is read
  * only while its node is built: one record for all of them, not one per node (a large flow has
- * thousands, and their garbage was a good part of the resolver's time).
+ * thousands, and their garbage was a good part of the resolver's time). Every slot is written
+ * each time, in one order: the record keeps one shape.
  */
-const KEPT: NodeProps = {
-  model: undefined,
-  resolution: undefined,
-  duration: undefined,
-  variants: undefined,
-  cost: undefined,
-  costPerCall: undefined,
-  cache: undefined,
-  retry: undefined,
-  batch: undefined,
-  expectFail: undefined,
-  timeout: undefined,
-  concurrency: undefined,
-  params: NO_PARAM_PROPS,
-};
+const KEPT: NodeProps = { params: NO_PARAM_PROPS };
 
 /** One pass over a node's properties into KEPT. */
 function nodeProps(decl: NodeDecl, sink: Diagnostic[]): NodeProps {
