@@ -17,24 +17,36 @@ export interface RetryPaths {
 
 export function retryPaths(model: FlowModel): RetryPaths {
   const found: RetryPaths = { chains: new Map(), diagnostics: [] };
-  let uses: Map<string, NodeStream[]> | undefined;
-  let outputs: Set<string> | undefined;
+  let elsewhere: Elsewhere | undefined;
   for (let i = 0; i < model.streams.length; i++) {
     const gate = model.streams[i]!;
     if (gate.kind !== "gate" || !gate.retry) continue;
-    uses ??= namedUses(model);
-    outputs ??= new Set(model.outputs.map((o) => o.name));
-    const target = retryTarget(gate);
-    const result = retryChain(model, gate, gate.retry.target);
-    if (typeof result === "string") {
-      if (target) found.diagnostics.push(diag("FLOW208", result, target.range));
-      continue;
-    }
-    const problem = result.map((node, i) => feedsElsewhere(model, node, result[i + 1]?.name ?? gate.name, uses!, outputs!)).find((p) => p !== undefined);
-    if (problem && target) found.diagnostics.push(diag("FLOW208", `cannot retry from '${gate.retry.target}': ${problem}`, target.range));
-    else found.chains.set(gate.name, result.map((node) => node.name));
+    elsewhere ??= { uses: namedUses(model), outputs: new Set(model.outputs.map((o) => o.name)) };
+    retryPath(model, gate, gate.retry.target, elsewhere, found);
   }
   return found;
+}
+
+/** Where else a node's items may go: named arguments and outputs. */
+interface Elsewhere {
+  uses: Map<string, NodeStream[]>;
+  outputs: Set<string>;
+}
+
+/**
+ * One gate's chain, or its FLOW208, into `found`. (Not in the loop above: closures there would
+ * make every step over the streams allocate a scope.)
+ */
+function retryPath(model: FlowModel, gate: GateStream, targetName: string, elsewhere: Elsewhere, found: RetryPaths): void {
+  const target = retryTarget(gate);
+  const result = retryChain(model, gate, targetName);
+  if (typeof result === "string") {
+    if (target) found.diagnostics.push(diag("FLOW208", result, target.range));
+    return;
+  }
+  const problem = result.map((node, i) => feedsElsewhere(model, node, result[i + 1]?.name ?? gate.name, elsewhere)).find((p) => p !== undefined);
+  if (problem && target) found.diagnostics.push(diag("FLOW208", `cannot retry from '${targetName}': ${problem}`, target.range));
+  else found.chains.set(gate.name, result.map((node) => node.name));
 }
 
 function retryTarget(gate: GateStream): Ident | undefined {
@@ -59,7 +71,7 @@ function retryChain(model: FlowModel, gate: GateStream, targetName: string): Nod
   return `retry target '${targetName}' must be '${gate.source.name}' or a node upstream of it through nodes only`;
 }
 
-function feedsElsewhere(model: FlowModel, node: NodeStream, next: string, uses: Map<string, NodeStream[]>, outputs: Set<string>): string | undefined {
+function feedsElsewhere(model: FlowModel, node: NodeStream, next: string, { uses, outputs }: Elsewhere): string | undefined {
   const others = (model.consumers.get(node.name)?.pass ?? []).filter((c) => c !== next);
   if (others.length > 0) return `'${node.name}' also feeds '${others[0]}'`;
   const user = uses.get(node.name)?.[0];
