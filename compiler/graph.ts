@@ -32,6 +32,8 @@ export interface StreamGraph {
   rejectedReads: ResolvedRefs;
   /** stream numbers; each comes after the streams it reads (cycle members in declaration order) */
   order: number[];
+  /** whether `order` is the declaration order (every stream reads only streams declared before it) */
+  declarationOrder: boolean;
 }
 
 /**
@@ -55,10 +57,6 @@ export class GraphBuilder {
   private ordered = true;
 
   constructor(private readonly sink: Diagnostic[]) {}
-
-  get count(): number {
-    return this.decls.length;
-  }
 
   declare(decl: StreamDecl): void {
     const earlier = this.numbers.get(decl.name.text);
@@ -154,7 +152,7 @@ export class GraphBuilder {
     const count = this.decls.length;
     this.readsFrom.push(this.reads.length);
     const { decls, numbers, reads, readsFrom, primary, outputs, rejectedReads } = this;
-    const graph: StreamGraph = { decls, numbers, reads, readsFrom, primary, outputs, rejectedReads, order: [] };
+    const graph: StreamGraph = { decls, numbers, reads, readsFrom, primary, outputs, rejectedReads, order: [], declarationOrder: this.ordered };
     graph.order = this.ordered ? declarationOrder(count) : orderStreams(graph, this.sink);
     return graph;
   }

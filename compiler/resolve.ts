@@ -2,6 +2,7 @@
 // from a parsed file and its parsed imports (no IO here), and runs every semantic check (FLOW2xx,
 // FLOW305, FLOW306, FLOW407, FLOW408). Budget figures against cost come from budget-checks.ts.
 import type { BudgetDecl, FlowDecl, FlowFile, ModelDecl, OpDecl, OutputDecl, StreamDecl } from "../syntax/ast";
+import { isStreamDecl } from "../syntax/ast";
 import { buildCatalog, type Catalog, type CatalogMemo, type DeclSource } from "./catalog";
 import type { OpInfo } from "./builtins";
 import { semanticChecks } from "./checks/all";
@@ -69,7 +70,7 @@ export function resolveFlow(file: FlowFile, imports: readonly ImportedFile[], me
   const catalog = buildCatalog(declSources(file, imports, parts.catalog), sink, memo?.catalog);
   let model: FlowModel | undefined;
   if (flow) {
-    const numbered = buildStreams(parts, graph, catalog, sink, memo);
+    const numbered = buildStreams(flow, parts.outputs, graph, catalog, sink, memo);
     model = buildModel(flow, parts.budgets, numbered, sink);
     semanticChecks(model, catalog, numbered, sink);
   }
@@ -77,27 +78,22 @@ export function resolveFlow(file: FlowFile, imports: readonly ImportedFile[], me
   return { ...(model && meaningful ? { model } : {}), diagnostics: sortDiagnostics(sink) };
 }
 
-/** A flow's declarations by what reads them, each in order; the streams' names are declared to the graph on the way. */
+/** A flow's declarations other than streams by what reads them, each in order; the streams' names are declared to the graph on the way. */
 interface FlowParts {
-  /** repeated names included */
-  streams: StreamDecl[];
   outputs: OutputDecl[];
   budgets: BudgetDecl[];
   catalog: (ModelDecl | OpDecl)[];
 }
 
 function partsOf(flow: FlowDecl | undefined, graph: GraphBuilder): FlowParts {
-  const parts: FlowParts = { streams: [], outputs: [], budgets: [], catalog: [] };
+  const parts: FlowParts = { outputs: [], budgets: [], catalog: [] };
   const decls = flow?.decls ?? [];
   for (let i = 0; i < decls.length; i++) {
     const decl = decls[i]!;
     if (decl.kind === "output") parts.outputs.push(decl);
     else if (decl.kind === "budget") parts.budgets.push(decl);
     else if (decl.kind === "model" || decl.kind === "op") parts.catalog.push(decl);
-    else {
-      parts.streams.push(decl);
-      graph.declare(decl);
-    }
+    else graph.declare(decl);
   }
   return parts;
 }
@@ -109,14 +105,16 @@ function declSources(file: FlowFile, imports: readonly ImportedFile[], inFlow: r
 }
 
 /** Each declared stream, built in the pass that resolves its references. */
-function buildStreams(parts: FlowParts, builder: GraphBuilder, catalog: Catalog, sink: Diagnostic[], memo: ResolveMemo | undefined): NumberedStreams {
-  const streams = new Array<Stream>(builder.count);
-  for (let i = 0; i < parts.streams.length; i++) {
-    const decl = parts.streams[i]!;
-    const n = builder.resolveStream(decl);
-    if (n >= 0) streams[n] = memo ? memo.stream(decl, catalog, sink) : buildStream(decl, catalog, sink);
+function buildStreams(flow: FlowDecl, outputs: readonly OutputDecl[], builder: GraphBuilder, catalog: Catalog, sink: Diagnostic[], memo: ResolveMemo | undefined): { graph: StreamGraph; streams: Stream[] } {
+  // first declarations come in number order: stream n is pushed n-th
+  const streams: Stream[] = [];
+  for (let i = 0; i < flow.decls.length; i++) {
+    const decl = flow.decls[i]!;
+    if (!isStreamDecl(decl)) continue;
+    const n = builder.resolveStream(decl); // repeated names too: their references are checked
+    if (n >= 0) streams.push(memo ? memo.stream(decl, catalog, sink) : buildStream(decl, catalog, sink));
   }
-  for (const output of parts.outputs) builder.resolveOutput(output);
+  for (const output of outputs) builder.resolveOutput(output);
   return { graph: builder.finish(), streams };
 }
 
@@ -134,23 +132,24 @@ function withReader(readers: string[], name: string): string[] {
 
 /** The streams in the graph's order, and what the model indexes by them, gathered in one walk. */
 class ModelStreams {
-  readonly ordered: Stream[] = [];
+  /** the model's `streams`: in declaration order (as flows are usually written), the numbered list itself */
+  readonly ordered: Stream[];
   readonly byName = new Map<string, Stream>();
   readonly consumers: FlowModel["consumers"] = new Map();
-  private readonly graph: StreamGraph;
-  /** by number */
-  private readonly streams: readonly Stream[];
   private readonly readers: (Readers | undefined)[];
 
-  constructor({ graph, streams }: NumberedStreams) {
-    this.graph = graph;
-    this.streams = streams;
+  constructor(
+    private readonly graph: StreamGraph,
+    /** by number */
+    private readonly streams: Stream[],
+  ) {
+    this.ordered = graph.declarationOrder ? streams : [];
     this.readers = new Array<Readers | undefined>(streams.length);
     for (let i = 0; i < graph.order.length; i++) this.add(graph.order[i]!, streams[graph.order[i]!]!);
   }
 
   private add(n: number, stream: Stream): void {
-    this.ordered.push(stream);
+    if (!this.graph.declarationOrder) this.ordered.push(stream);
     this.byName.set(stream.name, stream);
     const primary = this.graph.primary[n]!;
     if (primary >= 0) this.readsFrom(primary, stream);
@@ -184,8 +183,8 @@ class ModelStreams {
 }
 
 /** The model, complete before any check reads it: every valid retry path is its gate's chain (FLOW208 otherwise). */
-function buildModel(flow: FlowDecl, budgets: BudgetDecl[], numbered: NumberedStreams, sink: Diagnostic[]): FlowModel {
-  const { ordered: streams, byName, consumers } = new ModelStreams(numbered);
+function buildModel(flow: FlowDecl, budgets: BudgetDecl[], numbered: { graph: StreamGraph; streams: Stream[] }, sink: Diagnostic[]): FlowModel {
+  const { ordered: streams, byName, consumers } = new ModelStreams(numbered.graph, numbered.streams);
   const budget = budgetOf(budgets, sink);
   const model: FlowModel = { name: flow.name.text, decl: flow, streams, byName, consumers, outputs: outputsOf(numbered, sink) };
   if (budget) model.budget = budget;
