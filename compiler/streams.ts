@@ -69,11 +69,11 @@ function nodePropKey(prop: NodeProp): string {
 /** A node's properties: the first of each key, a repeat being a FLOW212 (`cost … per call` is a key of its own). */
 type NodeProps = { [K in Exclude<NodeProp["kind"], "param">]?: Kind<NodeProp, K> } & {
   costPerCall?: Kind<NodeProp, "cost">;
-  params: readonly Kind<NodeProp, "param">[];
+  params: Kind<NodeProp, "param">[];
 };
 
 type Slot = Exclude<keyof NodeProps, "params">;
-const NO_PARAM_PROPS: NodeProps["params"] = Object.freeze([]);
+const NO_PARAM_PROPS: NodeProps["params"] = Object.freeze([]) as unknown as NodeProps["params"];
 
 /**
  * The properties of the node being built. Nodes are built one at a time and this record is read
@@ -91,8 +91,11 @@ function nodeProps(decl: NodeDecl, sink: Diagnostic[]): NodeProps {
   kept.params = NO_PARAM_PROPS;
   for (const prop of decl.props) {
     const earlier = prop.kind === "param" ? paramNamed(kept.params, prop.name.text) : kept[slotOf(prop)];
-    if (earlier) sink.push(givenTwice(nodePropKey(prop), `node '${decl.name.text}'`, earlier, prop));
-    else if (prop.kind === "param") kept.params = [...kept.params, prop];
+    if (earlier) sink.push(givenTwice(nodePropKey(prop), nodeOwner(decl), earlier, prop));
+    else if (prop.kind === "param") {
+      if (kept.params === NO_PARAM_PROPS) kept.params = [prop];
+      else kept.params.push(prop);
+    }
     else (kept as unknown as Record<Slot, NodeProp>)[slotOf(prop)] = prop;
   }
   return kept;
@@ -232,8 +235,10 @@ function paramsOf(decl: NodeDecl, op: OpInfo, props: NodeProps["params"], sink: 
   return params;
 }
 
-/** The node's `cost` replaces the model's price; FLOW206 when a unit of the model's rate has no figure. */
-/** The node is its own price basis: its resolution and duration are set. */
+/**
+ * The node's `cost` replaces the model's price; FLOW206 when a unit of the model's rate has no
+ * figure. The node is its own price basis: its resolution and duration are set.
+ */
 function outputPriceOf(node: NodeStream, props: NodeProps, sink: Diagnostic[]): Decimal {
   const { decl, model } = node;
   if (!props.model && !props.cost && !props.costPerCall) {
