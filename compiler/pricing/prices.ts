@@ -46,12 +46,24 @@ export function unitFigure(unit: ModelInfo["units"][number], basis: PriceBasis):
   return basis.durationSeconds;
 }
 
+/**
+ * What a price depends on: the figures of the model's own units. Most models are priced per item:
+ * their nodes share one entry without making a key string each (a large flow's thousands of nodes).
+ */
+function priceKey(model: ModelInfo, basis: PriceBasis): string {
+  const perMegapixel = model.units.includes("megapixel");
+  const perSecond = model.units.includes("second");
+  if (!perMegapixel && !perSecond) return "-";
+  const resolution = perMegapixel && basis.resolution ? `${basis.resolution.width}x${basis.resolution.height}` : "-";
+  return `${resolution}|${perSecond ? (basis.durationSeconds?.toFixed() ?? "-") : "-"}`;
+}
+
 // Many nodes share a model and a resolution: their prices are worked out once per model.
 const PRICES = new WeakMap<ModelInfo, Map<string, Decimal | null>>();
 
 /** The model's price of one output; undefined when a unit's figure is missing. */
 export function outputPrice(model: ModelInfo, basis: PriceBasis): Decimal | undefined {
-  const key = `${basis.resolution ? `${basis.resolution.width}x${basis.resolution.height}` : "-"}|${basis.durationSeconds?.toFixed() ?? "-"}`;
+  const key = priceKey(model, basis);
   let known = PRICES.get(model);
   if (!known) PRICES.set(model, (known = new Map()));
   let price = known.get(key);
