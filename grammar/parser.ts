@@ -306,6 +306,11 @@ export class FlowParser extends EmbeddedActionsParser {
   private readonly places: Place = { next: new Map(), follows: new Map() };
   /** Whether Chevrotain's follow sets for re-syncing are worked out (see `analyse`). */
   private resyncFollowsReady: boolean;
+  // Rules build their AST piece only after Chevrotain's recording phase (when rules run once with
+  // placeholder tokens to learn the grammar): this is what `ACTION` does, without allocating a
+  // closure per rule call. For the same reason the alternatives of a choice are built once, as
+  // fields, rather than on every call (the performance guide of Chevrotain recommends both).
+  private building = false;
 
   constructor(followsNow = false) {
     super(T.ALL_TOKENS, {
@@ -325,6 +330,7 @@ export class FlowParser extends EmbeddedActionsParser {
     this.resyncFollowsReady = followsNow;
     this.analyse();
     this.loops = loopTokens(this.getGAstProductions());
+    this.building = true;
   }
 
   /**
@@ -519,13 +525,6 @@ export class FlowParser extends EmbeddedActionsParser {
     return error;
   }
 
-  // Rules build their AST piece only after Chevrotain's recording phase (when rules run once with
-  // placeholder tokens to learn the grammar): this is what `ACTION` does, without allocating a
-  // closure per rule call. For the same reason the alternatives of a choice are built once, as
-  // fields, rather than on every call (the performance guide of Chevrotain recommends both).
-  private get building(): boolean {
-    return !this.RECORDING_PHASE;
-  }
 
   /**
    * After a repetition stops at a token that can neither begin one of its items nor end it: skip
@@ -754,9 +753,13 @@ export class FlowParser extends EmbeddedActionsParser {
   });
   private readonly nodeBlockIfAny = () => this.SUBRULE(this.nodeBlock);
 
+  // A positional argument is a reference and nothing else, so it has no rule of its own (a rule
+  // call is most of what the parser does per argument). Recovery is the same without one: the
+  // rule consumed no token itself, and nothing may follow it within `arg`, so it only passed
+  // errors on to `arg`.
   private readonly argChoices: IOrAlt<Maybe<A.Arg>>[] = [
     { ALT: () => this.SUBRULE(this.namedArg) },
-    { ALT: () => this.SUBRULE(this.positionalArg) },
+    { ALT: () => this.positionalArg(this.SUBRULE(this.ref)) },
   ];
   private readonly arg = this.RULE("arg", () => this.OR(this.argChoices));
 
@@ -767,10 +770,9 @@ export class FlowParser extends EmbeddedActionsParser {
     return this.building ? this.b.namedArg(name, ref) : undefined;
   });
 
-  private readonly positionalArg = this.RULE("positionalArg", () => {
-    const ref = this.SUBRULE(this.ref);
+  private positionalArg(ref: Maybe<A.Ref>): Maybe<A.Arg> {
     return this.building ? this.b.positionalArg(ref) : undefined;
-  });
+  }
 
   private readonly ref = this.RULE("ref", () => {
     const name = this.CONSUME(T.Identifier);
