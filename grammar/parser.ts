@@ -30,16 +30,16 @@ type Maybe<V> = V | undefined;
 
 // ---- error messages -----------------------------------------------------------------------
 
-/** What each block rule is called in messages, and what it may hold. */
+/** What each rule that holds a block is called in messages, and what the block may hold. */
 const BLOCKS: Record<string, { name: string; holds?: string }> = {
   flowDecl: { name: "flow", holds: "a declaration (input, model, op, node, gate, review, select, budget, output)" },
   modelDecl: { name: "model", holds: "a model property (rate, overhead, family)" },
   opDecl: { name: "op", holds: "an op property (metric, batchable, schema)" },
-  nodeBlock: {
+  nodeDecl: {
     name: "node",
     holds: "a node property (model, resolution, duration, variants, cost, cache, retry, batch, expect fail, timeout, concurrency, param)",
   },
-  gateBlock: { name: "gate", holds: "a gate property (expect pass, else)" },
+  gateDecl: { name: "gate", holds: "a gate property (expect pass, else)" },
   reviewBlock: { name: "review", holds: "a review property (expect approve, else, timeout)" },
   selectBlock: { name: "select" },
   budgetDecl: { name: "budget", holds: "a budget property (cap, alert, strict)" },
@@ -68,8 +68,8 @@ const LOOPS = {
   flowDecl: "decl",
   modelDecl: "modelProp",
   opDecl: "opProp",
-  nodeBlock: "nodeProp",
-  gateBlock: "gateProp",
+  nodeDecl: "nodeProp",
+  gateDecl: "gateProp",
   reviewBlock: "reviewProp",
   budgetDecl: "budgetProp",
 } as const;
@@ -748,10 +748,9 @@ export class FlowParser extends EmbeddedActionsParser {
     const args: Maybe<A.Arg>[] = [];
     this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.arg)) });
     this.CONSUME(T.RParen);
-    const props = this.OPTION(this.nodeBlockIfAny);
+    const props = this.OPTION(this.nodeBlock);
     return this.building ? this.b.nodeDecl(keyword, name, op, args, props ?? [], this.LA(0)) : undefined;
   });
-  private readonly nodeBlockIfAny = () => this.SUBRULE(this.nodeBlock);
 
   // A positional argument is a reference and nothing else, so it has no rule of its own (a rule
   // call is most of what the parser does per argument). Recovery is the same without one: the
@@ -782,63 +781,73 @@ export class FlowParser extends EmbeddedActionsParser {
   /** `.rejected`: the two tokens, or undefined. */
   private readonly rejectedSuffix = (): [IToken, IToken] => [this.CONSUME(T.Dot), this.CONSUME(T.Rejected)];
 
-  private readonly nodeBlock = this.RULE("nodeBlock", () => {
+  /**
+   * A node's `{ … }`, parsed within `nodeDecl` rather than by a rule of its own (one rule call
+   * fewer per node). Recovery is the same: nothing follows the block within `nodeDecl`, so a rule
+   * of its own could not re-sync and passed its errors on to `nodeDecl`.
+   */
+  private readonly nodeBlock = (): Maybe<A.NodeProp>[] => {
     this.CONSUME(T.LCurly);
     const props: Maybe<A.NodeProp>[] = [];
     do {
       this.MANY(() => props.push(this.SUBRULE(this.nodeProp)));
-    } while (this.skipStray("nodeBlock"));
+    } while (this.skipStray("nodeDecl"));
     this.CONSUME(T.RCurly);
     return props;
-  });
+  };
 
+  // A node's properties are parsed within `nodeProp`, not each by a rule of its own: rule calls
+  // were most of the parser's work per property. Recovery is the same without them: each took a
+  // whole alternative of `nodeProp`, so nothing followed it within `nodeProp`, and its errors went
+  // on to `nodeProp`, which re-syncs. Within one rule Chevrotain tells two CONSUMEs of a token type
+  // apart by their numbers: each number below is used once per token type in `nodeProp`.
   private readonly nodePropChoices: IOrAlt<Maybe<A.NodeProp>>[] = [
-    { ALT: () => this.SUBRULE(this.modelRef) },
-    { ALT: () => this.SUBRULE(this.resolutionProp) },
-    { ALT: () => this.SUBRULE(this.durationProp) },
-    { ALT: () => this.SUBRULE(this.variantsProp) },
-    { ALT: () => this.SUBRULE(this.costProp) },
-    { ALT: () => this.SUBRULE(this.cacheProp) },
-    { ALT: () => this.SUBRULE(this.retryProp) },
-    { ALT: () => this.SUBRULE(this.batchProp) },
-    { ALT: () => this.SUBRULE(this.expectFailProp) },
-    { ALT: () => this.SUBRULE(this.timeoutProp) },
-    { ALT: () => this.SUBRULE(this.concurrencyProp) },
-    { ALT: () => this.SUBRULE(this.paramProp) },
+    { ALT: () => this.modelRef() },
+    { ALT: () => this.resolutionProp() },
+    { ALT: () => this.durationProp() },
+    { ALT: () => this.variantsProp() },
+    { ALT: () => this.costProp() },
+    { ALT: () => this.cacheProp() },
+    { ALT: () => this.retryProp() },
+    { ALT: () => this.batchProp() },
+    { ALT: () => this.expectFailProp() },
+    { ALT: () => this.timeout() },
+    { ALT: () => this.concurrencyProp() },
+    { ALT: () => this.paramProp() },
   ];
   private readonly nodeProp = this.RULE("nodeProp", () => this.OR(this.nodePropChoices));
 
-  private readonly modelRef = this.RULE("modelRef", () => {
+  private modelRef(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Model);
-    const model = this.CONSUME(T.Identifier);
+    const model = this.CONSUME1(T.Identifier);
     return this.building ? this.b.modelRef(keyword, model, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly resolutionProp = this.RULE("resolutionProp", () => {
+  private resolutionProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.ResolutionKw);
     const value = this.CONSUME(T.ResolutionLit);
     return this.building ? this.b.resolutionProp(keyword, value, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly durationProp = this.RULE("durationProp", () => {
+  private durationProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.DurationKw);
-    const value = this.CONSUME(T.DurationLit);
+    const value = this.CONSUME1(T.DurationLit);
     return this.building ? this.b.durationProp(keyword, value, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly variantsProp = this.RULE("variantsProp", () => {
+  private variantsProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Variants);
-    const value = this.CONSUME(T.IntegerLit);
+    const value = this.CONSUME1(T.IntegerLit);
     return this.building ? this.b.countProp("variants", keyword, value, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly costProp = this.RULE("costProp", () => {
+  private costProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Cost);
     const amount = this.CONSUME(T.NumberLit);
     this.CONSUME(T.Credits);
     const perCall = this.OPTION(this.perCall) === true;
     return this.building ? this.b.costProp(keyword, amount, perCall, this.LA(0)) : undefined;
-  });
+  }
   private readonly perCall = (): boolean => {
     this.CONSUME(T.Per);
     this.CONSUME(T.Call);
@@ -850,7 +859,7 @@ export class FlowParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           this.CONSUME(T.Ttl);
-          return this.CONSUME(T.DurationLit);
+          return this.CONSUME2(T.DurationLit);
         },
       },
       {
@@ -862,50 +871,52 @@ export class FlowParser extends EmbeddedActionsParser {
     ],
     ERR_MSG: "'ttl' and a duration such as 48h, or 'off',",
   };
-  private readonly cacheProp = this.RULE("cacheProp", () => {
+  private cacheProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Cache);
-    const ttl = this.OR(this.cacheChoices);
+    const ttl = this.OR1(this.cacheChoices);
     return this.building ? this.b.cacheProp(keyword, ttl, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly retryProp = this.RULE("retryProp", () => {
+  private retryProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Retry);
-    const value = this.CONSUME(T.IntegerLit);
+    const value = this.CONSUME2(T.IntegerLit);
     return this.building ? this.b.countProp("retry", keyword, value, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly batchProp = this.RULE("batchProp", () => {
+  private batchProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Batch);
-    const value = this.CONSUME(T.IntegerLit);
+    const value = this.CONSUME3(T.IntegerLit);
     return this.building ? this.b.countProp("batch", keyword, value, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly expectFailProp = this.RULE("expectFailProp", () => {
+  private expectFailProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Expect);
     this.CONSUME(T.Fail);
     const percent = this.CONSUME(T.PercentLit);
     return this.building ? this.b.expectFailProp(keyword, percent, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly timeoutProp = this.RULE("timeoutProp", () => {
+  /** `timeout D`, of a node (within `nodeProp`) and of a review (the rule `timeoutProp`). */
+  private timeout(): Maybe<A.NodeProp & A.ReviewProp> {
     const keyword = this.CONSUME(T.Timeout);
-    const value = this.CONSUME(T.DurationLit);
+    const value = this.CONSUME3(T.DurationLit);
     return this.building ? this.b.timeoutProp(keyword, value, this.LA(0)) : undefined;
-  });
+  }
+  private readonly timeoutProp = this.RULE("timeoutProp", () => this.timeout());
 
-  private readonly concurrencyProp = this.RULE("concurrencyProp", () => {
+  private concurrencyProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Concurrency);
-    const value = this.CONSUME(T.IntegerLit);
+    const value = this.CONSUME4(T.IntegerLit);
     return this.building ? this.b.countProp("concurrency", keyword, value, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly paramProp = this.RULE("paramProp", () => {
+  private paramProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Param);
-    const name = this.CONSUME(T.Identifier);
+    const name = this.CONSUME2(T.Identifier);
     this.CONSUME(T.Equals);
     const value = this.SUBRULE(this.value);
     return this.building ? this.b.paramProp(keyword, name, value, this.LA(0)) : undefined;
-  });
+  }
 
   private readonly valueChoices: OrMethodOpts<Maybe<A.Value>> = {
     DEF: [
@@ -942,10 +953,9 @@ export class FlowParser extends EmbeddedActionsParser {
       this.CONSUME(T.And);
       conds.push(this.SUBRULE2(this.cond));
     });
-    const props = this.OPTION(this.gateBlockIfAny);
+    const props = this.OPTION(this.gateBlock);
     return this.building ? this.b.gateDecl(keyword, name, conds, props ?? [], this.LA(0)) : undefined;
   });
-  private readonly gateBlockIfAny = () => this.SUBRULE(this.gateBlock);
 
   private readonly cond = this.RULE("cond", () => {
     const source = this.CONSUME(T.Identifier);
@@ -956,28 +966,30 @@ export class FlowParser extends EmbeddedActionsParser {
     return this.building ? this.b.cond(source, metric, op, threshold, this.LA(0)) : undefined;
   });
 
-  private readonly gateBlock = this.RULE("gateBlock", () => {
+  /** A gate's `{ … }`, parsed within `gateDecl`, as a node's is within `nodeDecl`. */
+  private readonly gateBlock = (): Maybe<A.GateProp>[] => {
     this.CONSUME(T.LCurly);
     const props: Maybe<A.GateProp>[] = [];
     do {
-      this.MANY(() => props.push(this.SUBRULE(this.gateProp)));
-    } while (this.skipStray("gateBlock"));
+      this.MANY2(() => props.push(this.SUBRULE(this.gateProp)));
+    } while (this.skipStray("gateDecl"));
     this.CONSUME(T.RCurly);
     return props;
-  });
+  };
 
+  // `expect pass` is parsed within `gateProp`, as a node's properties are within `nodeProp`.
   private readonly gatePropChoices: IOrAlt<Maybe<A.GateProp>>[] = [
-    { ALT: () => this.SUBRULE(this.expectPassProp) },
+    { ALT: () => this.expectPassProp() },
     { ALT: () => this.SUBRULE(this.elseClause) },
   ];
   private readonly gateProp = this.RULE("gateProp", () => this.OR(this.gatePropChoices));
 
-  private readonly expectPassProp = this.RULE("expectPassProp", () => {
+  private expectPassProp(): Maybe<A.GateProp> {
     const keyword = this.CONSUME(T.Expect);
     this.CONSUME(T.Pass);
     const percent = this.CONSUME(T.PercentLit);
     return this.building ? this.b.expectPassProp(keyword, percent, this.LA(0)) : undefined;
-  });
+  }
 
   private readonly elseChoices: OrMethodOpts<Maybe<ElseAction>> = {
     DEF: [{ ALT: () => (this.CONSUME(T.Discard), DISCARD) }, { ALT: () => this.SUBRULE(this.retryAction) }],
@@ -1167,8 +1179,8 @@ function loopTokens(productions: Record<string, IProduction>): Record<Loop, Loop
     flowDecl: { starts: starts("flowDecl"), ends: new Set([T.RCurly, T.Flow, T.Import]) },
     modelDecl: block("modelDecl"),
     opDecl: block("opDecl"),
-    nodeBlock: block("nodeBlock"),
-    gateBlock: block("gateBlock"),
+    nodeDecl: block("nodeDecl"),
+    gateDecl: block("gateDecl"),
     reviewBlock: block("reviewBlock"),
     budgetDecl: block("budgetDecl"),
   };
