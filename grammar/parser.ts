@@ -30,16 +30,16 @@ type Maybe<V> = V | undefined;
 
 // ---- error messages -----------------------------------------------------------------------
 
-/** What each rule that holds a block is called in messages, and what the block may hold. */
+/** What each block rule is called in messages, and what it may hold. */
 const BLOCKS: Record<string, { name: string; holds?: string }> = {
   flowDecl: { name: "flow", holds: "a declaration (input, model, op, node, gate, review, select, budget, output)" },
   modelDecl: { name: "model", holds: "a model property (rate, overhead, family)" },
   opDecl: { name: "op", holds: "an op property (metric, batchable, schema)" },
-  nodeDecl: {
+  nodeBlock: {
     name: "node",
     holds: "a node property (model, resolution, duration, variants, cost, cache, retry, batch, expect fail, timeout, concurrency, param)",
   },
-  gateDecl: { name: "gate", holds: "a gate property (expect pass, else)" },
+  gateBlock: { name: "gate", holds: "a gate property (expect pass, else)" },
   reviewBlock: { name: "review", holds: "a review property (expect approve, else, timeout)" },
   selectBlock: { name: "select" },
   budgetDecl: { name: "budget", holds: "a budget property (cap, alert, strict)" },
@@ -68,8 +68,8 @@ const LOOPS = {
   flowDecl: "decl",
   modelDecl: "modelProp",
   opDecl: "opProp",
-  nodeDecl: "nodeProp",
-  gateDecl: "gateProp",
+  nodeBlock: "nodeProp",
+  gateBlock: "gateProp",
   reviewBlock: "reviewProp",
   budgetDecl: "budgetProp",
 } as const;
@@ -748,7 +748,7 @@ export class FlowParser extends EmbeddedActionsParser {
     const args: Maybe<A.Arg>[] = [];
     this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.arg)) });
     this.CONSUME(T.RParen);
-    const props = this.OPTION(this.nodeBlock);
+    const props = this.OPTION(this.nodeBlockIfAny);
     return this.building ? this.b.nodeDecl(keyword, name, op, args, props ?? [], this.LA(0)) : undefined;
   });
 
@@ -781,20 +781,16 @@ export class FlowParser extends EmbeddedActionsParser {
   /** `.rejected`: the two tokens, or undefined. */
   private readonly rejectedSuffix = (): [IToken, IToken] => [this.CONSUME(T.Dot), this.CONSUME(T.Rejected)];
 
-  /**
-   * A node's `{ … }`, parsed within `nodeDecl` rather than by a rule of its own (one rule call
-   * fewer per node). Recovery is the same: nothing follows the block within `nodeDecl`, so a rule
-   * of its own could not re-sync and passed its errors on to `nodeDecl`.
-   */
-  private readonly nodeBlock = (): Maybe<A.NodeProp>[] => {
+  private readonly nodeBlockIfAny = () => this.SUBRULE(this.nodeBlock);
+  private readonly nodeBlock = this.RULE("nodeBlock", () => {
     this.CONSUME(T.LCurly);
     const props: Maybe<A.NodeProp>[] = [];
     do {
       this.MANY(() => props.push(this.SUBRULE(this.nodeProp)));
-    } while (this.skipStray("nodeDecl"));
+    } while (this.skipStray("nodeBlock"));
     this.CONSUME(T.RCurly);
     return props;
-  };
+  });
 
   // A node's properties are parsed within `nodeProp`, not each by a rule of its own: rule calls
   // were most of the parser's work per property. Recovery is the same without them: each took a
@@ -953,7 +949,7 @@ export class FlowParser extends EmbeddedActionsParser {
       this.CONSUME(T.And);
       conds.push(this.SUBRULE2(this.cond));
     });
-    const props = this.OPTION(this.gateBlock);
+    const props = this.OPTION(this.gateBlockIfAny);
     return this.building ? this.b.gateDecl(keyword, name, conds, props ?? [], this.LA(0)) : undefined;
   });
 
@@ -966,16 +962,16 @@ export class FlowParser extends EmbeddedActionsParser {
     return this.building ? this.b.cond(source, metric, op, threshold, this.LA(0)) : undefined;
   });
 
-  /** A gate's `{ … }`, parsed within `gateDecl`, as a node's is within `nodeDecl`. */
-  private readonly gateBlock = (): Maybe<A.GateProp>[] => {
+  private readonly gateBlockIfAny = () => this.SUBRULE(this.gateBlock);
+  private readonly gateBlock = this.RULE("gateBlock", () => {
     this.CONSUME(T.LCurly);
     const props: Maybe<A.GateProp>[] = [];
     do {
-      this.MANY2(() => props.push(this.SUBRULE(this.gateProp)));
-    } while (this.skipStray("gateDecl"));
+      this.MANY(() => props.push(this.SUBRULE(this.gateProp)));
+    } while (this.skipStray("gateBlock"));
     this.CONSUME(T.RCurly);
     return props;
-  };
+  });
 
   // `expect pass` is parsed within `gateProp`, as a node's properties are within `nodeProp`.
   private readonly gatePropChoices: IOrAlt<Maybe<A.GateProp>>[] = [
@@ -1179,8 +1175,8 @@ function loopTokens(productions: Record<string, IProduction>): Record<Loop, Loop
     flowDecl: { starts: starts("flowDecl"), ends: new Set([T.RCurly, T.Flow, T.Import]) },
     modelDecl: block("modelDecl"),
     opDecl: block("opDecl"),
-    nodeDecl: block("nodeDecl"),
-    gateDecl: block("gateDecl"),
+    nodeBlock: block("nodeBlock"),
+    gateBlock: block("gateBlock"),
     reviewBlock: block("reviewBlock"),
     budgetDecl: block("budgetDecl"),
   };

@@ -254,8 +254,8 @@ describe("error recovery", () => {
   });
 });
 
-// Node and gate properties, and node and gate blocks, are parsed within their declarations' rules
-// (not each by a rule of its own, for speed): recovery inside them must keep what it kept.
+// Node and gate properties are parsed within the rules of the blocks that hold them (not each by a
+// rule of its own, for speed): recovery inside them must keep what it kept.
 describe("recovery inside a node's or a gate's block", () => {
   const kept = (result: ReturnType<typeof parse>) =>
     (result.ast.flow?.decls ?? []).map((d) => ("props" in d ? `${d.kind}(${d.props.map((p) => p.kind).join(",")})` : d.kind));
