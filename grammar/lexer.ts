@@ -1,6 +1,6 @@
 // The lexer of `.flow` files: one loop over the text that produces Chevrotain tokens of the types in
-// tokens.ts, with the same results as a Chevrotain `Lexer` over those definitions (test/grammar-
-// lexer-equivalence.test.ts compares the two on random texts). Building Chevrotain's lexer cost a
+// tokens.ts, with the same results as a Chevrotain `Lexer` over those definitions
+// (test/grammar-lexer.test.ts compares the two on random texts). Building Chevrotain's lexer cost a
 // tenth of the start-up of `flowc check` on a small file, and matching a token pattern by pattern
 // is slower than deciding by the first character.
 //
