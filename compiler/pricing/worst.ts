@@ -43,7 +43,7 @@ function streamWorst(shape: BranchShape, i: number, fns: WorstFns, budget: Budge
   switch (s.kind) {
     case "input":
     case "select":
-      return downstream(shape, shape.passOf(i), fns, shape.maxOut(i), budget);
+      return downstream(shape, i, false, fns, shape.maxOut(i), budget);
     case "gate":
       return s.retry ? undefined : gateWorst(shape, i, fns, size, budget);
     case "node": {
@@ -55,10 +55,13 @@ function streamWorst(shape: BranchShape, i: number, fns: WorstFns, budget: Budge
   }
 }
 
-/** Σ fn(r)(m) over readers that all receive the same m items */
-function downstream(shape: BranchShape, readers: readonly number[], fns: WorstFns, most: bigint, budget: Budget): CountFn {
+/** Σ fn(r)(m) over the readers of the stream at `at` (of its `.rejected` items, or its pass items), which all receive the same m items */
+function downstream(shape: BranchShape, at: number, rejected: boolean, fns: WorstFns, most: bigint, budget: Budget): CountFn {
   let total = ZERO_FN;
-  for (const r of readers) total = add(total, entryFn(shape, r, fns), most, budget);
+  for (let k = shape.firstReader[at]!; k < shape.firstReader[at + 1]!; k++) {
+    const r = shape.readers[k]!;
+    if ((shape.readsRejected[r] === 1) === rejected) total = add(total, entryFn(shape, r, fns), most, budget);
+  }
   return total;
 }
 
@@ -69,7 +72,7 @@ function entryFn(shape: BranchShape, i: number, fns: WorstFns): CountFn {
 }
 
 function gateWorst(shape: BranchShape, g: number, fns: WorstFns, size: bigint, budget: Budget): CountFn {
-  const sides = { pass: downstream(shape, shape.passOf(g), fns, size, budget), rejected: downstream(shape, shape.rejectedOf(g), fns, size, budget) };
+  const sides = { pass: downstream(shape, g, false, fns, size, budget), rejected: downstream(shape, g, true, fns, size, budget) };
   fns.gates[g] = sides;
   return splitMax(sides.pass, sides.rejected, size, budget);
 }
@@ -86,8 +89,10 @@ function selfWorst(shape: BranchShape, i: number, most: bigint, budget: Budget):
 function nodeWorst(shape: BranchShape, i: number, fns: WorstFns, size: bigint, budget: Budget): CountFn {
   const variants = (shape.streams[i] as NodeStream).variants;
   let total = selfWorst(shape, i, size, budget);
-  for (const r of shape.passOf(i)) {
+  for (let k = shape.firstReader[i]!; k < shape.firstReader[i + 1]!; k++) {
     // a select's function counts the items it keeps; any other reader's, the node's outputs
+    const r = shape.readers[k]!;
+    if (shape.readsRejected[r] === 1) continue;
     const reader = shape.streams[r]!;
     const factor = BigInt(reader.kind === "select" ? reader.pick : variants);
     total = add(total, scaleCount(entryFn(shape, r, fns), factor, size, budget), size, budget);
