@@ -107,31 +107,29 @@ function power(x: bigint, exponent: bigint): bigint {
   return result;
 }
 
-/** One node's expected figures, summed over the rounds it runs. */
-export interface ExpectedFigures {
-  /** credits, in the branch's units with EXPECTED_PLACES more decimals */
-  credits: bigint;
-  calls: bigint;
-  items: bigint;
+/** Calls of one round of a node over `items` expected items. */
+function roundCalls(n: NodeStream, items: bigint): bigint {
+  return n.batch ? wholeCallsFor(n.batch, items) : items;
 }
 
-/**
- * One round of a node over `items` expected items: its credits (at `perItem` and `perCall` units,
- * zero for a cache hit) and calls, and the outputs that survive its failed calls.
- */
-function round(n: NodeStream, items: bigint, perItem: bigint, perCall: bigint, free: boolean): { credits: bigint; calls: bigint; outputs: bigint } {
-  const calls = n.batch ? wholeCallsFor(n.batch, items) : items;
-  const outputs = n.variants === 1 ? items : items * BigInt(n.variants);
-  // a cache hit makes no call, so it cannot fail (contract, section 5)
-  if (free) return { credits: 0n, calls, outputs };
-  const { attempts, survival } = retrying(n);
-  const credits = timesFixed(perItem * items + perCall * calls, attempts);
-  return { credits, calls, outputs: timesFixed(outputs, survival) };
+/** Credits of one round of a node that makes `calls` calls over `items` expected items, at `perItem` and `perCall` units. */
+function roundCredits(n: NodeStream, items: bigint, calls: bigint, perItem: bigint, perCall: bigint, free: boolean): bigint {
+  return free ? 0n : timesFixed(perItem * items + perCall * calls, retrying(n).attempts);
 }
+
+/** The outputs of one round that survive its failed calls; a cache hit makes no call, so it cannot fail (contract, section 5). */
+function roundOutputs(n: NodeStream, items: bigint, free: boolean): bigint {
+  const outputs = n.variants === 1 ? items : items * BigInt(n.variants);
+  return free ? outputs : timesFixed(outputs, retrying(n).survival);
+}
+
+/** batch × ONE, by batch */
+const PER_CALL = new Map<number, bigint>();
 
 /** ceil(items / batch) calls for a fixed-point count of items */
 function wholeCallsFor(batch: number, items: bigint): bigint {
-  const per = BigInt(batch) * ONE;
+  let per = PER_CALL.get(batch);
+  if (per === undefined) PER_CALL.set(batch, (per = BigInt(batch) * ONE));
   return ((items + per - 1n) / per) * ONE;
 }
 
@@ -167,16 +165,19 @@ export function expectedRun(shape: BranchShape): ExpectedRun {
 /** `times` rounds of the node at `i` over `items` items each, added to its figures; the outputs of one round */
 function charge(shape: BranchShape, run: ExpectedRun, i: number, items: bigint, times: bigint): bigint {
   const n = shape.streams[i] as NodeStream;
-  const r = round(n, items, shape.perItem[i]!, shape.perCall[i]!, shape.free(n));
-  const once = times === 1n;
-  const credits = once ? r.credits : r.credits * times;
-  const calls = once ? r.calls : r.calls * times;
-  const more = once ? items : items * times;
+  const free = shape.free(n);
+  const calls = roundCalls(n, items);
+  const credits = roundCredits(n, items, calls, shape.perItem[i]!, shape.perCall[i]!, free);
+  if (times === 1n) add(run, i, credits, calls, items);
+  else add(run, i, credits * times, calls * times, items * times);
+  return roundOutputs(n, items, free);
+}
+
+function add(run: ExpectedRun, i: number, credits: bigint, calls: bigint, items: bigint): void {
   const before = run.credits[i];
   run.credits[i] = before === undefined ? credits : before + credits;
   run.calls[i] = before === undefined ? calls : run.calls[i]! + calls;
-  run.items[i] = before === undefined ? more : run.items[i]! + more;
-  return r.outputs;
+  run.items[i] = before === undefined ? items : run.items[i]! + items;
 }
 
 /** a select keeps `pick` of each group of variants that survived its node's calls */
@@ -225,6 +226,7 @@ function expectedRounds(shape: BranchShape, g: number, entering: bigint, run: Ex
 export function expectedNodeCost(n: NodeStream, items: Decimal, warm = false): Decimal {
   const units = Units.at(Math.max(n.pricePerOutput.decimalPlaces(), n.overheadPerCall.decimalPlaces()));
   const free = warm && n.cacheTtlSeconds !== undefined;
-  const r = round(n, fixedCount(items), units.of(n.pricePerOutput) * BigInt(n.variants), units.of(n.overheadPerCall), free);
-  return fixedDecimal(r.credits, units.scale);
+  const count = fixedCount(items);
+  const credits = roundCredits(n, count, roundCalls(n, count), units.of(n.pricePerOutput) * BigInt(n.variants), units.of(n.overheadPerCall), free);
+  return fixedDecimal(credits, units.scale);
 }

@@ -6,7 +6,7 @@ import type { FlowModel, NodeStream, Stream } from "../model";
 import type { CostReport, NodeCost, Witness } from "../cost-report";
 import type { Branch } from "./branches";
 import { BranchShape } from "./shape";
-import { type BranchWitness, type Placed, witnessEntries, witnessRun, worstFns } from "./worst";
+import { type Placed, type WitnessRun, witnessRun, worstFns } from "./worst";
 import { EXPECTED_PLACES, type ExpectedRun, expectedRun, fixedDecimal } from "./expected";
 import { Units, decimalText } from "./units";
 import { compareCodePoints } from "../../syntax/order";
@@ -20,7 +20,7 @@ export interface BranchCost {
   /** positions of the branch's nodes, in stream order */
   nodes: number[];
   /** the worst case in units, and the witness run that reaches it */
-  witness: BranchWitness;
+  witness: WitnessRun;
   /** expected credits with EXPECTED_PLACES more decimals */
   expected: ExpectedRun;
 }
@@ -120,15 +120,15 @@ class NodeRow implements NodeCost {
   }
 
   get worstCalls(): bigint {
-    return this.cost.witness.calls[this.at] ?? 0n;
+    return this.cost.witness.calls(this.at);
   }
 
   get worstAttempts(): bigint {
-    return this.cost.witness.attempts[this.at] ?? 0n;
+    return this.cost.witness.attempts(this.at);
   }
 
   get worstItems(): bigint {
-    return this.cost.witness.items[this.at] ?? 0n;
+    return this.cost.witness.items(this.at);
   }
 
   get cacheHit(): boolean {
@@ -174,7 +174,7 @@ function lazily<T extends object, K extends keyof T>(target: T, key: K, work: ()
 /** The witness as the flow reads: inputs in stream order, gates and nodes by the stream at which each is written. */
 function mergeWitness(model: FlowModel, costs: readonly BranchCost[]): Witness {
   const index = new Map(model.streams.map((s, i) => [s.name, i]));
-  const placed = costs.map((c) => witnessEntries(c.streams, c.witness));
+  const placed = costs.map((c) => c.witness.entries());
   const order = <E>(lists: Placed<E>[][]): E[] =>
     lists
       .flat()

@@ -123,24 +123,6 @@ export function branchWorst(shape: BranchShape, fns: WorstFns): bigint {
 // ---------------------------------------------------------------------------------------------
 // The witness: every node's spend in it is recorded; their sum is the worst case.
 
-/**
- * The witness run of one branch, by position in the branch. Its entries (a list of rounds per node
- * and gate) are laid out only when the report's witness is read (`witnessEntries`).
- */
-export interface BranchWitness {
-  /** per node: credits in units, calls, items and attempts charged over every round */
-  units: bigint[];
-  calls: bigint[];
-  items: bigint[];
-  attempts: bigint[];
-  /** per node and gate: the items entering it in each round; per gate: those passed in its last round */
-  entering: bigint[];
-  passed: bigint[];
-  /** nodes, then gates, as the walk writes them: (position, the stream it is written at, rounds) triples */
-  nodeEntries: number[];
-  gateEntries: number[];
-}
-
 /** Items passed and rejected by each stream so far in a top-down walk, by position: whole counts for the witness, fixed-point expected counts. */
 export class Counts {
   readonly pass: bigint[];
@@ -170,24 +152,85 @@ export class Counts {
   }
 }
 
-export function witnessRun(shape: BranchShape, fns: WorstFns): BranchWitness {
+/**
+ * The witness run of one branch, by position in the branch: what each node spent, and the items
+ * that entered each node and gate in every round. The rest (calls, attempts, the list of rounds
+ * of each entry) follows from those, and is worked out when read.
+ */
+export class WitnessRun {
+  /** per node: credits in units over every round */
+  readonly units: bigint[];
+  /** per node and gate: the items entering it in each round; per gate: those passed in its last round */
+  readonly entering: bigint[];
+  readonly passed: bigint[];
+  /** per node and gate: the rounds it runs in the witness (0: none) */
+  readonly rounds: Int32Array;
+  /** nodes, then gates, as the walk writes them: (position, position of the stream it is written at) pairs */
+  readonly nodeEntries: number[] = [];
+  readonly gateEntries: number[] = [];
+
+  constructor(
+    readonly streams: readonly Stream[],
+    /** cached nodes are hits */
+    readonly warm: boolean,
+  ) {
+    const n = streams.length;
+    [this.units, this.entering, this.passed] = [new Array<bigint>(n), new Array<bigint>(n), new Array<bigint>(n)];
+    this.rounds = new Int32Array(n);
+  }
+
+  /** the node's calls over every round */
+  calls(i: number): bigint {
+    if (this.rounds[i] === 0) return 0n;
+    return this.overRounds(i, callsFor(this.streams[i] as NodeStream, this.entering[i]!));
+  }
+
+  /** the node's items over every round */
+  items(i: number): bigint {
+    return this.rounds[i] === 0 ? 0n : this.overRounds(i, this.entering[i]!);
+  }
+
+  /** the attempts charged to the node: every call takes all of them */
+  attempts(i: number): bigint {
+    const n = this.streams[i] as NodeStream;
+    if (this.warm && n.cacheTtlSeconds !== undefined) return 0n;
+    const calls = this.calls(i);
+    return n.retry === 0 ? calls : calls * BigInt(n.retry + 1);
+  }
+
+  private overRounds(i: number, perRound: bigint): bigint {
+    return this.rounds[i] === 1 ? perRound : perRound * BigInt(this.rounds[i]!);
+  }
+
+  /** The entries, each with the name of the stream at which the whole-flow walk writes it. */
+  entries(): { gates: Placed<WitnessGate>[]; nodes: Placed<WitnessNode>[] } {
+    const nodes: Placed<WitnessNode>[] = [];
+    const gates: Placed<WitnessGate>[] = [];
+    for (let k = 0; k < this.nodeEntries.length; k += 2) {
+      const n = this.streams[this.nodeEntries[k]!] as NodeStream;
+      const [m, count] = [this.entering[this.nodeEntries[k]!]!, this.rounds[this.nodeEntries[k]!]!];
+      const rounds = Array.from({ length: count }, (_, round) => ({ round, items: m, calls: callsFor(n, m) }));
+      nodes.push({ entry: { name: n.name, rounds, attemptsPerCall: n.retry + 1 }, at: this.streams[this.nodeEntries[k + 1]!]!.name });
+    }
+    for (let k = 0; k < this.gateEntries.length; k += 2) {
+      const g = this.streams[this.gateEntries[k]!] as GateStream;
+      const [m, a, count] = [this.entering[this.gateEntries[k]!]!, this.passed[this.gateEntries[k]!]!, this.rounds[this.gateEntries[k]!]!];
+      const rounds = Array.from({ length: count }, (_, round) => ({ round, checked: m, passed: round === count - 1 ? a : 0n, rejected: round === count - 1 ? m - a : m }));
+      gates.push({ entry: { name: g.name, human: g.human, rounds }, at: this.streams[this.gateEntries[k + 1]!]!.name });
+    }
+    return { gates, nodes };
+  }
+}
+
+export function witnessRun(shape: BranchShape, fns: WorstFns): WitnessRun {
   const n = shape.streams.length;
   const counts = new Counts(shape, 1n);
-  const run: BranchWitness = {
-    units: new Array<bigint>(n),
-    calls: new Array<bigint>(n),
-    items: new Array<bigint>(n),
-    attempts: new Array<bigint>(n),
-    entering: new Array<bigint>(n),
-    passed: new Array<bigint>(n),
-    nodeEntries: [],
-    gateEntries: [],
-  };
+  const run = new WitnessRun(shape.streams, shape.warm);
   for (let i = 0; i < n; i++) {
     if (shape.handledByChain(i)) continue;
     const s = shape.streams[i]!;
     if (s.kind === "input") counts.pass[i] = BigInt(s.max);
-    else if (s.kind === "select") counts.pass[i] = BigInt(s.pick) * counts.groups(i);
+    else if (s.kind === "select") counts.pass[i] = s.pick === 1 ? counts.groups(i) : BigInt(s.pick) * counts.groups(i);
     else if (s.kind === "node" && shape.chainStartAt[i]! >= 0) retriedRun(shape, shape.chainStartAt[i]!, counts.entering(i), fns, counts, run, i);
     else if (s.kind === "node") {
       const m = counts.entering(i);
@@ -211,7 +254,7 @@ function split(shape: BranchShape, fns: WorstFns, g: number, m: bigint): bigint 
 export const ROUNDS_LIMIT = 10_000;
 
 /** Every round takes all m items through the chain; the last round splits them. */
-function retriedRun(shape: BranchShape, g: number, m: bigint, fns: WorstFns, counts: Counts, run: BranchWitness, at: number): void {
+function retriedRun(shape: BranchShape, g: number, m: bigint, fns: WorstFns, counts: Counts, run: WitnessRun, at: number): void {
   const gate = shape.streams[g] as GateStream;
   const rounds = gate.retry!.upTo + 1;
   if (rounds > ROUNDS_LIMIT) {
@@ -227,54 +270,25 @@ function retriedRun(shape: BranchShape, g: number, m: bigint, fns: WorstFns, cou
 }
 
 /** A gate checks m items in each round, rejects them all but in the last, which passes a. */
-function recordGate(run: BranchWitness, g: number, m: bigint, a: bigint, rounds: number, at: number, counts: Counts): void {
-  run.gateEntries.push(g, at, rounds);
+function recordGate(run: WitnessRun, g: number, m: bigint, a: bigint, rounds: number, at: number, counts: Counts): void {
+  run.gateEntries.push(g, at);
   run.entering[g] = m;
   run.passed[g] = a;
+  run.rounds[g] = rounds;
   counts.pass[g] = a;
   counts.rejected[g] = m - a;
 }
 
 /** The node takes m items in each of `rounds` rounds, every call taking all its attempts. */
-function recordNode(shape: BranchShape, run: BranchWitness, i: number, m: bigint, rounds: number, at: number): void {
+function recordNode(shape: BranchShape, run: WitnessRun, i: number, m: bigint, rounds: number, at: number): void {
   const n = shape.streams[i] as NodeStream;
-  run.nodeEntries.push(i, at, rounds);
+  run.nodeEntries.push(i, at);
   run.entering[i] = m;
-  const callsPerRound = callsFor(n, m);
-  let units = m > 0n ? shape.perCall[i]! * callsPerRound + shape.perItem[i]! * m : 0n;
-  let calls = callsPerRound;
-  let items = m;
-  if (rounds > 1) {
-    const r = BigInt(rounds);
-    [units, calls, items] = [units * r, calls * r, items * r];
-  }
-  const attempts = BigInt(n.retry + 1);
-  if (n.retry > 0) units *= attempts;
+  run.rounds[i] = rounds;
+  let units = m > 0n ? shape.perCall[i]! * callsFor(n, m) + shape.perItem[i]! * m : 0n;
+  if (rounds > 1) units *= BigInt(rounds);
+  if (n.retry > 0) units *= BigInt(n.retry + 1);
   run.units[i] = units;
-  run.calls[i] = calls;
-  run.items[i] = items;
-  run.attempts[i] = shape.free(n) ? 0n : calls * attempts;
-}
-
-/** A branch's witness entries, each with the name of the stream at which the whole-flow walk writes it. */
-export function witnessEntries(streams: readonly Stream[], run: BranchWitness): { gates: Placed<WitnessGate>[]; nodes: Placed<WitnessNode>[] } {
-  const nodes: Placed<WitnessNode>[] = [];
-  const gates: Placed<WitnessGate>[] = [];
-  for (let k = 0; k < run.nodeEntries.length; k += 3) {
-    const [i, at, count] = [run.nodeEntries[k]!, run.nodeEntries[k + 1]!, run.nodeEntries[k + 2]!];
-    const n = streams[i] as NodeStream;
-    const m = run.entering[i]!;
-    const rounds = Array.from({ length: count }, (_, round) => ({ round, items: m, calls: callsFor(n, m) }));
-    nodes.push({ entry: { name: n.name, rounds, attemptsPerCall: n.retry + 1 }, at: streams[at]!.name });
-  }
-  for (let k = 0; k < run.gateEntries.length; k += 3) {
-    const [i, at, count] = [run.gateEntries[k]!, run.gateEntries[k + 1]!, run.gateEntries[k + 2]!];
-    const g = streams[i] as GateStream;
-    const [m, a] = [run.entering[i]!, run.passed[i]!];
-    const rounds = Array.from({ length: count }, (_, round) => ({ round, checked: m, passed: round === count - 1 ? a : 0n, rejected: round === count - 1 ? m - a : m }));
-    gates.push({ entry: { name: g.name, human: g.human, rounds }, at: streams[at]!.name });
-  }
-  return { gates, nodes };
 }
 
 type WitnessGate = Witness["gates"][number];
