@@ -20,23 +20,25 @@ export interface Branch {
 /** The independent branches of a flow, in the order of their first stream, in one pass. */
 export function branchesOf(model: FlowModel): Branch[] {
   const branches: Branch[] = [];
-  // each stream's branch and its position there, by the stream (the model's own objects)
-  const placed = new Map<Stream, number>();
+  // each non-input stream's branch and its position there, by name
+  const placed = new Map<string, number>();
   const branchAt: Branch[] = [];
   const positionAt: number[] = [];
   for (const s of model.streams) {
     if (s.kind === "input") continue;
     const source = primaryOf(s);
-    const from = source === undefined ? undefined : model.byName.get(source);
-    const slot = from === undefined || from.kind === "input" ? undefined : placed.get(from);
+    const slot = source === undefined ? undefined : placed.get(source);
     let branch: Branch;
     if (slot !== undefined) {
       branch = branchAt[slot]!;
       branch.streams.push(s);
       branch.sources!.push(positionAt[slot]!);
-    } else if (from?.kind === "input") branches.push((branch = { streams: [from, s], input: from, sources: [-1, 0] }));
-    else branches.push((branch = { streams: [s], sources: [-1] }));
-    placed.set(s, branchAt.length);
+    } else {
+      const from = source === undefined ? undefined : model.byName.get(source);
+      if (from?.kind === "input") branches.push((branch = { streams: [from, s], input: from, sources: [-1, 0] }));
+      else branches.push((branch = { streams: [s], sources: [-1] }));
+    }
+    placed.set(s.name, branchAt.length);
     branchAt.push(branch);
     positionAt.push(branch.streams.length - 1);
   }

@@ -92,7 +92,23 @@ function byWorstThenExpected(a: NodeRow, b: NodeRow): number {
  * most readers (a lint, a hover, the check's totals) read a few — so they are getters of the
  * class: read a row's fields, do not spread it (`toJSON` gives every field).
  */
-class NodeRow implements NodeCost {
+/**
+ * A row as the pricing core makes it: its figures also as integers, the worst case in units of
+ * 10^-scale credits and the expected spend in units of 10^-(scale + EXPECTED_PLACES): a reader can
+ * compare them exactly without making decimals.
+ */
+export interface PricedRow extends NodeCost {
+  readonly worstUnits: bigint;
+  readonly expectedUnits: bigint;
+  readonly scale: number;
+}
+
+/** The row's integer figures, when the pricing core made it. */
+export function pricedRow(row: NodeCost): PricedRow | undefined {
+  return row instanceof NodeRow ? row : undefined;
+}
+
+class NodeRow implements PricedRow {
   readonly name: string;
   readonly op: string;
   /** worst case and expected credits at the flow's scale */
@@ -108,7 +124,7 @@ class NodeRow implements NodeCost {
     private readonly at: number,
     /** cached branches belong to earlier versions of the text: the range is this one's */
     readonly range: NodeCost["range"],
-    private readonly scale: number,
+    readonly scale: number,
     lift: bigint,
   ) {
     const node = cost.streams[at] as NodeStream;
