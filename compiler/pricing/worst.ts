@@ -138,12 +138,12 @@ export class Counts {
 
   /** items entering a node or gate from its primary source */
   entering(i: number): bigint {
-    const s = this.shape.streams[i]!;
-    if (s.kind === "node" && !s.source) return this.one;
     const from = this.shape.sourceAt[i]!;
     const count = from < 0 ? undefined : this.shape.readsRejected[i] ? this.rejected[from] : this.pass[from];
-    if (count === undefined) throw new Error(`internal: count of '${primaryOf(s)}' read before it was set`);
-    return count;
+    if (count !== undefined) return count;
+    const s = this.shape.streams[i]!;
+    if (s.kind === "node" && !s.source) return this.one;
+    throw new Error(`internal: count of '${primaryOf(s)}' read before it was set`);
   }
 
   /** items a select's source node received: one group of variants each */
