@@ -8,7 +8,7 @@ import type { FlowModel, InputStream, ModelInfo, NodeStream, Stream } from "../m
 import { buildCatalog } from "../catalog";
 import { namedUses, primaryOf } from "../checks/walk";
 import { maxCounts, maxEntering } from "../pricing/counts";
-import { EXPECTED_PLACES, pricedRow } from "../pricing/index";
+import { EXPECTED_PLACES, pricedRow, unsortedRows } from "../pricing/index";
 import { scaledDigits } from "../pricing/units";
 import { refSites, SourceText, type RefSite } from "./edits";
 import { minSavingOf, type LintSettings, type SavingLint } from "./settings";
@@ -84,14 +84,14 @@ export class LintContext {
   /** The rows that pass `keep`, by node name: a lint that needs only those reads the report once, not a row per node by name. */
   rowsWhere(keep: (row: NodeCost) => boolean): Map<string, NodeCost> {
     const kept = new Map<string, NodeCost>();
-    for (const row of this.cost.nodes) if (keep(row)) kept.set(row.name, row);
+    for (const row of unsortedRows(this.cost)) if (keep(row)) kept.set(row.name, row);
     return kept;
   }
 
   row(name: string): NodeCost {
     if (!this.rows) {
       this.rows = new Map();
-      for (const row of this.cost.nodes) this.rows.set(row.name, row);
+      for (const row of unsortedRows(this.cost)) this.rows.set(row.name, row);
     }
     return this.rows.get(name)!;
   }

@@ -44,41 +44,86 @@ export const expectedOf = (cost: BranchCost, at: number): bigint => cost.expecte
 /**
  * The flow's report from its branches' figures: rows by worst case, then expected, highest first,
  * then by name. `branches` are the branches priced, in the same order: a branch's figures may have
- * been priced for an earlier version of the text, and the ranges are this one's.
+ * been priced for an earlier version of the text, and the ranges are this one's. The rows are
+ * sorted, and the witness laid out, when first read: `flowc check` reads neither.
  */
 export function mergeBranches(model: FlowModel, warm: boolean, costs: readonly BranchCost[], branches: readonly Branch[]): CostReport {
   let scale = 0;
   for (const c of costs) if (c.scale > scale) scale = c.scale;
+  const flow: FlowFigures = { scale, worst: 0n };
   const rows: NodeRow[] = [];
-  let worst = 0n;
   let expected = 0n;
   for (let k = 0; k < costs.length; k++) {
     const c = costs[k]!;
     const streams = branches[k]!.streams;
     const lift = c.scale === scale ? 1n : 10n ** BigInt(scale - c.scale);
     for (const at of c.nodes) {
-      const row = new NodeRow(c, at, streams[at]!.decl.range, scale, lift);
+      const row = new NodeRow(c, at, streams[at]!.decl.range, flow, lift);
       rows.push(row);
-      worst += row.worstUnits;
+      flow.worst += row.worstUnits;
       expected += row.expectedUnits;
     }
   }
-  rows.sort(byWorstThenExpected);
-  for (const row of rows) row.total = worst;
-  const topTwo = (rows[0]?.worstUnits ?? 0n) + (rows[1]?.worstUnits ?? 0n);
   const units = new Units(scale);
   const report: CostReport = {
     flow: model.name,
     warm,
-    worstCase: units.credits(worst),
+    worstCase: units.credits(flow.worst),
     expected: fixedDecimal(expected, scale),
-    nodes: rows,
-    topTwoShare: Units.ratio(topTwo, worst),
+    nodes: [],
+    topTwoShare: Units.ratio(topTwoWorst(rows), flow.worst),
     cap: model.budget?.cap,
     alert: model.budget?.alert,
     witness: { inputs: [], gates: [], nodes: [] },
   };
+  const listed = { rows, sorted: false };
+  ROWS.set(report, listed);
+  lazily(report, "nodes", () => {
+    listed.sorted = true;
+    return rows.sort(byWorstThenExpected);
+  });
   return lazily(report, "witness", () => mergeWitness(model, costs));
+}
+
+/** The rows of the reports made here, sorted or not yet. */
+const ROWS = new WeakMap<CostReport, { rows: NodeRow[]; sorted: boolean }>();
+
+/** A report's rows in any order: what a reader that needs no order (a lookup, a filter) reads without sorting them. */
+export function unsortedRows(report: CostReport): readonly NodeCost[] {
+  return ROWS.get(report)?.rows ?? report.nodes;
+}
+
+/** The report's first `count` rows in its order (`count` small), without sorting the rest. */
+export function topRows(report: CostReport, count: number): NodeCost[] {
+  const listed = ROWS.get(report);
+  if (!listed || listed.sorted) return report.nodes.slice(0, count);
+  const top: NodeRow[] = [];
+  for (const row of listed.rows) {
+    let at = top.length;
+    while (at > 0 && byWorstThenExpected(row, top[at - 1]!) < 0) at--;
+    if (at < count) top.splice(at, 0, row);
+    if (top.length > count) top.pop();
+  }
+  return top;
+}
+
+/** The sum of the two highest worst-case figures (as many as there are). */
+function topTwoWorst(rows: readonly NodeRow[]): bigint {
+  let first: bigint | undefined;
+  let second: bigint | undefined;
+  for (const { worstUnits: w } of rows) {
+    if (first === undefined || w > first) {
+      second = first;
+      first = w;
+    } else if (second === undefined || w > second) second = w;
+  }
+  return (first ?? 0n) + (second ?? 0n);
+}
+
+/** What every row of a report shares: the flow's scale and worst case (for the shares). */
+interface FlowFigures {
+  scale: number;
+  worst: bigint;
 }
 
 function byWorstThenExpected(a: NodeRow, b: NodeRow): number {
@@ -114,8 +159,6 @@ class NodeRow implements PricedRow {
   /** worst case and expected credits at the flow's scale */
   readonly worstUnits: bigint;
   readonly expectedUnits: bigint;
-  /** the flow's worst case, for the share */
-  total = 0n;
   private made: { worst?: Decimal; expected?: Decimal; calls?: Decimal; items?: Decimal; share?: Decimal } | undefined;
 
   constructor(
@@ -124,7 +167,7 @@ class NodeRow implements PricedRow {
     private readonly at: number,
     /** cached branches belong to earlier versions of the text: the range is this one's */
     readonly range: NodeCost["range"],
-    readonly scale: number,
+    private readonly flow: FlowFigures,
     lift: bigint,
   ) {
     const node = cost.streams[at] as NodeStream;
@@ -133,6 +176,10 @@ class NodeRow implements PricedRow {
     const [worst, expected] = [worstOf(cost, at), expectedOf(cost, at)];
     this.worstUnits = lift === 1n ? worst : worst * lift;
     this.expectedUnits = lift === 1n ? expected : expected * lift;
+  }
+
+  get scale(): number {
+    return this.flow.scale;
   }
 
   get worstCalls(): bigint {
@@ -172,7 +219,7 @@ class NodeRow implements PricedRow {
   }
 
   get share(): Decimal {
-    return (this.decimals.share ??= Units.ratio(this.worstUnits, this.total));
+    return (this.decimals.share ??= Units.ratio(this.worstUnits, this.flow.worst));
   }
 
   toJSON(): NodeCost {
