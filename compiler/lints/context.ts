@@ -51,24 +51,24 @@ export class LintContext {
     return bound.lt(this.minSaving(code).belowSlack);
   }
 
-  /** `negligible` of a node's expected spend, compared in the report's integer units where it has them (no decimal per node) */
-  negligibleExpected(code: SavingLint, row: NodeCost): boolean {
-    const priced = pricedRow(row);
-    if (!priced) return this.negligible(code, row.expected);
-    return priced.expectedUnits <= 0n || this.minSaving(code).leastBound.exceeds(priced.expectedUnits, priced.scale + EXPECTED_PLACES);
-  }
-
-  /** `negligibleUpTo` a node's expected spend, compared as `negligibleExpected` does */
-  negligibleUpToExpected(code: SavingLint, row: NodeCost): boolean {
-    const priced = pricedRow(row);
-    if (!priced) return this.negligibleUpTo(code, row.expected);
-    return this.minSaving(code).slackBound.exceeds(priced.expectedUnits, priced.scale + EXPECTED_PLACES);
-  }
-
-  /** the node spends nothing in the worst case */
-  spendsNothing(row: NodeCost): boolean {
-    const priced = pricedRow(row);
-    return priced ? priced.worstUnits === 0n : row.worstCase.isZero();
+  /**
+   * The rows whose expected spend is not `negligible` for the rule (`upTo`: not `negligibleUpTo`),
+   * by node name: one pass over the report, in its integer units where it has them (no decimal per row).
+   */
+  rowsWorth(code: SavingLint, upTo: boolean): Map<string, NodeCost> {
+    const min = this.minSaving(code);
+    const bound = upTo ? min.slackBound : min.leastBound;
+    const kept = new Map<string, NodeCost>();
+    for (const row of unsortedRows(this.cost)) {
+      const priced = pricedRow(row);
+      const negligible = priced
+        ? (!upTo && priced.expectedUnits <= 0n) || bound.exceeds(priced.expectedUnits, priced.scale + EXPECTED_PLACES)
+        : upTo
+          ? this.negligibleUpTo(code, row.expected)
+          : this.negligible(code, row.expected);
+      if (!negligible) kept.set(row.name, row);
+    }
+    return kept;
   }
 
   private minSaving(code: SavingLint): MinSaving {
@@ -79,13 +79,6 @@ export class LintContext {
       this.minSavings.set(code, (found = { least, belowSlack, leastBound: new UnitsBound(least), slackBound: new UnitsBound(belowSlack) }));
     }
     return found;
-  }
-
-  /** The rows that pass `keep`, by node name: a lint that needs only those reads the report once, not a row per node by name. */
-  rowsWhere(keep: (row: NodeCost) => boolean): Map<string, NodeCost> {
-    const kept = new Map<string, NodeCost>();
-    for (const row of unsortedRows(this.cost)) if (keep(row)) kept.set(row.name, row);
-    return kept;
   }
 
   row(name: string): NodeCost {

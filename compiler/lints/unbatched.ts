@@ -16,7 +16,7 @@ export function unbatchedLint(ctx: LintContext): Diagnostic[] {
   const chained = new Set<string>();
   for (const s of ctx.model.streams) if (s.kind === "gate" && s.retry) for (const name of s.retry.chain) chained.add(name);
   // outside a retry chain, batching saves at most what the node is expected to spend
-  const worth = ctx.rowsWhere((row) => !ctx.negligibleUpToExpected("FLOW406", row));
+  const worth = ctx.rowsWorth("FLOW406", true);
   for (const node of ctx.nodes()) {
     if (!node.op.batchable) continue;
     const inRetryChain = chained.has(node.name);

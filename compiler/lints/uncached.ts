@@ -35,11 +35,11 @@ function paysAgain(worstCase: Decimal, drop: Decimal, prop: string): string {
 export function uncachedLint(ctx: LintContext): Diagnostic[] {
   const found: Diagnostic[] = [];
   // What a re-run would not pay once the node is cached: the node's own expected cost.
-  const worth = ctx.rowsWhere((row) => !ctx.spendsNothing(row) && !ctx.negligibleExpected("FLOW404", row));
+  const worth = ctx.rowsWorth("FLOW404", false);
   if (worth.size === 0) return found;
   for (const node of ctx.nodes()) {
     const row = worth.get(node.name);
-    if (!row) continue;
+    if (!row || row.worstCase.isZero()) continue;
     const decl = ctx.nodeDecl(node);
     // `cache off` is the author's decision, not an oversight.
     if (decl.props.some((p) => p.kind === "cache")) continue;
