@@ -213,11 +213,14 @@ class UiApp {
   }
 
   private async run(runId: string) {
+    // Taken before the record is read: a resume that ends during the read must not show as over
+    // while the record read still says paused.
+    const resuming = this.resuming.has(runId);
     const history = await runHistory(runId, { home: this.options.home });
     const flowFile = this.flows.fileOf(history.record.flow);
     const resumeError = this.resumeErrors.get(runId);
     return runView(history, {
-      resuming: this.resuming.has(runId),
+      resuming,
       ...(resumeError ? { resumeError } : {}),
       ...(flowFile ? { flowFile } : {}),
       filesPath: `/api/runs/${encodeURIComponent(runId)}/files`,
