@@ -8,7 +8,7 @@ import type { FlowModel, InputStream, ModelInfo, NodeStream, Stream } from "../m
 import { buildCatalog } from "../catalog";
 import { namedUses, primaryOf } from "../checks/walk";
 import { maxCounts, maxEntering } from "../pricing/counts";
-import { EXPECTED_PLACES, pricedRow, unsortedRows } from "../pricing/index";
+import { EXPECTED_PLACES, pricedRows, unsortedRows } from "../pricing/index";
 import { scaledDigits } from "../pricing/units";
 import { refSites, SourceText, type RefSite } from "./edits";
 import { minSavingOf, type LintSettings, type SavingLint } from "./settings";
@@ -56,16 +56,17 @@ export class LintContext {
    * by node name: one pass over the report, in its integer units where it has them (no decimal per row).
    */
   rowsWorth(code: SavingLint, upTo: boolean): Map<string, NodeCost> {
+    const kept = new Map<string, NodeCost>();
+    const priced = pricedRows(this.cost);
+    if (!priced) {
+      for (const row of this.cost.nodes) if (!(upTo ? this.negligibleUpTo(code, row.expected) : this.negligible(code, row.expected))) kept.set(row.name, row);
+      return kept;
+    }
     const min = this.minSaving(code);
     const bound = upTo ? min.slackBound : min.leastBound;
-    const kept = new Map<string, NodeCost>();
-    for (const row of unsortedRows(this.cost)) {
-      const priced = pricedRow(row);
-      const negligible = priced
-        ? (!upTo && priced.expectedUnits <= 0n) || bound.exceeds(priced.expectedUnits, priced.scale + EXPECTED_PLACES)
-        : upTo
-          ? this.negligibleUpTo(code, row.expected)
-          : this.negligible(code, row.expected);
+    const places = (priced[0]?.scale ?? 0) + EXPECTED_PLACES; // the flow's, the same for every row
+    for (const row of priced) {
+      const negligible = (!upTo && row.expectedUnits <= 0n) || bound.exceeds(row.expectedUnits, places);
       if (!negligible) kept.set(row.name, row);
     }
     return kept;

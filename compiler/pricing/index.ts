@@ -145,7 +145,7 @@ function asModel(model: FlowModel, branch: Branch): FlowModel {
 /** The worst case straight from each branch's bottom-up functions, for cross-checking the witness. */
 export { worstCaseTotal } from "./total";
 export { expectedNodeCost, EXPECTED_PLACES } from "./expected";
-export { pricedRow, topRows, unsortedRows, type PricedRow } from "./report";
+export { pricedRows, topRows, unsortedRows, type PricedRow } from "./report";
 export { branchesOf, branchHolding, type Branch } from "./branches";
 export { maxCounts, maxEntering } from "./counts";
 export { PricingLimit } from "./count-fn";

@@ -93,12 +93,19 @@ export function unsortedRows(report: CostReport): readonly NodeCost[] {
   return ROWS.get(report)?.rows ?? report.nodes;
 }
 
+/** The same, when the pricing core made the report: rows with their integer figures. */
+export function pricedRows(report: CostReport): readonly PricedRow[] | undefined {
+  return ROWS.get(report)?.rows;
+}
+
 /** The report's first `count` rows in its order (`count` small), without sorting the rest. */
 export function topRows(report: CostReport, count: number): NodeCost[] {
   const listed = ROWS.get(report);
   if (!listed || listed.sorted) return report.nodes.slice(0, count);
   const top: NodeRow[] = [];
   for (const row of listed.rows) {
+    // a lower worst case sorts after the last kept row: no need to weigh the rest
+    if (top.length === count && row.worstUnits < top[count - 1]!.worstUnits) continue;
     let at = top.length;
     while (at > 0 && byWorstThenExpected(row, top[at - 1]!) < 0) at--;
     if (at < count) top.splice(at, 0, row);
@@ -139,18 +146,14 @@ function byWorstThenExpected(a: NodeRow, b: NodeRow): number {
  */
 /**
  * A row as the pricing core makes it: its figures also as integers, the worst case in units of
- * 10^-scale credits and the expected spend in units of 10^-(scale + EXPECTED_PLACES): a reader can
- * compare them exactly without making decimals.
+ * 10^-scale credits and the expected spend in units of 10^-(scale + EXPECTED_PLACES), where the
+ * scale is the flow's (every row of a report has the same): a reader can compare them exactly
+ * without making decimals.
  */
 export interface PricedRow extends NodeCost {
   readonly worstUnits: bigint;
   readonly expectedUnits: bigint;
   readonly scale: number;
-}
-
-/** The row's integer figures, when the pricing core made it. */
-export function pricedRow(row: NodeCost): PricedRow | undefined {
-  return row instanceof NodeRow ? row : undefined;
 }
 
 class NodeRow implements PricedRow {
