@@ -7,7 +7,7 @@
 import { Decimal } from "../../syntax/credits";
 import type { GateStream, NodeStream, SelectStream } from "../model";
 import type { Rate } from "./count-fn";
-import type { BranchShape } from "./shape";
+import { type BranchShape, spendOn } from "./shape";
 import { Counts } from "./worst";
 import { Units, decimalText, scaledDigits } from "./units";
 
@@ -114,7 +114,7 @@ function roundCalls(n: NodeStream, items: bigint): bigint {
 
 /** Credits of one round of a node that makes `calls` calls over `items` expected items, at `perItem` and `perCall` units. */
 function roundCredits(n: NodeStream, items: bigint, calls: bigint, perItem: bigint, perCall: bigint, free: boolean): bigint {
-  return free ? 0n : timesFixed(perItem * items + perCall * calls, retrying(n).attempts);
+  return free ? 0n : timesFixed(spendOn(perItem, items, perCall, calls), retrying(n).attempts);
 }
 
 /** The outputs of one round that survive its failed calls; a cache hit makes no call, so it cannot fail (contract, section 5). */

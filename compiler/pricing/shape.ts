@@ -193,6 +193,11 @@ class NodePrices {
   }
 }
 
+/** perItem × items + perCall × calls (most models have no per-call overhead) */
+export function spendOn(perItem: bigint, items: bigint, perCall: bigint, calls: bigint): bigint {
+  return perCall === 0n ? perItem * items : perItem * items + perCall * calls;
+}
+
 /** ceil(items / batch), or items */
 export function callsFor(n: NodeStream, items: bigint): bigint {
   if (!n.batch) return items;

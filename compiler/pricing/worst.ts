@@ -5,7 +5,7 @@
 import type { GateStream, NodeStream, Stream } from "../model";
 import type { Witness } from "../cost-report";
 import { type CountFn, type Rate, Budget, PricingLimit, ZERO_FN, add, at, batched, bestSplit, linear, scaleCount, splitMax, times } from "./count-fn";
-import { type BranchShape, callsFor } from "./shape";
+import { type BranchShape, callsFor, spendOn } from "./shape";
 import { rateOf } from "./expected";
 import { primaryOf } from "../checks/walk";
 
@@ -81,9 +81,9 @@ function gateWorst(shape: BranchShape, g: number, fns: WorstFns, size: bigint, b
 function selfWorst(shape: BranchShape, i: number, most: bigint, budget: Budget): CountFn {
   const n = shape.streams[i] as NodeStream;
   const attempts = BigInt(n.retry + 1);
-  const perItem = shape.perItem[i]! * attempts;
-  const perCall = shape.perCall[i]! * attempts;
-  return n.batch ? batched(perItem, perCall, n.batch, most, budget) : linear(perItem + perCall);
+  const perItem = n.retry === 0 ? shape.perItem[i]! : shape.perItem[i]! * attempts;
+  const perCall = n.retry === 0 ? shape.perCall[i]! : shape.perCall[i]! * attempts;
+  return n.batch ? batched(perItem, perCall, n.batch, most, budget) : linear(perCall === 0n ? perItem : perItem + perCall);
 }
 
 function nodeWorst(shape: BranchShape, i: number, fns: WorstFns, size: bigint, budget: Budget): CountFn {
@@ -285,7 +285,7 @@ function recordNode(shape: BranchShape, run: WitnessRun, i: number, m: bigint, r
   run.nodeEntries.push(i, at);
   run.entering[i] = m;
   run.rounds[i] = rounds;
-  let units = m > 0n ? shape.perCall[i]! * callsFor(n, m) + shape.perItem[i]! * m : 0n;
+  let units = m > 0n ? spendOn(shape.perItem[i]!, m, shape.perCall[i]!, callsFor(n, m)) : 0n;
   if (rounds > 1) units *= BigInt(rounds);
   if (n.retry > 0) units *= BigInt(n.retry + 1);
   run.units[i] = units;
