@@ -94,8 +94,9 @@ function nodeWorst(shape: BranchShape, i: number, fns: WorstFns, size: bigint, b
     const r = shape.readers[k]!;
     if (shape.readsRejected[r] === 1) continue;
     const reader = shape.streams[r]!;
-    const factor = BigInt(reader.kind === "select" ? reader.pick : variants);
-    total = add(total, scaleCount(entryFn(shape, r, fns), factor, size, budget), size, budget);
+    const factor = reader.kind === "select" ? reader.pick : variants;
+    const fn = entryFn(shape, r, fns);
+    total = add(total, factor === 1 ? fn : scaleCount(fn, BigInt(factor), size, budget), size, budget);
   }
   return total;
 }
