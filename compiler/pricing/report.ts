@@ -158,7 +158,6 @@ export interface PricedRow extends NodeCost {
 
 class NodeRow implements PricedRow {
   readonly name: string;
-  readonly op: string;
   /** worst case and expected credits at the flow's scale */
   readonly worstUnits: bigint;
   readonly expectedUnits: bigint;
@@ -173,12 +172,15 @@ class NodeRow implements PricedRow {
     private readonly flow: FlowFigures,
     lift: bigint,
   ) {
-    const node = cost.streams[at] as NodeStream;
-    this.name = node.name;
-    this.op = node.op.name;
-    const [worst, expected] = [worstOf(cost, at), expectedOf(cost, at)];
+    this.name = cost.streams[at]!.name;
+    const worst = worstOf(cost, at);
+    const expected = expectedOf(cost, at);
     this.worstUnits = lift === 1n ? worst : worst * lift;
     this.expectedUnits = lift === 1n ? expected : expected * lift;
+  }
+
+  get op(): string {
+    return (this.cost.streams[this.at] as NodeStream).op.name;
   }
 
   get scale(): number {

@@ -80,9 +80,9 @@ function gateWorst(shape: BranchShape, g: number, fns: WorstFns, size: bigint, b
 /** the worst-case credits of one round of the node itself over 0..most items: every call takes all its attempts */
 function selfWorst(shape: BranchShape, i: number, most: bigint, budget: Budget): CountFn {
   const n = shape.streams[i] as NodeStream;
-  const attempts = BigInt(n.retry + 1);
-  const perItem = n.retry === 0 ? shape.perItem[i]! : shape.perItem[i]! * attempts;
-  const perCall = n.retry === 0 ? shape.perCall[i]! : shape.perCall[i]! * attempts;
+  const attempts = n.retry === 0 ? 1n : BigInt(n.retry + 1);
+  const perItem = attempts === 1n ? shape.perItem[i]! : shape.perItem[i]! * attempts;
+  const perCall = attempts === 1n ? shape.perCall[i]! : shape.perCall[i]! * attempts;
   return n.batch ? batched(perItem, perCall, n.batch, most, budget) : linear(perCall === 0n ? perItem : perItem + perCall);
 }
 
