@@ -28,7 +28,7 @@ export class LineMap {
 
   /** Position of `offset` (clamped to the text). Columns count UTF-16 code units. */
   position(offset: number): A.Position {
-    const at = Math.max(0, Math.min(offset, this.text.length));
+    const at = offset < 0 ? 0 : offset > this.text.length ? this.text.length : offset;
     const line = this.lineOf(at);
     return { line: line + 1, column: at - this.starts[line] + 1, offset: at };
   }
@@ -39,12 +39,13 @@ export class LineMap {
    * Position objects, which saves a twentieth of its objects. The AST is never mutated.
    */
   range(start: number, end: number): A.Range {
+    const startPosition = this.position(start);
     let endPosition = this.lastEnd;
     if (endPosition === undefined || endPosition.offset !== end) {
       endPosition = this.position(end);
       this.lastEnd = endPosition;
     }
-    return { start: this.position(start), end: endPosition };
+    return { start: startPosition, end: endPosition };
   }
 
   /** The text of a 1-based line, without its line break; undefined past the last line. */
@@ -62,17 +63,20 @@ export class LineMap {
     return this.lineOf(Math.max(0, Math.min(offset, this.text.length))) + 1;
   }
 
-  // Callers ask mostly in source order, so the line of the previous answer (or the next one) is
-  // almost always right; otherwise a binary search.
+  // Callers ask mostly in source order, so the line of the previous answer is almost always right.
   private lineOf(offset: number): number {
     const starts = this.starts;
-    let line = this.lastLine;
+    const line = this.lastLine;
     if (offset >= starts[line] && (line + 1 === starts.length || offset < starts[line + 1])) return line;
-    line += 1;
-    if (line < starts.length && offset >= starts[line] && (line + 1 === starts.length || offset < starts[line + 1])) {
-      this.lastLine = line;
-      return line;
-    }
+    this.lastLine = this.searchLine(offset);
+    return this.lastLine;
+  }
+
+  /** The line of `offset`: usually the one after the last answer, else found by a binary search. */
+  private searchLine(offset: number): number {
+    const starts = this.starts;
+    const next = this.lastLine + 1;
+    if (next < starts.length && offset >= starts[next] && (next + 1 === starts.length || offset < starts[next + 1])) return next;
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {
@@ -80,7 +84,6 @@ export class LineMap {
       if (starts[mid] <= offset) low = mid;
       else high = mid - 1;
     }
-    this.lastLine = low;
     return low;
   }
 }

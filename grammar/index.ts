@@ -45,7 +45,7 @@ export const MAX_LIST_DEPTH = 64;
 function parseText(text: string): ParseResult {
   const builder = new AstBuilder(text);
   const lexed = lex(text);
-  const tokens = withinListDepth(lexed.tokens, builder);
+  const tokens = lexed.listDepth > MAX_LIST_DEPTH ? withinListDepth(lexed.tokens, builder) : lexed.tokens;
   const { file, errors } = flowParser().parseTokens(tokens, builder);
   const diagnostics = [
     ...lexDiagnostics(lexed, builder),

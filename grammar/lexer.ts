@@ -1,11 +1,16 @@
 // The lexer of `.flow` files: one loop over the text that produces Chevrotain tokens of the types in
-// tokens.ts, with the same results as a Chevrotain `Lexer` over those definitions (test/grammar-
-// lexer-equivalence.test.ts compares the two on random texts). Building Chevrotain's lexer cost a
+// tokens.ts, with the same results as a Chevrotain `Lexer` over those definitions
+// (test/grammar-lexer.test.ts compares the two on random texts). Building Chevrotain's lexer cost a
 // tenth of the start-up of `flowc check` on a small file, and matching a token pattern by pattern
 // is slower than deciding by the first character.
 //
 // Tokens carry offsets only: lines and columns are computed for what the AST and diagnostics need.
 // A stretch of characters that begins no token is one error, as Chevrotain reports it.
+//
+// The loop decides by the first character, from a table, and reads nothing from the token types
+// themselves (each kind of token type object has its own shape, and reading a field of whichever
+// came was a tenth of the lexer's time); a token whose text is always the same (punctuation, a
+// keyword) shares that one string.
 import type { ILexingError, IToken, TokenType } from "chevrotain";
 import * as scan from "./scanners";
 import * as T from "./tokens";
@@ -16,6 +21,80 @@ export interface LexResult {
   errors: ILexingError[];
   /** the `BadString` tokens among `tokens`, each reported once (found here, not by another pass) */
   badStrings: IToken[];
+  /** how deep '[' nests at most (an unmatched ']' closes nothing) */
+  listDepth: number;
+}
+
+/** A token type and what the lexer needs of it, read once. */
+interface Kind {
+  type: TokenType;
+  typeIndex: number;
+  /** the text of every token of the type, if they all have the same */
+  image: string | undefined;
+}
+
+function kind(type: TokenType, image?: string): Kind {
+  return { type, typeIndex: type.tokenTypeIdx as number, image };
+}
+
+const IDENTIFIER = kind(T.Identifier);
+const STRING = kind(T.StringLiteral);
+const BAD_STRING = kind(T.BadString);
+const RESOLUTION = kind(T.ResolutionLit);
+const DURATION = kind(T.DurationLit);
+const PERCENT = kind(T.PercentLit);
+const DECIMAL = kind(T.DecimalLit);
+const INTEGER = kind(T.IntegerLit);
+const DOT_DOT = kind(T.DotDot, "..");
+const DOT = kind(T.Dot, ".");
+const GREATER_EQ = kind(T.GreaterEq, ">=");
+const GREATER = kind(T.Greater, ">");
+const LESS_EQ = kind(T.LessEq, "<=");
+const LESS = kind(T.Less, "<");
+
+// What the first character of a token says about it (ASCII only: beyond it, only two white-space
+// characters begin a token).
+const OTHER = 0;
+const SPACE = 1;
+const DIGIT = 2;
+const NAME = 3;
+const SINGLE = 4;
+const QUOTE = 5;
+const SLASH = 6;
+const PERIOD = 7;
+const ANGLE = 8;
+
+const CHAR_CLASS = new Uint8Array(128);
+for (const code of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]) CHAR_CLASS[code] = SPACE;
+for (let code = 0x30; code <= 0x39; code++) CHAR_CLASS[code] = DIGIT;
+for (let code = 0x41; code <= 0x5a; code++) CHAR_CLASS[code] = CHAR_CLASS[code + 0x20] = NAME;
+CHAR_CLASS[0x5f] = NAME;
+CHAR_CLASS[0x22] = QUOTE;
+CHAR_CLASS[0x2f] = SLASH;
+CHAR_CLASS[0x2e] = PERIOD;
+CHAR_CLASS[0x3e] = CHAR_CLASS[0x3c] = ANGLE;
+
+/** The one-character tokens, by their character's code. */
+const PUNCTUATION: Kind[] = [];
+for (const type of [T.LCurly, T.RCurly, T.LParen, T.RParen, T.LBracket, T.RBracket, T.Comma, T.Colon, T.Equals]) {
+  const text = type.PATTERN as string;
+  PUNCTUATION[text.charCodeAt(0)] = kind(type, text);
+  CHAR_CLASS[text.charCodeAt(0)] = SINGLE;
+}
+const L_BRACKET = 0x5b;
+const R_BRACKET = 0x5d;
+
+function classOf(code: number): number {
+  if (code < 128) return CHAR_CLASS[code];
+  return code === 0xa0 || code === 0xfeff ? SPACE : OTHER;
+}
+
+/** 1 for the characters of `[A-Za-z0-9_]`. */
+const WORD_CHAR = new Uint8Array(128);
+for (let code = 0; code < 128; code++) WORD_CHAR[code] = CHAR_CLASS[code] === NAME || CHAR_CLASS[code] === DIGIT ? 1 : 0;
+
+function token(image: string, startOffset: number, kind: Kind): IToken {
+  return { image, startOffset, tokenTypeIdx: kind.typeIndex, tokenType: kind.type };
 }
 
 export function lex(text: string): LexResult {
@@ -23,10 +102,14 @@ export function lex(text: string): LexResult {
   const comments: IToken[] = [];
   const errors: ILexingError[] = [];
   const badStrings: IToken[] = [];
+  let listDepth = 0;
+  let deepestList = 0;
   let errorStart = -1;
   for (let at = 0; at < text.length; ) {
-    const end = scanAt(text, at);
-    if (end === -1) {
+    const code = text.charCodeAt(at);
+    let charClass = classOf(code);
+    if (charClass === SLASH && !opensComment(text, at)) charClass = OTHER;
+    if (charClass === OTHER) {
       if (errorStart === -1) errorStart = at;
       at++;
       continue;
@@ -35,18 +118,33 @@ export function lex(text: string): LexResult {
       errors.push(lexingError(text, errorStart, at));
       errorStart = -1;
     }
-    if (scanned !== T.WhiteSpace) {
-      const keyword = scanned === T.Identifier ? keywordAt(text, at, end) : undefined;
-      const type = keyword === undefined ? scanned : keyword.type;
-      const token = { image: keyword === undefined ? text.slice(at, end) : keyword.text, startOffset: at, tokenTypeIdx: type.tokenTypeIdx as number, tokenType: type };
-      if (scanned.GROUP === T.COMMENTS_GROUP) comments.push(token);
-      else tokens.push(token);
-      if (scanned === T.BadString) badStrings.push(token);
+    if (charClass === SPACE) {
+      at = whiteSpaceEnd(text, at);
+    } else if (charClass === NAME) {
+      const end = nameEnd(text, at);
+      const keyword = keywordAt(text, at, end);
+      tokens.push(keyword === undefined ? token(text.slice(at, end), at, IDENTIFIER) : token(keyword.image!, at, keyword));
+      at = end;
+    } else if (charClass === SINGLE) {
+      const single = PUNCTUATION[code];
+      if (code === L_BRACKET && ++listDepth > deepestList) deepestList = listDepth;
+      if (code === R_BRACKET && listDepth > 0) listDepth--;
+      tokens.push(token(single.image!, at, single));
+      at++;
+    } else if (charClass === DIGIT) {
+      at = numberAt(text, at, tokens);
+    } else if (charClass === QUOTE) {
+      at = stringAt(text, at, tokens, badStrings);
+    } else if (charClass === SLASH) {
+      at = commentAt(text, at, comments);
+    } else {
+      const found = fixedAt(text, at, code);
+      tokens.push(token(found.image!, at, found));
+      at += found.image!.length;
     }
-    at = end;
   }
   if (errorStart !== -1) errors.push(lexingError(text, errorStart, text.length));
-  return { tokens, comments, errors, badStrings };
+  return { tokens, comments, errors, badStrings, listDepth: deepestList };
 }
 
 function lexingError(text: string, start: number, end: number): ILexingError {
@@ -54,80 +152,79 @@ function lexingError(text: string, start: number, end: number): ILexingError {
   return { offset: start, length: end - start, line: undefined, column: undefined, message };
 }
 
-/** The type of the token `scanAt` found last (set with its end, to return one number). */
-let scanned: TokenType = T.WhiteSpace;
-
-/** The end of the token that starts at `at` (its type in `scanned`), or -1 when none does. */
-function scanAt(text: string, at: number): number {
-  const code = text.charCodeAt(at);
-  if (isWhiteSpace(code)) return found(T.WhiteSpace, whiteSpaceEnd(text, at));
-  if (code >= 0x30 && code <= 0x39) return numberAt(text, at);
-  if (isNameStart(code)) return found(T.Identifier, nameEnd(text, at));
-  const single = PUNCTUATION[code];
-  if (single !== undefined) return found(single, at + 1);
-  switch (code) {
-    case 0x22: // "
-      return stringAt(text, at);
-    case 0x2f: // /
-      return commentAt(text, at);
-    case 0x2e: // .
-      return text.charCodeAt(at + 1) === 0x2e ? found(T.DotDot, at + 2) : found(T.Dot, at + 1);
-    case 0x3e: // >
-      return text.charCodeAt(at + 1) === 0x3d ? found(T.GreaterEq, at + 2) : found(T.Greater, at + 1);
-    case 0x3c: // <
-      return text.charCodeAt(at + 1) === 0x3d ? found(T.LessEq, at + 2) : found(T.Less, at + 1);
-    default:
-      return -1;
-  }
+/** A '/' begins a comment only before another '/' or a '*'. */
+function opensComment(text: string, at: number): boolean {
+  const next = text.charCodeAt(at + 1);
+  return next === 0x2f || next === 0x2a;
 }
 
-function found(type: TokenType, end: number): number {
-  scanned = type;
-  return end;
+/** `.`, `..`, `>`, `>=`, `<`, `<=` at `at`, whose first character is `code`. */
+function fixedAt(text: string, at: number, code: number): Kind {
+  const next = text.charCodeAt(at + 1);
+  if (code === 0x2e) return next === 0x2e ? DOT_DOT : DOT;
+  if (code === 0x3e) return next === 0x3d ? GREATER_EQ : GREATER;
+  return next === 0x3d ? LESS_EQ : LESS;
 }
 
 /**
  * The number forms, the longest first so that `1024x1024`, `48h` or `30%` is one token: a
- * resolution, a duration, a percentage, a decimal, a whole number.
+ * resolution, a duration, a percentage, a decimal, a whole number. Returns the token's end.
  */
-function numberAt(text: string, at: number): number {
-  const resolution = scan.resolutionEnd(text, at);
-  if (resolution !== -1) return found(T.ResolutionLit, resolution);
-  const whole = scan.digitsEnd(text, at);
-  const figure = scan.fractionEnd(text, whole);
-  const duration = scan.durationUnitEnd(text, figure);
-  if (duration !== -1) return found(T.DurationLit, duration);
-  const percent = scan.percentSignEnd(text, figure);
-  if (percent !== -1) return found(T.PercentLit, percent);
-  return figure > whole ? found(T.DecimalLit, figure) : found(T.IntegerLit, whole);
+function numberAt(text: string, at: number, tokens: IToken[]): number {
+  let end = scan.resolutionEnd(text, at);
+  let found = RESOLUTION;
+  if (end === -1) {
+    const whole = scan.digitsEnd(text, at);
+    const figure = scan.fractionEnd(text, whole);
+    end = scan.durationUnitEnd(text, figure);
+    found = DURATION;
+    if (end === -1) {
+      end = scan.percentSignEnd(text, figure);
+      found = PERCENT;
+    }
+    if (end === -1) {
+      end = figure;
+      found = figure > whole ? DECIMAL : INTEGER;
+    }
+  }
+  tokens.push(token(text.slice(at, end), at, found));
+  return end;
 }
 
-function stringAt(text: string, at: number): number {
+function stringAt(text: string, at: number, tokens: IToken[], badStrings: IToken[]): number {
   const end = scan.jsonStringEnd(text, at);
-  return end !== -1 ? found(T.StringLiteral, end) : found(T.BadString, scan.looseStringEnd(text, at));
+  if (end !== -1) {
+    tokens.push(token(text.slice(at, end), at, STRING));
+    return end;
+  }
+  const looseEnd = scan.looseStringEnd(text, at);
+  const bad = token(text.slice(at, looseEnd), at, BAD_STRING);
+  tokens.push(bad);
+  badStrings.push(bad);
+  return looseEnd;
 }
 
-function commentAt(text: string, at: number): number {
-  const next = text.charCodeAt(at + 1);
-  if (next === 0x2f) return found(T.LineComment, lineEnd(text, at + 2));
-  if (next !== 0x2a) return -1;
+function commentAt(text: string, at: number, comments: IToken[]): number {
+  if (text.charCodeAt(at + 1) === 0x2f) {
+    const end = lineEnd(text, at + 2);
+    comments.push({ image: text.slice(at, end), startOffset: at, tokenTypeIdx: T.LineComment.tokenTypeIdx as number, tokenType: T.LineComment });
+    return end;
+  }
   const close = text.indexOf("*/", at + 2);
-  return close === -1 ? found(T.UnterminatedComment, text.length) : found(T.BlockComment, close + 2);
+  const end = close === -1 ? text.length : close + 2;
+  const type = close === -1 ? T.UnterminatedComment : T.BlockComment;
+  comments.push({ image: text.slice(at, end), startOffset: at, tokenTypeIdx: type.tokenTypeIdx as number, tokenType: type });
+  return end;
 }
 
-const PUNCTUATION: (TokenType | undefined)[] = [];
-for (const type of [T.LCurly, T.RCurly, T.LParen, T.RParen, T.LBracket, T.RBracket, T.Comma, T.Colon, T.Equals]) {
-  PUNCTUATION[(type.PATTERN as string).charCodeAt(0)] = type;
-}
+// The two loops below, over most of the text's characters, test a character in place rather than
+// by a call: a call per character costs most before V8 has optimised the lexer, and a large file
+// is lexed in one call, mostly before that.
 
 /** `[ \t\r\n\f\v\u00a0\ufeff]` */
-function isWhiteSpace(code: number): boolean {
-  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0xfeff;
-}
-
 function whiteSpaceEnd(text: string, at: number): number {
   let end = at + 1;
-  while (isWhiteSpace(text.charCodeAt(end))) end++;
+  for (let code = text.charCodeAt(end); code < 128 ? CHAR_CLASS[code] === SPACE : code === 0xa0 || code === 0xfeff; code = text.charCodeAt(++end));
   return end;
 }
 
@@ -137,36 +234,27 @@ function lineEnd(text: string, at: number): number {
   return end;
 }
 
-/** `[A-Za-z_]` */
-function isNameStart(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
-}
-
 /** End of `[A-Za-z_][A-Za-z0-9_]*` at `at`. */
 function nameEnd(text: string, at: number): number {
   let end = at + 1;
-  for (let code = text.charCodeAt(end); isNameStart(code) || (code >= 0x30 && code <= 0x39); code = text.charCodeAt(++end));
+  for (let code = text.charCodeAt(end); code < 128 && WORD_CHAR[code] === 1; code = text.charCodeAt(++end));
   return end;
 }
 
 // Keywords by length and first letter: a look-up compares a name with one or two words at most,
 // in place, without hashing it (twice as fast as a Map over the 150,000 tokens of a large flow); a
 // keyword's image is the one string of its word, not a copy per token.
-interface Keyword {
-  text: string;
-  type: TokenType;
-}
-const keywordBuckets: Keyword[][] = [];
-for (const [text, type] of T.KEYWORD_BY_TEXT) (keywordBuckets[bucketOf(text.length, text.charCodeAt(0))] ??= []).push({ text, type });
+const keywordBuckets: Kind[][] = [];
+for (const [text, type] of T.KEYWORD_BY_TEXT) (keywordBuckets[bucketOf(text.length, text.charCodeAt(0))] ??= []).push(kind(type, text));
 
 function bucketOf(length: number, first: number): number {
   return length * 128 + first;
 }
 
 /** The keyword that `text` spells from `at` to `end` (a name: a keyword takes the keyword's type, a category of which is `Identifier`). */
-function keywordAt(text: string, at: number, end: number): Keyword | undefined {
+function keywordAt(text: string, at: number, end: number): Kind | undefined {
   const bucket = keywordBuckets[bucketOf(end - at, text.charCodeAt(at))];
   if (bucket === undefined) return undefined;
-  for (let i = 0; i < bucket.length; i++) if (text.startsWith(bucket[i]!.text, at)) return bucket[i];
+  for (let i = 0; i < bucket.length; i++) if (text.startsWith(bucket[i]!.image!, at)) return bucket[i];
   return undefined;
 }

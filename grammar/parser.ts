@@ -306,6 +306,11 @@ export class FlowParser extends EmbeddedActionsParser {
   private readonly places: Place = { next: new Map(), follows: new Map() };
   /** Whether Chevrotain's follow sets for re-syncing are worked out (see `analyse`). */
   private resyncFollowsReady: boolean;
+  // Rules build their AST piece only after Chevrotain's recording phase (when rules run once with
+  // placeholder tokens to learn the grammar): this is what `ACTION` does, without allocating a
+  // closure per rule call. For the same reason the alternatives of a choice are built once, as
+  // fields, rather than on every call (the performance guide of Chevrotain recommends both).
+  private building = false;
 
   constructor(followsNow = false) {
     super(T.ALL_TOKENS, {
@@ -325,6 +330,7 @@ export class FlowParser extends EmbeddedActionsParser {
     this.resyncFollowsReady = followsNow;
     this.analyse();
     this.loops = loopTokens(this.getGAstProductions());
+    this.building = true;
   }
 
   /**
@@ -519,13 +525,6 @@ export class FlowParser extends EmbeddedActionsParser {
     return error;
   }
 
-  // Rules build their AST piece only after Chevrotain's recording phase (when rules run once with
-  // placeholder tokens to learn the grammar): this is what `ACTION` does, without allocating a
-  // closure per rule call. For the same reason the alternatives of a choice are built once, as
-  // fields, rather than on every call (the performance guide of Chevrotain recommends both).
-  private get building(): boolean {
-    return !this.RECORDING_PHASE;
-  }
 
   /**
    * After a repetition stops at a token that can neither begin one of its items nor end it: skip
@@ -752,11 +751,14 @@ export class FlowParser extends EmbeddedActionsParser {
     const props = this.OPTION(this.nodeBlockIfAny);
     return this.building ? this.b.nodeDecl(keyword, name, op, args, props ?? [], this.LA(0)) : undefined;
   });
-  private readonly nodeBlockIfAny = () => this.SUBRULE(this.nodeBlock);
 
+  // A positional argument is a reference and nothing else, so it has no rule of its own (a rule
+  // call is most of what the parser does per argument). Recovery is the same without one: the
+  // rule consumed no token itself, and nothing may follow it within `arg`, so it only passed
+  // errors on to `arg`.
   private readonly argChoices: IOrAlt<Maybe<A.Arg>>[] = [
     { ALT: () => this.SUBRULE(this.namedArg) },
-    { ALT: () => this.SUBRULE(this.positionalArg) },
+    { ALT: () => this.positionalArg(this.SUBRULE(this.ref)) },
   ];
   private readonly arg = this.RULE("arg", () => this.OR(this.argChoices));
 
@@ -767,10 +769,9 @@ export class FlowParser extends EmbeddedActionsParser {
     return this.building ? this.b.namedArg(name, ref) : undefined;
   });
 
-  private readonly positionalArg = this.RULE("positionalArg", () => {
-    const ref = this.SUBRULE(this.ref);
+  private positionalArg(ref: Maybe<A.Ref>): Maybe<A.Arg> {
     return this.building ? this.b.positionalArg(ref) : undefined;
-  });
+  }
 
   private readonly ref = this.RULE("ref", () => {
     const name = this.CONSUME(T.Identifier);
@@ -780,6 +781,7 @@ export class FlowParser extends EmbeddedActionsParser {
   /** `.rejected`: the two tokens, or undefined. */
   private readonly rejectedSuffix = (): [IToken, IToken] => [this.CONSUME(T.Dot), this.CONSUME(T.Rejected)];
 
+  private readonly nodeBlockIfAny = () => this.SUBRULE(this.nodeBlock);
   private readonly nodeBlock = this.RULE("nodeBlock", () => {
     this.CONSUME(T.LCurly);
     const props: Maybe<A.NodeProp>[] = [];
@@ -790,53 +792,58 @@ export class FlowParser extends EmbeddedActionsParser {
     return props;
   });
 
+  // A node's properties are parsed within `nodeProp`, not each by a rule of its own: rule calls
+  // were most of the parser's work per property. Recovery is the same without them: each took a
+  // whole alternative of `nodeProp`, so nothing followed it within `nodeProp`, and its errors went
+  // on to `nodeProp`, which re-syncs. Within one rule Chevrotain tells two CONSUMEs of a token type
+  // apart by their numbers: each number below is used once per token type in `nodeProp`.
   private readonly nodePropChoices: IOrAlt<Maybe<A.NodeProp>>[] = [
-    { ALT: () => this.SUBRULE(this.modelRef) },
-    { ALT: () => this.SUBRULE(this.resolutionProp) },
-    { ALT: () => this.SUBRULE(this.durationProp) },
-    { ALT: () => this.SUBRULE(this.variantsProp) },
-    { ALT: () => this.SUBRULE(this.costProp) },
-    { ALT: () => this.SUBRULE(this.cacheProp) },
-    { ALT: () => this.SUBRULE(this.retryProp) },
-    { ALT: () => this.SUBRULE(this.batchProp) },
-    { ALT: () => this.SUBRULE(this.expectFailProp) },
-    { ALT: () => this.SUBRULE(this.timeoutProp) },
-    { ALT: () => this.SUBRULE(this.concurrencyProp) },
-    { ALT: () => this.SUBRULE(this.paramProp) },
+    { ALT: () => this.modelRef() },
+    { ALT: () => this.resolutionProp() },
+    { ALT: () => this.durationProp() },
+    { ALT: () => this.variantsProp() },
+    { ALT: () => this.costProp() },
+    { ALT: () => this.cacheProp() },
+    { ALT: () => this.retryProp() },
+    { ALT: () => this.batchProp() },
+    { ALT: () => this.expectFailProp() },
+    { ALT: () => this.timeout() },
+    { ALT: () => this.concurrencyProp() },
+    { ALT: () => this.paramProp() },
   ];
   private readonly nodeProp = this.RULE("nodeProp", () => this.OR(this.nodePropChoices));
 
-  private readonly modelRef = this.RULE("modelRef", () => {
+  private modelRef(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Model);
-    const model = this.CONSUME(T.Identifier);
+    const model = this.CONSUME1(T.Identifier);
     return this.building ? this.b.modelRef(keyword, model, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly resolutionProp = this.RULE("resolutionProp", () => {
+  private resolutionProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.ResolutionKw);
     const value = this.CONSUME(T.ResolutionLit);
     return this.building ? this.b.resolutionProp(keyword, value, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly durationProp = this.RULE("durationProp", () => {
+  private durationProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.DurationKw);
-    const value = this.CONSUME(T.DurationLit);
+    const value = this.CONSUME1(T.DurationLit);
     return this.building ? this.b.durationProp(keyword, value, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly variantsProp = this.RULE("variantsProp", () => {
+  private variantsProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Variants);
-    const value = this.CONSUME(T.IntegerLit);
+    const value = this.CONSUME1(T.IntegerLit);
     return this.building ? this.b.countProp("variants", keyword, value, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly costProp = this.RULE("costProp", () => {
+  private costProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Cost);
     const amount = this.CONSUME(T.NumberLit);
     this.CONSUME(T.Credits);
     const perCall = this.OPTION(this.perCall) === true;
     return this.building ? this.b.costProp(keyword, amount, perCall, this.LA(0)) : undefined;
-  });
+  }
   private readonly perCall = (): boolean => {
     this.CONSUME(T.Per);
     this.CONSUME(T.Call);
@@ -848,7 +855,7 @@ export class FlowParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           this.CONSUME(T.Ttl);
-          return this.CONSUME(T.DurationLit);
+          return this.CONSUME2(T.DurationLit);
         },
       },
       {
@@ -860,50 +867,52 @@ export class FlowParser extends EmbeddedActionsParser {
     ],
     ERR_MSG: "'ttl' and a duration such as 48h, or 'off',",
   };
-  private readonly cacheProp = this.RULE("cacheProp", () => {
+  private cacheProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Cache);
-    const ttl = this.OR(this.cacheChoices);
+    const ttl = this.OR1(this.cacheChoices);
     return this.building ? this.b.cacheProp(keyword, ttl, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly retryProp = this.RULE("retryProp", () => {
+  private retryProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Retry);
-    const value = this.CONSUME(T.IntegerLit);
+    const value = this.CONSUME2(T.IntegerLit);
     return this.building ? this.b.countProp("retry", keyword, value, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly batchProp = this.RULE("batchProp", () => {
+  private batchProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Batch);
-    const value = this.CONSUME(T.IntegerLit);
+    const value = this.CONSUME3(T.IntegerLit);
     return this.building ? this.b.countProp("batch", keyword, value, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly expectFailProp = this.RULE("expectFailProp", () => {
+  private expectFailProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Expect);
     this.CONSUME(T.Fail);
     const percent = this.CONSUME(T.PercentLit);
     return this.building ? this.b.expectFailProp(keyword, percent, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly timeoutProp = this.RULE("timeoutProp", () => {
+  /** `timeout D`, of a node (within `nodeProp`) and of a review (the rule `timeoutProp`). */
+  private timeout(): Maybe<A.NodeProp & A.ReviewProp> {
     const keyword = this.CONSUME(T.Timeout);
-    const value = this.CONSUME(T.DurationLit);
+    const value = this.CONSUME3(T.DurationLit);
     return this.building ? this.b.timeoutProp(keyword, value, this.LA(0)) : undefined;
-  });
+  }
+  private readonly timeoutProp = this.RULE("timeoutProp", () => this.timeout());
 
-  private readonly concurrencyProp = this.RULE("concurrencyProp", () => {
+  private concurrencyProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Concurrency);
-    const value = this.CONSUME(T.IntegerLit);
+    const value = this.CONSUME4(T.IntegerLit);
     return this.building ? this.b.countProp("concurrency", keyword, value, this.LA(0)) : undefined;
-  });
+  }
 
-  private readonly paramProp = this.RULE("paramProp", () => {
+  private paramProp(): Maybe<A.NodeProp> {
     const keyword = this.CONSUME(T.Param);
-    const name = this.CONSUME(T.Identifier);
+    const name = this.CONSUME2(T.Identifier);
     this.CONSUME(T.Equals);
     const value = this.SUBRULE(this.value);
     return this.building ? this.b.paramProp(keyword, name, value, this.LA(0)) : undefined;
-  });
+  }
 
   private readonly valueChoices: OrMethodOpts<Maybe<A.Value>> = {
     DEF: [
@@ -943,7 +952,6 @@ export class FlowParser extends EmbeddedActionsParser {
     const props = this.OPTION(this.gateBlockIfAny);
     return this.building ? this.b.gateDecl(keyword, name, conds, props ?? [], this.LA(0)) : undefined;
   });
-  private readonly gateBlockIfAny = () => this.SUBRULE(this.gateBlock);
 
   private readonly cond = this.RULE("cond", () => {
     const source = this.CONSUME(T.Identifier);
@@ -954,6 +962,7 @@ export class FlowParser extends EmbeddedActionsParser {
     return this.building ? this.b.cond(source, metric, op, threshold, this.LA(0)) : undefined;
   });
 
+  private readonly gateBlockIfAny = () => this.SUBRULE(this.gateBlock);
   private readonly gateBlock = this.RULE("gateBlock", () => {
     this.CONSUME(T.LCurly);
     const props: Maybe<A.GateProp>[] = [];
@@ -964,18 +973,19 @@ export class FlowParser extends EmbeddedActionsParser {
     return props;
   });
 
+  // `expect pass` is parsed within `gateProp`, as a node's properties are within `nodeProp`.
   private readonly gatePropChoices: IOrAlt<Maybe<A.GateProp>>[] = [
-    { ALT: () => this.SUBRULE(this.expectPassProp) },
+    { ALT: () => this.expectPassProp() },
     { ALT: () => this.SUBRULE(this.elseClause) },
   ];
   private readonly gateProp = this.RULE("gateProp", () => this.OR(this.gatePropChoices));
 
-  private readonly expectPassProp = this.RULE("expectPassProp", () => {
+  private expectPassProp(): Maybe<A.GateProp> {
     const keyword = this.CONSUME(T.Expect);
     this.CONSUME(T.Pass);
     const percent = this.CONSUME(T.PercentLit);
     return this.building ? this.b.expectPassProp(keyword, percent, this.LA(0)) : undefined;
-  });
+  }
 
   private readonly elseChoices: OrMethodOpts<Maybe<ElseAction>> = {
     DEF: [{ ALT: () => (this.CONSUME(T.Discard), DISCARD) }, { ALT: () => this.SUBRULE(this.retryAction) }],

@@ -253,3 +253,59 @@ describe("error recovery", () => {
     expectSoundResult(nameless, "flow f {\n  node = generate(x)\n  output x\n}");
   });
 });
+
+// Node and gate properties are parsed within the rules of the blocks that hold them (not each by a
+// rule of its own, for speed): recovery inside them must keep what it kept.
+describe("recovery inside a node's or a gate's block", () => {
+  const kept = (result: ReturnType<typeof parse>) =>
+    (result.ast.flow?.decls ?? []).map((d) => ("props" in d ? `${d.kind}(${d.props.map((p) => p.kind).join(",")})` : d.kind));
+
+  /** [what is wrong, the text, the diagnostics, the declarations kept with their properties] */
+  const INSIDE: [string, string, string[], string[]][] = [
+    [
+      "a damaged property between good ones",
+      "flow f {\n  node a = generate(x) { model m  cache 48h  batch 2 }\n  output a\n}",
+      ["2:41 expected 'ttl' and a duration such as 48h, or 'off', after 'cache' but found '48h'"],
+      ["node(model,batch)", "output"],
+    ],
+    [
+      "a property without its value at the block's end",
+      "flow f {\n  node a = generate(x) { model }\n  output a\n}",
+      ["2:32 expected a name after 'model' but found '}'"],
+      ["node()", "output"],
+    ],
+    [
+      "a stray word between properties",
+      "flow f {\n  node a = generate(x) { model m  foo  retry 2 }\n}",
+      [
+        "2:35 expected a node property (model, resolution, duration, variants, cost, cache, retry, batch, expect fail, timeout, concurrency, param) or '}' but found 'foo'",
+      ],
+      ["node(model,retry)"],
+    ],
+    [
+      "a gate block left open",
+      "flow f {\n  gate g = a.b >= 1 { expect pass 80%\n  node c = tag(g)\n}",
+      ["3:3 expected '}' to close the gate block opened at line 2 but found 'node'"],
+      ["gate(expectPass)", "node()"],
+    ],
+    [
+      "a gate's expect without its percentage",
+      "flow f {\n  gate g = a.b >= 1 { expect pass  else discard }\n  output g\n}",
+      ["2:36 expected a percentage such as 30% after 'pass' but found 'else'"],
+      ["gate(else)", "output"],
+    ],
+    [
+      "timeouts of a review and of a node",
+      "flow f {\n  review r = a by human { timeout 2h  expect approve 90% }\n  node n = g(r) { timeout 30s  concurrency 4 }\n}",
+      [],
+      ["review(timeout,expectApprove)", "node(timeout,concurrency)"],
+    ],
+  ];
+
+  test.each(INSIDE)("%s", (_what, text, errors, decls) => {
+    const result = parse(text);
+    expect(errorLines(result)).toEqual(errors);
+    expect(kept(result)).toEqual(decls);
+    expectSoundResult(result, text);
+  });
+});

@@ -6,8 +6,10 @@ import type { CostReport, NodeCost } from "../cost-report";
 import { Decimal, formatExact, formatRounded } from "../../syntax/credits";
 import type { FlowModel, InputStream, ModelInfo, NodeStream, Stream } from "../model";
 import { buildCatalog } from "../catalog";
-import { namedUses, primaryOf, producers } from "../checks/walk";
+import { namedUses, primaryOf } from "../checks/walk";
 import { maxCounts, maxEntering } from "../pricing/counts";
+import { EXPECTED_PLACES, pricedRows, unsortedRows } from "../pricing/index";
+import { scaledDigits } from "../pricing/units";
 import { refSites, SourceText, type RefSite } from "./edits";
 import { minSavingOf, type LintSettings, type SavingLint } from "./settings";
 
@@ -16,9 +18,9 @@ const ROUNDING_SLACK = new Decimal("1e-40");
 
 export class LintContext {
   readonly source: SourceText;
-  private readonly rows: Map<string, NodeCost>;
-  private readonly minSavings = new Map<SavingLint, { least: Decimal; belowSlack: Decimal }>();
-  private cache: { producers?: Map<string, Stream>; namedUses?: Map<string, NodeStream[]>; inputs?: Map<string, InputStream[]>; maxCounts?: Map<string, bigint>; sites?: RefSite[]; models?: ModelInfo[] } = {};
+  private rows: Map<string, NodeCost> | undefined;
+  private readonly minSavings = new Map<SavingLint, MinSaving>();
+  private cache: { nodes?: NodeStream[]; namedUses?: Map<string, NodeStream[]>; inputs?: Map<string, InputStream[]>; maxCounts?: Map<string, bigint>; sites?: RefSite[]; models?: ModelInfo[] } = {};
 
   constructor(
     readonly model: FlowModel,
@@ -31,7 +33,6 @@ export class LintContext {
     private readonly settings: LintSettings = {},
   ) {
     this.source = new SourceText(text);
-    this.rows = new Map(cost.nodes.map((n) => [n.name, n]));
   }
 
   /**
@@ -50,27 +51,54 @@ export class LintContext {
     return bound.lt(this.minSaving(code).belowSlack);
   }
 
-  private minSaving(code: SavingLint): { least: Decimal; belowSlack: Decimal } {
+  /**
+   * The rows whose expected spend is not `negligible` for the rule (`upTo`: not `negligibleUpTo`),
+   * by node name: one pass over the report, in its integer units where it has them (no decimal per row).
+   */
+  rowsWorth(code: SavingLint, upTo: boolean): Map<string, NodeCost> {
+    const kept = new Map<string, NodeCost>();
+    const priced = pricedRows(this.cost);
+    if (!priced) {
+      for (const row of this.cost.nodes) if (!(upTo ? this.negligibleUpTo(code, row.expected) : this.negligible(code, row.expected))) kept.set(row.name, row);
+      return kept;
+    }
+    const min = this.minSaving(code);
+    const bound = upTo ? min.slackBound : min.leastBound;
+    const places = (priced[0]?.scale ?? 0) + EXPECTED_PLACES; // the flow's, the same for every row
+    for (const row of priced) {
+      const negligible = (!upTo && row.expectedUnits <= 0n) || bound.exceeds(row.expectedUnits, places);
+      if (!negligible) kept.set(row.name, row);
+    }
+    return kept;
+  }
+
+  private minSaving(code: SavingLint): MinSaving {
     let found = this.minSavings.get(code);
     if (!found) {
       const least = minSavingOf(this.settings, code, this.cost.expected);
-      this.minSavings.set(code, (found = { least, belowSlack: least.minus(ROUNDING_SLACK) }));
+      const belowSlack = least.minus(ROUNDING_SLACK);
+      this.minSavings.set(code, (found = { least, belowSlack, leastBound: new UnitsBound(least), slackBound: new UnitsBound(belowSlack) }));
     }
     return found;
   }
 
   row(name: string): NodeCost {
+    if (!this.rows) {
+      this.rows = new Map();
+      for (const row of unsortedRows(this.cost)) this.rows.set(row.name, row);
+    }
     return this.rows.get(name)!;
   }
 
   nodes(): NodeStream[] {
-    return this.model.streams.filter((s): s is NodeStream => s.kind === "node");
+    return (this.cache.nodes ??= this.model.streams.filter((s): s is NodeStream => s.kind === "node"));
   }
 
-  /** the node (or input) whose items a stream carries */
+  /** the node (or input) whose items a stream carries: a gate's, review's or select's are those of what it reads */
   producer(name: string): Stream | undefined {
-    this.cache.producers ??= producers(this.model);
-    return this.cache.producers.get(name);
+    let s = this.model.byName.get(name);
+    while (s && (s.kind === "gate" || s.kind === "select")) s = this.model.byName.get(primaryOf(s)!);
+    return s;
   }
 
   namedUses(name: string): NodeStream[] {
@@ -156,6 +184,34 @@ function inputsBehind(model: FlowModel): Map<string, InputStream[]> {
     behind.set(s.name, lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort((a, b) => (order ??= new Map(model.streams.map((s, i) => [s.name, i]))).get(a.name)! - order.get(b.name)!));
   }
   return behind;
+}
+
+/** The smallest saving a rule reports, and the same less the rounding slack, each also as a bound for integer figures. */
+interface MinSaving {
+  least: Decimal;
+  belowSlack: Decimal;
+  leastBound: UnitsBound;
+  slackBound: UnitsBound;
+}
+
+/** A decimal bound that integer figures (units of 10^-places) are compared with exactly: `bound` = digits × 10^-places. */
+class UnitsBound {
+  private readonly digits: bigint;
+  private readonly places: number;
+  /** digits × 10^(p − places) for the figures' places p, when p ≥ places (one flow's figures share them) */
+  private scaled: { places: number; limit: bigint } | undefined;
+
+  constructor(bound: Decimal) {
+    this.places = bound.decimalPlaces();
+    this.digits = scaledDigits(bound.toFixed(), this.places);
+  }
+
+  /** units × 10^-places < bound, that is units·10^q < digits·10^p */
+  exceeds(units: bigint, places: number): boolean {
+    if (places < this.places) return units * 10n ** BigInt(this.places - places) < this.digits;
+    if (this.scaled?.places !== places) this.scaled = { places, limit: this.digits * 10n ** BigInt(places - this.places) };
+    return units < this.scaled.limit;
+  }
 }
 
 /** Worst-case figures are exact; expected ones may carry many digits. */

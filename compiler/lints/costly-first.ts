@@ -52,10 +52,11 @@ function outputNote(node: NodeStream, review: GateStream): string {
 
 function costlyBecause(ctx: LintContext, node: NodeStream): string | undefined {
   if (node.op.name === "upscale") return "an upscale";
-  const producer = node.source && ctx.producer(node.source.name);
   const own = node.resolution;
+  if (!own) return undefined;
+  const producer = node.source && ctx.producer(node.source.name);
   const theirs = producer?.kind === "node" ? producer.resolution : undefined;
-  if (!own || !theirs || own.width * own.height <= theirs.width * theirs.height) return undefined;
+  if (!theirs || own.width * own.height <= theirs.width * theirs.height) return undefined;
   return `${own.width}x${own.height}, above the ${theirs.width}x${theirs.height} of '${producer!.name}'`;
 }
 

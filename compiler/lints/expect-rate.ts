@@ -12,6 +12,7 @@ export const DEFAULT_EXPECTED_RATE = "50%";
 
 /** The diagnostics, with a fix on each FLOW408 of the flow. */
 export function expectRateFixes(diagnostics: readonly Diagnostic[], flow: FlowDecl | undefined, text: string): Diagnostic[] {
+  if (!diagnostics.some((d) => d.code === "FLOW408")) return [...diagnostics];
   const gates = new Map<number, GateDecl | ReviewDecl>();
   for (const d of flow?.decls ?? []) if (d.kind === "gate" || d.kind === "review") gates.set(d.name.range.start.offset, d);
   const source = new SourceText(text);

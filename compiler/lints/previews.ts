@@ -55,8 +55,9 @@ function outputNote({ node, select, preview }: Plan): string {
 }
 
 function planFor(ctx: LintContext, node: NodeStream): Plan | undefined {
+  if (node.variants <= 1 || !node.resolution || !node.model) return undefined;
   const decl = ctx.nodeDecl(node);
-  if (node.variants <= 1 || !node.resolution || !node.model || decl.props.some((p) => p.kind === "cost")) return undefined;
+  if (decl.props.some((p) => p.kind === "cost")) return undefined;
   const readers = ctx.readers(node.name);
   const select = readers[0];
   if (readers.length !== 1 || select?.kind !== "select" || ctx.namedUses(node.name).length > 0 || ctx.isOutput(node.name)) return undefined;

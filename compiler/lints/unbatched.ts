@@ -2,6 +2,7 @@
 // for every item. Fix: `batch 25`.
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import type { NodeStream } from "../model";
+import type { NodeCost } from "../cost-report";
 import type { NodeDecl } from "../../syntax/ast";
 import { ZERO } from "../../syntax/credits";
 import { credits, rounded, type LintContext } from "./context";
@@ -14,14 +15,17 @@ export function unbatchedLint(ctx: LintContext): Diagnostic[] {
   const found: Diagnostic[] = [];
   const chained = new Set<string>();
   for (const s of ctx.model.streams) if (s.kind === "gate" && s.retry) for (const name of s.retry.chain) chained.add(name);
+  // outside a retry chain, batching saves at most what the node is expected to spend
+  const worth = ctx.rowsWorth("FLOW406", true);
   for (const node of ctx.nodes()) {
-    const decl = ctx.nodeDecl(node);
-    if (!node.op.batchable || node.overheadPerCall.lte(ZERO) || decl.props.some(isBatch)) continue;
+    if (!node.op.batchable) continue;
     const inRetryChain = chained.has(node.name);
-    // outside a retry chain, batching saves at most what the node is expected to spend
-    if (!inRetryChain && ctx.negligibleUpTo("FLOW406", ctx.row(node.name).expected)) continue;
+    const row = worth.get(node.name);
+    if (!inRetryChain && !row) continue;
+    const decl = ctx.nodeDecl(node);
+    if (node.overheadPerCall.lte(ZERO) || decl.props.some(isBatch)) continue;
     if (ctx.maxEntering(node) <= 1n) continue;
-    const saving = expectedSaving(ctx, node, inRetryChain);
+    const saving = expectedSaving(ctx, node, inRetryChain ? undefined : row);
     if (ctx.negligible("FLOW406", saving)) continue;
     const prop = `batch ${DEFAULT_BATCH}`;
     const message =
@@ -35,12 +39,12 @@ export function unbatchedLint(ctx: LintContext): Diagnostic[] {
 const isBatch = (p: NodeDecl["props"][number]) => p.kind === "batch";
 
 /**
- * Batching changes no item count, so outside a retry chain (whose items come in rounds) the node
+ * Batching changes no item count, so outside a retry chain (where `row` is the node's) (whose items come in rounds) the node
  * priced alone, fed its expected items, gives the flow's saving exactly and cheaply.
  */
-function expectedSaving(ctx: LintContext, node: NodeStream, inRetryChain: boolean) {
+function expectedSaving(ctx: LintContext, node: NodeStream, row: NodeCost | undefined) {
   const batched: NodeStream = { ...node, batch: DEFAULT_BATCH };
-  if (inRetryChain) return savingOf(ctx.model, node.name, () => [batched]).expected;
-  const items = ctx.row(node.name).expectedItems;
+  if (!row) return savingOf(ctx.model, node.name, () => [batched]).expected;
+  const items = row.expectedItems;
   return expectedNodeCost(node, items).minus(expectedNodeCost(batched, items));
 }

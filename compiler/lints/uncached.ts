@@ -34,15 +34,17 @@ function paysAgain(worstCase: Decimal, drop: Decimal, prop: string): string {
 
 export function uncachedLint(ctx: LintContext): Diagnostic[] {
   const found: Diagnostic[] = [];
+  // What a re-run would not pay once the node is cached: the node's own expected cost.
+  const worth = ctx.rowsWorth("FLOW404", false);
+  if (worth.size === 0) return found;
   for (const node of ctx.nodes()) {
-    const inputs = ctx.inputsBehind(node.name);
-    if (!inputs.every((i) => i.stable)) continue;
+    const row = worth.get(node.name);
+    if (!row || row.worstCase.isZero()) continue;
     const decl = ctx.nodeDecl(node);
     // `cache off` is the author's decision, not an oversight.
     if (decl.props.some((p) => p.kind === "cache")) continue;
-    const row = ctx.row(node.name);
-    // What a re-run would not pay once the node is cached: the node's own expected cost.
-    if (row.worstCase.isZero() || ctx.negligible("FLOW404", row.expected)) continue;
+    const inputs = ctx.inputsBehind(node.name);
+    if (!inputs.every((i) => i.stable)) continue;
     const reads = inputs.length === 0 ? "reads no input" : `reads only stable inputs (${quotedList(inputs.map((i) => i.name))})`;
     const prop = `cache ttl ${DEFAULT_CACHE_TTL}`;
     const drop = warmDrop(ctx, node, row.worstCase);

@@ -3,6 +3,7 @@
 import { Decimal } from "../../syntax/credits";
 import { diag, type Diagnostic } from "../../syntax/diagnostics";
 import { credits, percent, type LintContext } from "./context";
+import { topRows } from "../pricing/index";
 
 /**
  * Below this share of the worst case a node is not where the money goes, even if it is second
@@ -12,7 +13,7 @@ export const UNGATED_MIN_SHARE = new Decimal("0.25");
 
 export function ungatedLint(ctx: LintContext): Diagnostic[] {
   const found: Diagnostic[] = [];
-  for (const row of ctx.cost.nodes.slice(0, 2)) {
+  for (const row of topRows(ctx.cost, 2)) {
     if (row.worstCase.isZero() || row.share.lt(UNGATED_MIN_SHARE)) continue;
     const node = ctx.model.byName.get(row.name)!;
     if (ctx.gatedAbove(node)) continue;

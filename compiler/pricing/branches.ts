@@ -13,24 +13,34 @@ export interface Branch {
   streams: Stream[];
   /** the input the branch reads, when it starts at one (other branches may read it too) */
   input?: InputStream;
+  /** the position of each stream's primary source in `streams` (-1: none), when the branch was found with them */
+  sources?: number[];
 }
 
 /** The independent branches of a flow, in the order of their first stream, in one pass. */
 export function branchesOf(model: FlowModel): Branch[] {
   const branches: Branch[] = [];
-  const branchOf = new Map<string, Branch>();
+  // each non-input stream's branch and its position there, by name
+  const placed = new Map<string, number>();
+  const branchAt: Branch[] = [];
+  const positionAt: number[] = [];
   for (const s of model.streams) {
     if (s.kind === "input") continue;
     const source = primaryOf(s);
-    const from = source === undefined ? undefined : model.byName.get(source);
+    const slot = source === undefined ? undefined : placed.get(source);
     let branch: Branch;
-    if (from === undefined) branches.push((branch = { streams: [s] }));
-    else if (from.kind === "input") branches.push((branch = { streams: [from, s], input: from }));
-    else {
-      branch = branchOf.get(from.name)!;
+    if (slot !== undefined) {
+      branch = branchAt[slot]!;
       branch.streams.push(s);
+      branch.sources!.push(positionAt[slot]!);
+    } else {
+      const from = source === undefined ? undefined : model.byName.get(source);
+      if (from?.kind === "input") branches.push((branch = { streams: [from, s], input: from, sources: [-1, 0] }));
+      else branches.push((branch = { streams: [s], sources: [-1] }));
     }
-    branchOf.set(s.name, branch);
+    placed.set(s.name, branchAt.length);
+    branchAt.push(branch);
+    positionAt.push(branch.streams.length - 1);
   }
   return branches;
 }

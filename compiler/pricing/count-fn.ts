@@ -76,7 +76,26 @@ function valueAt(f: Law, i: number): bigint {
   if (i < f.values.length) return f.values[i]!;
   const past = i - f.start;
   const r = past % f.period;
-  return f.values[f.start + r]! + BigInt((past - r) / f.period) * f.step;
+  const periods = (past - r) / f.period;
+  return f.values[f.start + r]! + (periods === 1 ? f.step : BigInt(periods) * f.step);
+}
+
+/** f(0), f(1), …, f(n − 1), in a new array: past f's values, each from the one a period before. */
+function valuesUpTo(f: Law, n: number): bigint[] {
+  const values = f.values.slice(0, n);
+  for (let m = values.length; m < n; m++) values.push(values[m - f.period]! + f.step);
+  return values;
+}
+
+/** f(top), f(top − 1), …, f(top − count + 1) (top − count + 1 ≥ 0): past f's values, each from the one a period above. */
+function valuesDown(f: Law, top: number, count: number): bigint[] {
+  const values = new Array<bigint>(count);
+  for (let b = 0; b < count; b++) {
+    const x = top - b;
+    if (x < f.values.length) values[b] = f.values[x]!;
+    else values[b] = b >= f.period ? values[b - f.period]! - f.step : valueAt(f, x);
+  }
+  return values;
 }
 
 /** How much work the functions of one priced branch may take, and where a limit was reached. */
@@ -181,7 +200,9 @@ export function batched(perItem: bigint, perCall: bigint, batch: number, most: b
   const shape = budget.shape(0n, BigInt(batch), most, "a node's calls of up to " + batch + " items");
   const values = new Array<bigint>(shape.start + shape.period);
   values[0] = 0n;
-  for (let m = 1; m < values.length; m++) values[m] = perCall * BigInt(Math.ceil(m / batch)) + perItem * BigInt(m);
+  // each item adds perItem, and each item that opens a call (items 1, batch + 1, …) adds perCall too
+  const opening = perCall + perItem;
+  for (let m = 1; m < values.length; m++) values[m] = values[m - 1]! + ((m - 1) % batch === 0 ? opening : perItem);
   return build(values, shape, perCall + perItem * BigInt(batch));
 }
 
@@ -193,8 +214,9 @@ export function add(f: CountFn, g: CountFn, most: bigint, budget: Budget): Count
   const [a, b] = [lawOf(f), lawOf(g)];
   const period = lcm(a.period, b.period);
   const shape = budget.shape(BigInt(Math.max(a.start, b.start)), period, most, "a sum of batched steps");
-  const values = new Array<bigint>(shape.start + shape.period);
-  for (let m = 0; m < values.length; m++) values[m] = valueAt(a, m) + valueAt(b, m);
+  const values = valuesUpTo(a, shape.start + shape.period);
+  const others = valuesUpTo(b, values.length);
+  for (let m = 0; m < values.length; m++) values[m] = values[m]! + others[m]!;
   return build(values, shape, a.step * (period / BigInt(a.period)) + b.step * (period / BigInt(b.period)));
 }
 
@@ -258,6 +280,8 @@ class Candidates {
    * of lo's window is lo's best of lo(b) − step·b so far, whatever m is: kept per b.
    */
   private readonly loLead: bigint[] | undefined;
+  /** hi(a) − step·a past hi's transient, with `loLead` */
+  private hiBase: bigint | undefined;
 
   constructor(
     readonly hi: Law,
@@ -290,8 +314,8 @@ class Candidates {
   fromLoWindow(m: number): bigint {
     if (this.loLead) {
       if (m < this.hi.start) return valueAt(this.hi, m); // every other split is hi's transient's
-      const base = this.hi.values[this.hi.start]! - this.hi.step * BigInt(this.hi.start);
-      return base + this.hi.step * BigInt(m) + this.loLead[Math.min(this.span - 1, m - this.hi.start)]!;
+      this.hiBase ??= this.hi.values[this.hi.start]! - this.hi.step * BigInt(this.hi.start);
+      return this.hiBase + this.hi.step * BigInt(m) + this.loLead[Math.min(this.span - 1, m - this.hi.start)]!;
     }
     let best = valueAt(this.hi, m);
     for (let b = 1; b < this.span && b <= m; b++) {
@@ -344,12 +368,13 @@ function againstLinear(u: Stepped, s: bigint, most: bigint, budget: Budget): Cou
   const [start, period] = runningMaxLaw(u, gain, lift, most, budget);
   const shape = budget.shape(start, period, most, "a gate's split of batched steps");
   budget.spend(shape.start + shape.period, "a gate's split of batched steps");
-  const values = new Array<bigint>(shape.start + shape.period);
+  const values = valuesUpTo(u, shape.start + shape.period);
   let best = 0n;
-  for (let m = 0; m < values.length; m++) {
-    const v = lift(m);
+  let linearPart = 0n; // s·m
+  for (let m = 0; m < values.length; m++, linearPart += s) {
+    const v = values[m]! - linearPart;
     if (v > best) best = v;
-    values[m] = best + s * BigInt(m);
+    values[m] = best + linearPart;
   }
   return build(values, shape, gain > 0n ? u.step : s * period);
 }
@@ -382,16 +407,18 @@ const SAFE_COUNT = BigInt(Number.MAX_SAFE_INTEGER);
  */
 function winningShares(hi: Law, lo: Law, m: number, xs: number, bs: number): bigint[] {
   let best: bigint | undefined;
-  let winners: number[] = [];
-  const weigh = (x: number) => {
-    const v = valueAt(hi, x) + valueAt(lo, m - x);
+  const winners: number[] = [];
+  const his = valuesDown(hi, m, bs);
+  const los = valuesUpTo(lo, bs);
+  for (let k = 0; k < xs + bs; k++) {
+    const x = k < xs ? k : m - (k - xs);
+    const v = k < xs ? valueAt(hi, x) + valueAt(lo, m - x) : his[k - xs]! + los[k - xs]!;
     if (best === undefined || v > best) {
       best = v;
-      winners = [x];
+      winners.length = 0;
+      winners.push(x);
     } else if (v === best) winners.push(x);
-  };
-  for (let x = 0; x < xs; x++) weigh(x);
-  for (let b = 0; b < bs; b++) weigh(m - b);
+  }
   return winners.map((x) => BigInt(x));
 }
 

@@ -24,8 +24,8 @@ export function maxEnteringOf(streams: Iterable<Stream>, lookup: (name: string) 
 
 /** The most pass (or `.rejected`) items of a stream that `entering` items enter. */
 export function maxOut(s: Stream, entering: bigint): bigint {
-  if (s.kind === "node") return BigInt(s.variants) * entering;
-  if (s.kind === "select") return BigInt(s.pick) * entering;
+  if (s.kind === "node") return s.variants === 1 ? entering : BigInt(s.variants) * entering;
+  if (s.kind === "select") return s.pick === 1 ? entering : BigInt(s.pick) * entering;
   return entering;
 }
 

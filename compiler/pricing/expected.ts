@@ -5,9 +5,9 @@
 // which leaves every figure at or above 10^-14 credits with at least 34 significant digits, and
 // every figure shown (at most 12 places) unchanged.
 import { Decimal } from "../../syntax/credits";
-import type { GateStream, NodeStream, Stream } from "../model";
+import type { GateStream, NodeStream, SelectStream } from "../model";
 import type { Rate } from "./count-fn";
-import type { BranchShape } from "./shape";
+import { type BranchShape, spendOn } from "./shape";
 import { Counts } from "./worst";
 import { Units, decimalText, scaledDigits } from "./units";
 
@@ -33,16 +33,28 @@ function divide(n: bigint, d: bigint): bigint {
   return r2 > d || (r2 === d && q % 2n === 1n) ? q + 1n : q;
 }
 
+/** 10^places, for the few places rates have */
+const TENS: bigint[] = [];
+const tenTo = (places: number): bigint => (TENS[places] ??= 10n ** BigInt(places));
+
 function timesRate(x: bigint, rate: Rate): bigint {
-  return rate.places === 0 ? x * rate.numerator : divide(x * rate.numerator, 10n ** BigInt(rate.places));
+  return rate.places === 0 ? x * rate.numerator : divide(x * rate.numerator, tenTo(rate.places));
 }
 
 function timesFixed(x: bigint, y: bigint): bigint {
   return y === ONE ? x : divide(x * y, ONE);
 }
 
-function complement(rate: Rate): Rate {
-  return { numerator: 10n ** BigInt(rate.places) - rate.numerator, places: rate.places };
+const GATE_RATES = new WeakMap<Decimal, { pass: Rate; reject: Rate }>();
+
+/** A gate's pass rate and its complement, as exact Rates. */
+function gateRates(passRate: Decimal): { pass: Rate; reject: Rate } {
+  let rates = GATE_RATES.get(passRate);
+  if (!rates) {
+    const pass = rateOf(passRate);
+    GATE_RATES.set(passRate, (rates = { pass, reject: { numerator: tenTo(pass.places) - pass.numerator, places: pass.places } }));
+  }
+  return rates;
 }
 
 /** Fixed-point counts behind the decimals of a report: a lint that reads one back needs no text. */
@@ -95,95 +107,116 @@ function power(x: bigint, exponent: bigint): bigint {
   return result;
 }
 
-/** One node's expected figures, summed over the rounds it runs. */
-export interface ExpectedFigures {
-  /** credits, in the branch's units with EXPECTED_PLACES more decimals */
-  credits: bigint;
-  calls: bigint;
-  items: bigint;
+/** Calls of one round of a node over `items` expected items. */
+function roundCalls(n: NodeStream, items: bigint): bigint {
+  return n.batch ? wholeCallsFor(n.batch, items) : items;
 }
 
-/**
- * One round of a node over `items` expected items: its credits (at `perItem` and `perCall` units,
- * zero for a cache hit) and calls, and the outputs that survive its failed calls.
- */
-function round(n: NodeStream, items: bigint, perItem: bigint, perCall: bigint, free: boolean): { credits: bigint; calls: bigint; outputs: bigint } {
-  const calls = n.batch ? wholeCallsFor(n.batch, items) : items;
-  const outputs = n.variants === 1 ? items : items * BigInt(n.variants);
-  // a cache hit makes no call, so it cannot fail (contract, section 5)
-  if (free) return { credits: 0n, calls, outputs };
-  const { attempts, survival } = retrying(n);
-  const credits = timesFixed(perItem * items + perCall * calls, attempts);
-  return { credits, calls, outputs: timesFixed(outputs, survival) };
+/** Credits of one round of a node that makes `calls` calls over `items` expected items, at `perItem` and `perCall` units. */
+function roundCredits(n: NodeStream, items: bigint, calls: bigint, perItem: bigint, perCall: bigint, free: boolean): bigint {
+  return free ? 0n : timesFixed(spendOn(perItem, items, perCall, calls), retrying(n).attempts);
 }
+
+/** The outputs of one round that survive its failed calls; a cache hit makes no call, so it cannot fail (contract, section 5). */
+function roundOutputs(n: NodeStream, items: bigint, free: boolean): bigint {
+  const outputs = n.variants === 1 ? items : items * BigInt(n.variants);
+  return free ? outputs : timesFixed(outputs, retrying(n).survival);
+}
+
+/** batch × ONE, by batch */
+const PER_CALL = new Map<number, bigint>();
 
 /** ceil(items / batch) calls for a fixed-point count of items */
 function wholeCallsFor(batch: number, items: bigint): bigint {
-  const per = BigInt(batch) * ONE;
+  let per = PER_CALL.get(batch);
+  if (per === undefined) PER_CALL.set(batch, (per = BigInt(batch) * ONE));
   return ((items + per - 1n) / per) * ONE;
 }
 
+/** The expected figures of a branch's nodes, by position: credits in the branch's units with EXPECTED_PLACES more decimals. */
+export interface ExpectedRun {
+  credits: bigint[];
+  calls: bigint[];
+  items: bigint[];
+}
+
 /** The expected figures of every node of a branch. */
-export function expectedRun(shape: BranchShape): Map<string, ExpectedFigures> {
-  const counts = new Counts<bigint>(shape, ONE);
-  const figures = new Map<string, ExpectedFigures>();
-  /** `times` rounds of the node over `items` items each */
-  const charge = (n: NodeStream, items: bigint, times = 1n): bigint => {
-    const r = round(n, items, shape.perItem.get(n.name)!, shape.perCall.get(n.name)!, shape.free(n));
-    const f = figures.get(n.name);
-    if (f) [f.credits, f.calls, f.items] = [f.credits + r.credits * times, f.calls + r.calls * times, f.items + items * times];
-    else figures.set(n.name, { credits: r.credits * times, calls: r.calls * times, items: items * times });
-    return r.outputs;
-  };
-  for (const s of shape.branch.streams) {
-    if (shape.handledByChain(s)) continue;
-    if (s.kind === "input") counts.set(s.name, s.single ? ONE : fixedCount(s.expect));
-    else if (s.kind === "node" && shape.chainStart.has(s.name)) expectedRounds(shape, shape.chainStart.get(s.name)!, counts.entering(s), charge, counts);
-    else if (s.kind === "node") counts.set(s.name, charge(s, counts.entering(s)));
-    else if (s.kind === "gate") {
-      const m = counts.entering(s);
-      const rate = rateOf(s.passRate);
-      counts.set(s.name, timesRate(m, rate), timesRate(m, complement(rate)));
-    } else counts.set(s.name, selected(shape, s, counts));
+export function expectedRun(shape: BranchShape): ExpectedRun {
+  const n = shape.streams.length;
+  const counts = new Counts(shape, ONE);
+  const run: ExpectedRun = { credits: new Array<bigint>(n), calls: new Array<bigint>(n), items: new Array<bigint>(n) };
+  for (let i = 0; i < n; i++) {
+    if (shape.handledByChain(i)) continue;
+    const s = shape.streams[i]!;
+    if (s.kind === "input") counts.pass[i] = s.single ? ONE : fixedCount(s.expect);
+    else if (s.kind === "select") counts.pass[i] = selected(shape, i, counts);
+    else if (s.kind === "node" && shape.chainStartAt[i]! >= 0) expectedRounds(shape, shape.chainStartAt[i]!, counts.entering(i), run, counts);
+    else if (s.kind === "node") counts.pass[i] = charge(shape, run, i, counts.entering(i), 1n);
+    else {
+      const m = counts.entering(i);
+      const rates = gateRates(s.passRate);
+      counts.pass[i] = timesRate(m, rates.pass);
+      counts.rejected[i] = timesRate(m, rates.reject);
+    }
   }
-  return figures;
+  return run;
+}
+
+/** `times` rounds of the node at `i` over `items` items each, added to its figures; the outputs of one round */
+function charge(shape: BranchShape, run: ExpectedRun, i: number, items: bigint, times: bigint): bigint {
+  const n = shape.streams[i] as NodeStream;
+  const free = shape.free(n);
+  const calls = roundCalls(n, items);
+  const credits = roundCredits(n, items, calls, shape.perItem[i]!, shape.perCall[i]!, free);
+  if (times === 1n) add(run, i, credits, calls, items);
+  else add(run, i, credits * times, calls * times, items * times);
+  return roundOutputs(n, items, free);
+}
+
+function add(run: ExpectedRun, i: number, credits: bigint, calls: bigint, items: bigint): void {
+  const before = run.credits[i];
+  run.credits[i] = before === undefined ? credits : before + credits;
+  run.calls[i] = before === undefined ? calls : run.calls[i]! + calls;
+  run.items[i] = before === undefined ? items : run.items[i]! + items;
 }
 
 /** a select keeps `pick` of each group of variants that survived its node's calls */
-function selected(shape: BranchShape, s: Extract<Stream, { kind: "select" }>, counts: Counts<bigint>): bigint {
-  const node = shape.node(s.source);
+function selected(shape: BranchShape, i: number, counts: Counts): bigint {
+  const node = shape.streams[shape.sourceAt[i]!] as NodeStream;
   const survival = shape.free(node) ? ONE : retrying(node).survival;
-  return timesFixed(counts.groups(s), survival) * BigInt(s.pick);
+  return timesFixed(counts.groups(i), survival) * BigInt((shape.streams[i] as SelectStream).pick);
 }
 
 /**
  * Rounds of a retried chain: n, n·q, n·q², … items; passes summed over the rounds. The rounds stop
  * mattering once no item is left, and repeat exactly once a round sends on all it received.
  */
-function expectedRounds(shape: BranchShape, g: GateStream, entering: bigint, charge: (n: NodeStream, items: bigint, times?: bigint) => bigint, counts: Counts<bigint>): void {
-  const pass = rateOf(g.passRate);
-  const reject = complement(pass);
-  const chain = g.retry!.chain.map((name) => shape.node(name));
+function expectedRounds(shape: BranchShape, g: number, entering: bigint, run: ExpectedRun, counts: Counts): void {
+  const gate = shape.streams[g] as GateStream;
+  const { pass, reject } = gateRates(gate.passRate);
+  const upTo = gate.retry!.upTo;
+  const chain = gate.retry!.chain.map((name) => shape.nodeAt(name));
   let items = entering;
   let passed = 0n;
   let rejected = 0n;
-  for (let round = 0; round <= g.retry!.upTo && items > 0n; round++) {
+  for (let round = 0; round <= upTo && items > 0n; round++) {
     let out = items;
-    for (const n of chain) out = charge(n, out);
+    for (const i of chain) out = charge(shape, run, i, out, 1n);
     passed += timesRate(out, pass);
     rejected = timesRate(out, reject);
-    if (rejected === items && round < g.retry!.upTo) {
+    if (rejected === items && round < upTo) {
       // every later round is this one again
-      const more = BigInt(g.retry!.upTo - round);
+      const more = BigInt(upTo - round);
       let again = items;
-      for (const n of chain) again = charge(n, again, more);
+      for (const i of chain) again = charge(shape, run, i, again, more);
       passed += timesRate(out, pass) * more;
       break;
     }
     items = rejected;
   }
-  for (const n of chain) counts.set(n.name, 0n);
-  counts.set(g.name, passed, rejected);
+  for (const i of chain) counts.pass[i] = 0n;
+  counts.pass[g] = passed;
+  counts.rejected[g] = rejected;
 }
 
 /**
@@ -193,6 +226,7 @@ function expectedRounds(shape: BranchShape, g: GateStream, entering: bigint, cha
 export function expectedNodeCost(n: NodeStream, items: Decimal, warm = false): Decimal {
   const units = Units.at(Math.max(n.pricePerOutput.decimalPlaces(), n.overheadPerCall.decimalPlaces()));
   const free = warm && n.cacheTtlSeconds !== undefined;
-  const r = round(n, fixedCount(items), units.of(n.pricePerOutput) * BigInt(n.variants), units.of(n.overheadPerCall), free);
-  return fixedDecimal(r.credits, units.scale);
+  const count = fixedCount(items);
+  const credits = roundCredits(n, count, roundCalls(n, count), units.of(n.pricePerOutput) * BigInt(n.variants), units.of(n.overheadPerCall), free);
+  return fixedDecimal(credits, units.scale);
 }

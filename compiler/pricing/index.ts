@@ -8,7 +8,7 @@ import type { FlowModel, Stream } from "../model";
 import type { CostReport } from "../cost-report";
 import { type Branch, branchesOf, branchHolding, fingerprint, withStreams } from "./branches";
 import { PricingLimit } from "./count-fn";
-import { type BranchCost, mergeBranches, priceBranch } from "./report";
+import { type BranchCost, expectedOf, mergeBranches, priceBranch, worstOf } from "./report";
 import { consumersOf } from "../checks/walk";
 
 export interface PricingOptions {
@@ -79,7 +79,7 @@ export function priceFlow(model: FlowModel, options: PricingOptions): Pricing {
   try {
     const branches = branchesOf(model);
     const costs = options.cache ? options.cache.price(branches, options.warm) : branches.map((b) => priceBranch(b, options.warm));
-    return { report: mergeBranches(model, options.warm, costs) };
+    return { report: mergeBranches(model, options.warm, costs, branches) };
   } catch (error) {
     if (!(error instanceof PricingLimit)) throw error;
     const at = error.stream === undefined ? undefined : model.byName.get(error.stream);
@@ -103,7 +103,7 @@ export interface Spend {
 function spendOf(cost: BranchCost): { worst: bigint; expected: bigint; scale: number } {
   let worst = 0n;
   let expected = 0n;
-  for (const r of cost.rows) [worst, expected] = [worst + r.worst, expected + r.expected];
+  for (const at of cost.nodes) [worst, expected] = [worst + worstOf(cost, at), expected + expectedOf(cost, at)];
   return { worst, expected, scale: cost.scale };
 }
 
@@ -144,7 +144,8 @@ function asModel(model: FlowModel, branch: Branch): FlowModel {
 
 /** The worst case straight from each branch's bottom-up functions, for cross-checking the witness. */
 export { worstCaseTotal } from "./total";
-export { expectedNodeCost } from "./expected";
+export { expectedNodeCost, EXPECTED_PLACES } from "./expected";
+export { pricedRows, topRows, unsortedRows, type PricedRow } from "./report";
 export { branchesOf, branchHolding, type Branch } from "./branches";
 export { maxCounts, maxEntering } from "./counts";
 export { PricingLimit } from "./count-fn";
