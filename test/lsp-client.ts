@@ -92,6 +92,25 @@ export class LspClient {
     return published;
   }
 
+  /**
+   * The last diagnostics published for `uri` at `version` once the server has gone quiet for
+   * `quietMs`: a document whose analysis took long gets its lints in a second publication, after
+   * the text rested (lsp/publish.ts), and how long the analysis takes depends on the machine's load.
+   */
+  async settled(uri: string, version: number, first: Promise<PublishDiagnosticsParams>, quietMs = 1000): Promise<PublishDiagnosticsParams> {
+    let last = await first;
+    for (;;) {
+      const next = await Promise.race([this.nextDiagnostics(uri, version), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), quietMs))]);
+      if (next === undefined) return last;
+      last = next;
+    }
+  }
+
+  /** The version of `uri` the client sent last. */
+  version(uri: string): number {
+    return this.versions.get(uri) ?? 1;
+  }
+
   /** Replace `range` (or the whole text) and wait for the diagnostics of the new version. */
   async change(uri: string, text: string, range?: Range): Promise<PublishDiagnosticsParams> {
     const version = (this.versions.get(uri) ?? 1) + 1;

@@ -143,7 +143,7 @@ describe("flowc lsp over stdio", () => {
     expect(actions.map((a) => a.kind)).not.toContain("source.fixAll.flowc");
     expect((await request(CodeActionTriggerKind.Invoked)).map((a) => a.kind)).toContain("source.fixAll.flowc");
     const fixedText = apply(text, fix.edit!.changes![uri]!);
-    const after = await client.change(uri, fixedText);
+    const after = await client.settled(uri, client.version(uri) + 1, client.change(uri, fixedText));
     expect(after.diagnostics.map((d) => d.code)).not.toContain("FLOW401");
     const hover = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position: positionOf(fixedText, "flow campaign_portraits", 6) });
     expect((hover.contents as MarkupContent).value).toContain("expected: 172.2012864 credits");
