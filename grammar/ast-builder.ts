@@ -36,7 +36,8 @@ export class LineMap {
   /**
    * A construct usually ends where its last part does (`model flux_pro` ends with the name), so
    * the end position of the previous range is reused when it is the same: the AST shares such
-   * Position objects, which saves a twentieth of its objects. The AST is never mutated.
+   * Position objects, which saves a twentieth of its objects. Only the language server moves
+   * positions in place, and it moves a shared one once (lsp/reparse.ts).
    */
   range(start: number, end: number): A.Range {
     const startPosition = this.position(start);
