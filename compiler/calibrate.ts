@@ -9,7 +9,7 @@ import { Decimal, ZERO } from "../syntax/credits";
 import { percentValue } from "../syntax/figures";
 import type { TextEdit } from "../syntax/diagnostics";
 import type { FlowModel } from "./model";
-import { producers } from "./checks/walk";
+import { producerOf } from "./checks/walk";
 
 export interface Labelled {
   value: Decimal;
@@ -215,7 +215,7 @@ function pickCond(decl: GateDecl, metric: string | undefined): Result<Cond> {
 
 /** the metric's range from the op of the node behind the gate's source */
 function metricRange(model: FlowModel, cond: Cond): { min: Decimal; max: Decimal } | undefined {
-  const origin = producers(model).get(cond.source.text);
+  const origin = producerOf(model, cond.source.text);
   const range = origin?.kind === "node" ? origin.op.metrics[cond.metric.text] : undefined;
   return range ? { min: new Decimal(range.min), max: new Decimal(range.max) } : undefined;
 }

@@ -55,24 +55,17 @@ export class GraphBuilder {
   private next = 0;
   /** whether every stream reads only streams declared before it, as flows are usually written */
   private ordered = true;
-  /** each name's number, kept from the first repeated name on (`numbers` briefly holds a repeat's) */
-  private firsts: Map<string, number> | undefined;
 
   constructor(private readonly sink: Diagnostic[]) {}
 
-  /** One map operation per name (on the hot path of a large flow); a repeat puts the first number back. */
   declare(decl: StreamDecl): void {
     const name = decl.name.text;
-    const known = this.numbers.size;
-    this.numbers.set(name, this.decls.length);
-    if (this.numbers.size > known) {
-      this.firsts?.set(name, this.decls.length);
+    const earlier = this.numbers.get(name);
+    if (earlier === undefined) {
+      this.numbers.set(name, this.decls.length);
       this.decls.push(decl);
       return;
     }
-    this.firsts ??= new Map(this.decls.map((d, n) => [d.name.text, n]));
-    const earlier = this.firsts.get(name)!;
-    this.numbers.set(name, earlier);
     const line = this.decls[earlier]!.name.range.start.line;
     this.sink.push(diag("FLOW202", `duplicate name '${name}' (first declared on line ${line})`, decl.name.range));
   }

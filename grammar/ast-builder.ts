@@ -28,7 +28,7 @@ export class LineMap {
 
   /** Position of `offset` (clamped to the text). Columns count UTF-16 code units. */
   position(offset: number): A.Position {
-    const at = offset < 0 ? 0 : offset > this.text.length ? this.text.length : offset;
+    const at = this.clamp(offset);
     const line = this.lineOf(at);
     return { line: line + 1, column: at - this.starts[line] + 1, offset: at };
   }
@@ -61,7 +61,12 @@ export class LineMap {
 
   /** 1-based line of `offset`. */
   line(offset: number): number {
-    return this.lineOf(Math.max(0, Math.min(offset, this.text.length))) + 1;
+    return this.lineOf(this.clamp(offset)) + 1;
+  }
+
+  // (no Math.min/max: this is on the path of every AST range)
+  private clamp(offset: number): number {
+    return offset < 0 ? 0 : offset > this.text.length ? this.text.length : offset;
   }
 
   // Callers ask mostly in source order, so the line of the previous answer is almost always right.

@@ -89,7 +89,7 @@ class MetricCheck {
   }
 }
 
-/** The stream that produced a stream's items (see `producers`), by number. */
+/** The stream that produced a stream's items (`producerOf` in walk.ts), by number, for every stream at once. */
 class Origins {
   // a node or an input produced its own items; only a gate's or a select's source needs the walk
   private chained: Int32Array | undefined;

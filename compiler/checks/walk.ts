@@ -37,18 +37,12 @@ export function readsOf(stream: Stream): string[] {
   return primary === undefined ? named : [primary, ...named];
 }
 
-/**
- * The stream whose items another stream's items are: a gate's, review's or select's items are
- * the items of the node (or input) that produced them.
- */
-export function producers(model: FlowModel): Map<string, Stream> {
-  const producer = new Map<string, Stream>();
-  for (let i = 0; i < model.streams.length; i++) {
-    const stream = model.streams[i]!;
-    const origin = stream.kind === "gate" || stream.kind === "select" ? producer.get(primaryOf(stream)!) : stream;
-    if (origin) producer.set(stream.name, origin);
-  }
-  return producer;
+/** The node or input whose items the stream `name` carries: a gate's or a select's are those of what it reads. */
+export function producerOf(model: FlowModel, name: string): Stream | undefined {
+  let s = model.byName.get(name);
+  // bounded: a model with errors may hold a cycle
+  for (let steps = 0; s && (s.kind === "gate" || s.kind === "select"); steps++) s = steps < model.streams.length ? model.byName.get(primaryOf(s)!) : undefined;
+  return s;
 }
 
 /**

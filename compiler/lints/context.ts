@@ -6,7 +6,7 @@ import type { CostReport, NodeCost } from "../cost-report";
 import { Decimal, formatExact, formatRounded } from "../../syntax/credits";
 import type { FlowModel, InputStream, ModelInfo, NodeStream, Stream } from "../model";
 import { buildCatalog } from "../catalog";
-import { namedUses, primaryOf } from "../checks/walk";
+import { namedUses, primaryOf, producerOf } from "../checks/walk";
 import { maxCounts, maxEntering } from "../pricing/counts";
 import { EXPECTED_PLACES, pricedRows, unsortedRows } from "../pricing/index";
 import { scaledDigits } from "../pricing/units";
@@ -94,11 +94,9 @@ export class LintContext {
     return (this.cache.nodes ??= this.model.streams.filter((s): s is NodeStream => s.kind === "node"));
   }
 
-  /** the node (or input) whose items a stream carries: a gate's, review's or select's are those of what it reads */
+  /** the node (or input) whose items a stream carries */
   producer(name: string): Stream | undefined {
-    let s = this.model.byName.get(name);
-    while (s && (s.kind === "gate" || s.kind === "select")) s = this.model.byName.get(primaryOf(s)!);
-    return s;
+    return producerOf(this.model, name);
   }
 
   namedUses(name: string): NodeStream[] {
@@ -166,7 +164,9 @@ export class LintContext {
 
 function inputsBehind(model: FlowModel): Map<string, InputStream[]> {
   const behind = new Map<string, InputStream[]>();
+  // the streams' order, made only for a node with named arguments (it merges several lists)
   let order: Map<string, number> | undefined;
+  const position = (input: InputStream): number => (order ??= new Map(model.streams.map((s, i) => [s.name, i]))).get(input.name)!;
   for (const s of model.streams) {
     if (s.kind === "input") {
       behind.set(s.name, [s]);
@@ -181,7 +181,7 @@ function inputsBehind(model: FlowModel): Map<string, InputStream[]> {
     const reads = [primary, ...s.named.map((n) => n.ref.name)];
     const lists = reads.filter((r): r is string => r !== undefined).map((r) => behind.get(r) ?? []);
     // One read (the usual case) shares its list; several are merged without repeats.
-    behind.set(s.name, lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort((a, b) => (order ??= new Map(model.streams.map((s, i) => [s.name, i]))).get(a.name)! - order.get(b.name)!));
+    behind.set(s.name, lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort((a, b) => position(a) - position(b)));
   }
   return behind;
 }

@@ -39,8 +39,9 @@ export function unbatchedLint(ctx: LintContext): Diagnostic[] {
 const isBatch = (p: NodeDecl["props"][number]) => p.kind === "batch";
 
 /**
- * Batching changes no item count, so outside a retry chain (where `row` is the node's) (whose items come in rounds) the node
- * priced alone, fed its expected items, gives the flow's saving exactly and cheaply.
+ * Batching changes no item count, so outside a retry chain (whose items come in rounds) the node
+ * priced alone, fed its expected items (its `row`), gives the flow's saving exactly and cheaply.
+ * In a chain (`row` undefined) the flow is priced again.
  */
 function expectedSaving(ctx: LintContext, node: NodeStream, row: NodeCost | undefined) {
   const batched: NodeStream = { ...node, batch: DEFAULT_BATCH };

@@ -15,11 +15,15 @@ export function maxEnteringOf(streams: Iterable<Stream>, lookup: (name: string) 
     let count: bigint;
     if (s.kind === "input") count = BigInt(s.max);
     else if (source === undefined) count = 1n;
-    else if (s.kind === "select" && source.kind === "node") count = into.get(source.name) ?? 1n;
-    else count = maxOut(source, into.get(source.name) ?? 1n);
+    else count = enteringFrom(s, source, into.get(source.name) ?? 1n);
     into.set(s.name, count);
   }
   return into;
+}
+
+/** The most items entering `s` from its primary source, which at most `sourceEntering` items entered. */
+export function enteringFrom(s: Stream, source: Stream, sourceEntering: bigint): bigint {
+  return s.kind === "select" && source.kind === "node" ? sourceEntering : maxOut(source, sourceEntering);
 }
 
 /** The most pass (or `.rejected`) items of a stream that `entering` items enter. */

@@ -7,7 +7,7 @@
 import { Decimal } from "../../syntax/credits";
 import type { GateStream, NodeStream, SelectStream } from "../model";
 import type { Rate } from "./count-fn";
-import { type BranchShape, spendOn } from "./shape";
+import { type BranchShape, cacheHit, spendOn } from "./shape";
 import { Counts } from "./worst";
 import { Units, decimalText, scaledDigits } from "./units";
 
@@ -225,7 +225,7 @@ function expectedRounds(shape: BranchShape, g: number, entering: bigint, run: Ex
  */
 export function expectedNodeCost(n: NodeStream, items: Decimal, warm = false): Decimal {
   const units = Units.at(Math.max(n.pricePerOutput.decimalPlaces(), n.overheadPerCall.decimalPlaces()));
-  const free = warm && n.cacheTtlSeconds !== undefined;
+  const free = cacheHit(n, warm);
   const count = fixedCount(items);
   const credits = roundCredits(n, count, roundCalls(n, count), units.of(n.pricePerOutput) * BigInt(n.variants), units.of(n.overheadPerCall), free);
   return fixedDecimal(credits, units.scale);

@@ -5,7 +5,7 @@ import { Decimal } from "../../syntax/credits";
 import type { FlowModel, NodeStream, Stream } from "../model";
 import type { CostReport, NodeCost, Witness } from "../cost-report";
 import type { Branch } from "./branches";
-import { BranchShape } from "./shape";
+import { BranchShape, cacheHit } from "./shape";
 import { type Placed, type WitnessRun, witnessRun, worstFns } from "./worst";
 import { EXPECTED_PLACES, type ExpectedRun, expectedRun, fixedDecimal } from "./expected";
 import { Units, decimalText } from "./units";
@@ -140,11 +140,6 @@ function byWorstThenExpected(a: NodeRow, b: NodeRow): number {
 }
 
 /**
- * A row of the report. Its decimals are made when first read — a flow has a row per node, and
- * most readers (a lint, a hover, the check's totals) read a few — so they are getters of the
- * class: read a row's fields, do not spread it (`toJSON` gives every field).
- */
-/**
  * A row as the pricing core makes it: its figures also as integers, the worst case in units of
  * 10^-scale credits and the expected spend in units of 10^-(scale + EXPECTED_PLACES), where the
  * scale is the flow's (every row of a report has the same): a reader can compare them exactly
@@ -156,6 +151,11 @@ export interface PricedRow extends NodeCost {
   readonly scale: number;
 }
 
+/**
+ * A row of the report. Its decimals are made when first read — a flow has a row per node, and
+ * most readers (a lint, a hover, the check's totals) read a few — so they are getters of the
+ * class: read a row's fields, do not spread it (`toJSON` gives every field).
+ */
 class NodeRow implements PricedRow {
   readonly name: string;
   /** worst case and expected credits at the flow's scale */
@@ -200,7 +200,7 @@ class NodeRow implements PricedRow {
   }
 
   get cacheHit(): boolean {
-    return this.cost.warm && (this.cost.streams[this.at] as NodeStream).cacheTtlSeconds !== undefined;
+    return cacheHit(this.cost.streams[this.at] as NodeStream, this.cost.warm);
   }
 
   private get decimals() {

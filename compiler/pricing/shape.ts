@@ -8,7 +8,7 @@ import type { Decimal } from "../../syntax/credits";
 import type { Branch } from "./branches";
 import { primaryOf } from "../checks/walk";
 import { Units } from "./units";
-import { maxOut } from "./counts";
+import { enteringFrom, maxOut } from "./counts";
 
 export class BranchShape {
   readonly streams: readonly Stream[];
@@ -83,10 +83,7 @@ export class BranchShape {
     return this.byName.get(name);
   }
 
-  /**
-   * An input's own maximum; a node's source's items (one call without a source); a gate's
-   * source's items; for a select, the groups of variants its node received (compiler/pricing/counts.ts).
-   */
+  /** `maxEnteringOf` (compiler/pricing/counts.ts), by position */
   private maxEntering(): bigint[] {
     const entering = new Array<bigint>(this.streams.length);
     for (let i = 0; i < this.streams.length; i++) {
@@ -94,11 +91,7 @@ export class BranchShape {
       const at = this.sourceAt[i]!;
       if (s.kind === "input") entering[i] = BigInt(s.max);
       else if (at < 0) entering[i] = 1n;
-      else {
-        const source = this.streams[at]!;
-        const into = entering[at] ?? 1n;
-        entering[i] = s.kind === "select" && source.kind === "node" ? into : maxOut(source, into);
-      }
+      else entering[i] = enteringFrom(s, this.streams[at]!, entering[at] ?? 1n);
     }
     return entering;
   }
@@ -119,7 +112,7 @@ export class BranchShape {
 
   /** the node is a cache hit under --warm: no call, no credits, no failure */
   free(n: NodeStream): boolean {
-    return this.warm && n.cacheTtlSeconds !== undefined;
+    return cacheHit(n, this.warm);
   }
 
   /** the most items a stream's pass (or `.rejected`) items can number */
@@ -191,6 +184,11 @@ class NodePrices {
     else if (this.seen.length > 12) this.byPrice = new Map(this.seen.map((p, k) => [p, k]));
     return price.decimalPlaces();
   }
+}
+
+/** A cached node is a hit in a warm run: it makes no call, spends nothing and cannot fail (contract, section 5). */
+export function cacheHit(n: NodeStream, warm: boolean): boolean {
+  return warm && n.cacheTtlSeconds !== undefined;
 }
 
 /** perItem × items + perCall × calls (most models have no per-call overhead) */

@@ -5,7 +5,7 @@
 import type { GateStream, NodeStream, Stream } from "../model";
 import type { Witness } from "../cost-report";
 import { type CountFn, type Rate, Budget, PricingLimit, ZERO_FN, add, at, batched, bestSplit, linear, scaleCount, splitMax, times } from "./count-fn";
-import { type BranchShape, callsFor, spendOn } from "./shape";
+import { type BranchShape, cacheHit, callsFor, spendOn } from "./shape";
 import { rateOf } from "./expected";
 import { primaryOf } from "../checks/walk";
 
@@ -194,7 +194,7 @@ export class WitnessRun {
   /** the attempts charged to the node: every call takes all of them */
   attempts(i: number): bigint {
     const n = this.streams[i] as NodeStream;
-    if (this.warm && n.cacheTtlSeconds !== undefined) return 0n;
+    if (cacheHit(n, this.warm)) return 0n;
     const calls = this.calls(i);
     return n.retry === 0 ? calls : calls * BigInt(n.retry + 1);
   }
