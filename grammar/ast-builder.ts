@@ -14,98 +14,8 @@ import type { IToken } from "chevrotain";
 import type * as A from "../syntax/ast";
 import { Decimal, formatExact } from "../syntax/credits";
 import { diag, type Diagnostic } from "../syntax/diagnostics";
+import { LineMap, TextRange } from "../syntax/lines";
 import * as T from "./tokens";
-
-/** Maps 0-based offsets to 1-based lines and columns. Lines end at `\n`, `\r\n` or `\r`. */
-export class LineMap {
-  private readonly starts: number[];
-  private lastLine = 0;
-  private lastEnd: A.Position | undefined;
-
-  constructor(readonly text: string) {
-    this.starts = lineStarts(text);
-  }
-
-  /** Position of `offset` (clamped to the text). Columns count UTF-16 code units. */
-  position(offset: number): A.Position {
-    const at = this.clamp(offset);
-    const line = this.lineOf(at);
-    return { line: line + 1, column: at - this.starts[line] + 1, offset: at };
-  }
-
-  /**
-   * A construct usually ends where its last part does (`model flux_pro` ends with the name), so
-   * the end position of the previous range is reused when it is the same: the AST shares such
-   * Position objects, which saves a twentieth of its objects. Only the language server moves
-   * positions in place, and it moves a shared one once (lsp/reparse.ts).
-   */
-  range(start: number, end: number): A.Range {
-    const startPosition = this.position(start);
-    let endPosition = this.lastEnd;
-    if (endPosition === undefined || endPosition.offset !== end) {
-      endPosition = this.position(end);
-      this.lastEnd = endPosition;
-    }
-    return { start: startPosition, end: endPosition };
-  }
-
-  /** The text of a 1-based line, without its line break; undefined past the last line. */
-  lineText(line: number): string | undefined {
-    if (line < 1 || line > this.starts.length) return undefined;
-    const start = this.starts[line - 1];
-    let end = line < this.starts.length ? this.starts[line] : this.text.length;
-    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
-    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
-    return this.text.slice(start, end);
-  }
-
-  /** 1-based line of `offset`. */
-  line(offset: number): number {
-    return this.lineOf(this.clamp(offset)) + 1;
-  }
-
-  // (no Math.min/max: this is on the path of every AST range)
-  private clamp(offset: number): number {
-    return offset < 0 ? 0 : offset > this.text.length ? this.text.length : offset;
-  }
-
-  // Callers ask mostly in source order, so the line of the previous answer is almost always right.
-  private lineOf(offset: number): number {
-    const starts = this.starts;
-    const line = this.lastLine;
-    if (offset >= starts[line] && (line + 1 === starts.length || offset < starts[line + 1])) return line;
-    this.lastLine = this.searchLine(offset);
-    return this.lastLine;
-  }
-
-  /** The line of `offset`: usually the one after the last answer, else found by a binary search. */
-  private searchLine(offset: number): number {
-    const starts = this.starts;
-    const next = this.lastLine + 1;
-    if (next < starts.length && offset >= starts[next] && (next + 1 === starts.length || offset < starts[next + 1])) return next;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  }
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  if (text.indexOf("\r") === -1) {
-    for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) starts.push(at + 1);
-    return starts;
-  }
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
-  }
-  return starts;
-}
 
 /** A token that really is in the text (not one inserted by error recovery). */
 export function isReal(token: IToken | undefined): token is IToken {
@@ -174,7 +84,7 @@ export class AstBuilder {
   }
 
   private spanRanges(start: A.Range, end: A.Range): A.Range {
-    return { start: start.start, end: end.end };
+    return start instanceof TextRange && end instanceof TextRange ? start.to(end) : { start: start.start, end: end.end };
   }
 
   private error(message: string, range: A.Range): void {

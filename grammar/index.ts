@@ -2,7 +2,8 @@
 import { EOF, type ILexingError, type IRecognitionException, type IToken } from "chevrotain";
 import type { FlowFile, Position, Range } from "../syntax/ast";
 import { diag, sortDiagnostics, type Diagnostic } from "../syntax/diagnostics";
-import { AstBuilder, isReal, LineMap, tokenEnd } from "./ast-builder";
+import { LineMap } from "../syntax/lines";
+import { AstBuilder, isReal, tokenEnd } from "./ast-builder";
 import { flowParser } from "./parser";
 import { lex, type LexResult } from "./lexer";
 import { BadString, badStringMessage, LBracket, RBracket, UnterminatedComment } from "./tokens";

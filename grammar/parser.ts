@@ -23,7 +23,8 @@ import {
   type TokenType,
 } from "chevrotain";
 import type * as A from "../syntax/ast";
-import { AstBuilder, DISCARD, isReal, type ElseAction, type InputFlag, type LineMap, type TopLevel } from "./ast-builder";
+import type { LineMap } from "../syntax/lines";
+import { AstBuilder, DISCARD, isReal, type ElseAction, type InputFlag, type TopLevel } from "./ast-builder";
 import * as T from "./tokens";
 
 type Maybe<V> = V | undefined;

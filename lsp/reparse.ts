@@ -9,10 +9,11 @@
 // before the edited stretch parse the same, and the stretch, parsed on its own and free of errors,
 // parses the same as in the whole text — provided it ends with an untouched declaration (the one
 // after the edit), whose end no following token can move. The stretch is lexed and parsed on its
-// own; the declarations after it get their positions moved, in place: the previous parse must not
-// be used after this (lsp/documents.ts keeps only the latest, and what it needs of older analyses
-// as offsets).
-import type { FlowDecl, FlowFile, Position } from "../syntax/ast";
+// own; the declarations after it get their ranges moved, in place, and the document's line map is
+// updated to the new text: the previous parse must not be used after this (lsp/documents.ts keeps
+// only the latest, and what it needs of older analyses as offsets).
+import type { FlowDecl, FlowFile } from "../syntax/ast";
+import { TextRange, type LineMap } from "../syntax/lines";
 import type { IToken } from "chevrotain";
 import { AstBuilder } from "../grammar/ast-builder";
 import { MAX_LIST_DEPTH, parse, type Comment, type ParseResult } from "../grammar/index";
@@ -34,7 +35,8 @@ export function reparse(previous: Parsed | undefined, text: string): ParseResult
 function incrementally(previous: Parsed, text: string): ParseResult | undefined {
   const old = previous.result;
   const flow = old.ast.flow;
-  if (old.diagnostics.length > 0 || !flow || flow.decls.length === 0) return undefined;
+  const lines = old.ast.range instanceof TextRange ? old.ast.range.lineMap : undefined;
+  if (!lines || old.diagnostics.length > 0 || !flow || flow.decls.length === 0) return undefined;
   const edit = changedStretch(previous.text, text);
   const decls = flow.decls;
   // the first declaration to parse again: the last that starts at or before the edit
@@ -45,18 +47,19 @@ function incrementally(previous: Parsed, text: string): ParseResult | undefined 
   const last = Math.min(decls.length - 1, touched + 1);
   const from = decls[first]!.range.start.offset;
   const oldTo = decls[last]!.range.end.offset;
-  const to = oldTo + edit.shift;
-  const stretch = parseStretch(previous.text, text, flow, from, to);
+  const stretch = parseStretch(previous.text, text, flow, from, oldTo + edit.shift);
   if (!stretch) return undefined;
-  const move = mover(decls[last]!.range.end, lineBreaks(previous.text.slice(from, oldTo)), text, from, to);
   const after = decls.slice(last + 1);
   const commentsAfter = old.comments.filter((c) => c.range.start.offset >= oldTo);
-  const flowEnd = move.position(flow.range.end);
-  const fileEnd = move.position(old.ast.range.end);
-  move.inPlace([after, commentsAfter]);
+  const flowRange = lines.range(flow.range.start.offset, flow.range.end.offset + edit.shift);
+  // The document keeps its one line map, now of the new text: the ranges before the stretch read
+  // it unchanged, those after it move by the edit's shift, and the stretch's join it.
+  lines.update(text);
+  moveAll([after, commentsAfter], lines, edit.shift, new Set());
+  moveAll([stretch.decls, stretch.comments], lines, 0, new Set());
   const comments = [...old.comments.filter((c) => c.range.end.offset <= from), ...stretch.comments, ...commentsAfter];
-  const newFlow: FlowDecl = { ...flow, decls: [...decls.slice(0, first), ...stretch.decls, ...after], range: { start: flow.range.start, end: flowEnd } };
-  const file: FlowFile = { ...old.ast, flow: newFlow, range: { start: old.ast.range.start, end: fileEnd } };
+  const newFlow: FlowDecl = { ...flow, decls: [...decls.slice(0, first), ...stretch.decls, ...after], range: flowRange };
+  const file: FlowFile = { ...old.ast, flow: newFlow, range: lines.range(0, text.length) };
   return { ast: file, diagnostics: [], comments };
 }
 
@@ -124,62 +127,23 @@ function tooDeep(tokens: IToken[]): boolean {
 }
 
 /**
- * Moves AST pieces that lie after the edited stretch to where they are in the new text: the
- * stretch ended at `oldEnd` (holding `oldBreaks` line breaks) and ends at `to` in `text`. They are
- * moved in place — the previous parse is not used again once this one exists — because copying
- * half a large flow's AST at every keystroke cost more than parsing the stretch.
+ * Points every range in AST data at `lines`, moved by `shift`, in place: the previous parse is not
+ * used again once this one exists, and copying half a large flow's AST at every keystroke cost
+ * more than parsing the stretch. A range the parser shares between nodes is moved once (`seen`).
  */
-function mover(oldEnd: Position, oldBreaks: number, text: string, from: number, to: number) {
-  const shift = to - oldEnd.offset;
-  const lines = lineBreaks(text.slice(from, to)) - oldBreaks;
-  const oldLine = oldEnd;
-  const newLine = { line: oldEnd.line + lines, column: to - lineStart(text, to) + 1 };
-  // only the rest of the stretch's last line moves sideways
-  const column = (p: Position) => (p.line === oldLine.line ? p.column - oldLine.column + newLine.column : p.column);
-  const position = (p: Position): Position => ({ line: p.line + lines, column: column(p), offset: p.offset + shift });
-  const inPlace = (value: unknown) => {
-    const moved: Position[] = [];
-    moveAll(value, moved, (p) => {
-      p.column = column(p);
-      p.line += lines;
-      p.offset += shift;
-    });
-    for (const p of moved) p.offset = -p.offset - 1;
-  };
-  return { position, inPlace };
-}
-
-/**
- * Applies `move` once to every position (the only objects with an `offset`) in AST data. The
- * parser shares a position between ranges that end at the same place, so a moved position is
- * marked by a negative offset (-offset - 1) until the walk is over; the caller turns the marks back.
- */
-function moveAll(value: unknown, moved: Position[], move: (p: Position) => void): void {
+function moveAll(value: unknown, lines: LineMap, shift: number, seen: Set<TextRange>): void {
   if (typeof value !== "object" || value === null) return;
+  if (value instanceof TextRange) {
+    if (!seen.has(value)) value.rebase(lines, shift);
+    seen.add(value);
+    return;
+  }
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) moveAll(value[i], moved, move);
+    for (let i = 0; i < value.length; i++) moveAll(value[i], lines, shift, seen);
     return;
   }
   const record = value as Record<string, unknown>;
-  if (record.offset !== undefined) {
-    const p = value as Position;
-    if (p.offset < 0) return;
-    move(p);
-    p.offset = -p.offset - 1;
-    moved.push(p);
-    return;
-  }
-  for (const key in record) moveAll(record[key], moved, move);
-}
-
-/** Line breaks as the parser counts them: \r\n, \r and \n. */
-function lineBreaks(text: string): number {
-  return text.match(/\r\n|\r|\n/g)?.length ?? 0;
-}
-
-/** Offset of the start of the line holding `offset`. */
-function lineStart(text: string, offset: number): number {
-  return Math.max(text.lastIndexOf("\n", offset - 1), text.lastIndexOf("\r", offset - 1)) + 1;
+  for (const key in record) moveAll(record[key], lines, shift, seen);
 }
 
 function lastIndex<V>(items: readonly V[], test: (item: V) => boolean): number {

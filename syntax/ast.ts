@@ -1,4 +1,4 @@
-// The typed AST of a `.flow` file. Built from the Chevrotain CST by grammar/ast-builder.ts.
+// The typed AST of a `.flow` file, built by grammar/ast-builder.ts as the parser goes.
 // Every node carries a source range. Numbers are kept as their decimal text (underscores
 // removed) so that no value ever passes through a binary float.
 
@@ -11,7 +11,10 @@ export interface Position {
   offset: number;
 }
 
-/** A half-open source range: `end` is the position just after the last character. */
+/**
+ * A half-open source range: `end` is the position just after the last character. The parser's are
+ * `TextRange`s (syntax/lines.ts), which work their positions out when read: read them, do not change them.
+ */
 export interface Range {
   start: Position;
   end: Position;

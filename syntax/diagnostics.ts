@@ -1,6 +1,7 @@
 // One Diagnostic type for every consumer (CLI text, JSON, SARIF, GitHub, LSP, tests), and one
 // registry of codes. A phase never throws on user input: it returns its diagnostics.
 import type { Range } from "./ast";
+import { plainRange } from "./lines";
 import { compareCodePoints } from "./order";
 
 export type Severity = "error" | "warning" | "hint";
@@ -90,7 +91,8 @@ export type DiagnosticCode = keyof typeof CODES;
 
 /** Build a diagnostic with the code's default severity. */
 export function diag(code: DiagnosticCode, message: string, range: Range, extra: Partial<Diagnostic> = {}): Diagnostic {
-  return { code, severity: CODES[code].severity, message, range, ...extra };
+  // plain data from here on: a diagnostic outlives the parse it came from (lsp/reparse.ts)
+  return { code, severity: CODES[code].severity, message, range: plainRange(range), ...extra };
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, hint: 2 };

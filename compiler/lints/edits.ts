@@ -2,7 +2,7 @@
 // add a property to a declaration, how to replace or remove a piece of it.
 import type { FlowDecl, Ident, Range, Ref } from "../../syntax/ast";
 import type { TextEdit } from "../../syntax/diagnostics";
-import { LineMap } from "../../grammar/ast-builder";
+import { LineMap } from "../../syntax/lines";
 
 /** Where a stream is named: `range` covers the name only (not `.rejected`). */
 export interface RefSite {
