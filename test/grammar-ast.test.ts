@@ -3,6 +3,7 @@
 import { describe, expect, test } from "vitest";
 import type { Decl, FlowDecl, NodeDecl, Value } from "../syntax/ast";
 import { parse, positionAt } from "../grammar/index";
+import { analyzeFile } from "../compiler/index";
 import { expectSoundResult } from "./grammar-helpers";
 
 function parsed(text: string): FlowDecl {
@@ -223,6 +224,20 @@ describe("positions", () => {
       const flow = parsed(["flow f {", "  input a: text", "  output a", "}"].join(eol));
       expect(flow.decls.map((d) => d.range.start.line)).toEqual([2, 3]);
     }
+  });
+
+  // The parser's ranges hold offsets and work out lines and columns when read (syntax/lines.ts):
+  // to everything outside the AST they must be what plain ranges were.
+  test("a range of the AST is written to JSON as plain positions", () => {
+    const text = "flow f {\n  input a: text\n  output a\n}\n";
+    const written = JSON.parse(JSON.stringify(parse(text).ast)) as { flow: { decls: { range: unknown }[] } };
+    expect(written.flow.decls[1]!.range).toStrictEqual({ start: { line: 3, column: 3, offset: 27 }, end: { line: 3, column: 11, offset: 35 } });
+  });
+
+  test("diagnostics are plain data: they survive structured cloning", () => {
+    const analysis = analyzeFile("f.flow", "flow f {\n  input a: text\n  node n = tag(b) { cost 1 credits }\n  output n\n}\n", { readFile: () => undefined });
+    expect(analysis.diagnostics.length).toBeGreaterThan(0);
+    expect(structuredClone(analysis.diagnostics)).toStrictEqual(analysis.diagnostics);
   });
 
   test("positionAt clamps to the text", () => {

@@ -30,8 +30,6 @@ function write(value: JsonValue, indent: string, outer: string): string {
   if (value instanceof JsonNumber) return value.text;
   if (typeof value === "bigint") return value.toString(); // a count, exact past 2^53
   if (value === null || typeof value !== "object") return JSON.stringify(value);
-  // as JSON.stringify does: a range of the AST (syntax/lines.ts) writes itself as plain data
-  if (hasToJson(value)) return write(value.toJSON() as JsonValue, indent, outer);
   const inner = outer + indent;
   const entries = Array.isArray(value)
     ? value.map((item) => write(item, indent, inner))
@@ -41,8 +39,4 @@ function write(value: JsonValue, indent: string, outer: string): string {
   const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
   if (entries.length === 0) return open + close;
   return `${open}\n${inner}${entries.join(`,\n${inner}`)}\n${outer}${close}`;
-}
-
-function hasToJson(value: object): value is { toJSON(): unknown } {
-  return typeof (value as { toJSON?: unknown }).toJSON === "function";
 }
