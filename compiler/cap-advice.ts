@@ -62,6 +62,8 @@ function why(cap: Decimal, cost: CostReport, strict: boolean): string {
  * cap, after the flow's inputs (where the contract's examples keep it), else first in the flow.
  */
 export function withBudgetFix(diagnostics: readonly Diagnostic[], flow: FlowDecl | undefined, cost: CostReport | undefined, text: string): Diagnostic[] {
+  const missingCap = (d: Diagnostic) => d.code === "FLOW305" && d.file === undefined;
+  if (!diagnostics.some(missingCap)) return [...diagnostics];
   const cap = cost && suggestedCap(cost.expected, cost.worstCase, false);
   const anchor = flow && ([...flow.decls].reverse().find((d) => d.kind === "input") ?? flow.decls[0]);
   if (!cap || !flow || !anchor) return [...diagnostics];
@@ -69,7 +71,7 @@ export function withBudgetFix(diagnostics: readonly Diagnostic[], flow: FlowDecl
   const block = `budget { cap ${formatExact(cap)} credits }`;
   const insert = budgetInsertion(source, anchor, flow, block, anchor.kind === "input");
   const fix: Fix = { title: `add '${block}' (${why(cap, cost, false)})`, edits: [insert] };
-  return diagnostics.map((d) => (d.code === "FLOW305" && d.file === undefined ? { ...d, fix } : d));
+  return diagnostics.map((d) => (missingCap(d) ? { ...d, fix } : d));
 }
 
 /** On a line of its own after (or before) the anchor, at its indentation; on the anchor's line when the flow closes there. */
