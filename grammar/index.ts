@@ -5,8 +5,9 @@ import { diag, sortDiagnostics, type Diagnostic } from "../syntax/diagnostics";
 import { LineMap } from "../syntax/lines";
 import { AstBuilder, isReal, tokenEnd } from "./ast-builder";
 import { flowParser } from "./parser";
-import { lex, type LexResult } from "./lexer";
-import { BadString, badStringMessage, LBracket, RBracket, UnterminatedComment } from "./tokens";
+import type { Lexer } from "./lexer";
+import { MAX_LIST_DEPTH } from "./token-stream";
+import { BadString, badStringMessage, UnterminatedComment } from "./tokens";
 
 /** A line comment or a block comment, kept for the formatter. */
 export interface Comment {
@@ -40,24 +41,26 @@ export function positionAt(text: string, offset: number): Position {
 
 export { LineMap };
 
-/** Lists nested deeper than this are reported and left out: the parser recurses once per level. */
-export const MAX_LIST_DEPTH = 64;
+export { MAX_LIST_DEPTH };
 
 function parseText(text: string): ParseResult {
   const builder = new AstBuilder(text);
-  const lexed = lex(text);
-  const tokens = lexed.listDepth > MAX_LIST_DEPTH ? withinListDepth(lexed.tokens, builder) : lexed.tokens;
-  const { file, errors } = flowParser().parseTokens(tokens, builder);
+  const parser = flowParser();
+  const stream = parser.streamOf(text);
+  const { file, errors } = parser.parseTokens(stream, builder);
+  stream.finish(); // the parse may stop short of the end: its comments and errors still count
+  const lexed = stream.lexed!;
+  for (const opening of stream.filter.tooDeep) builder.syntaxError(`lists may nest at most ${MAX_LIST_DEPTH} deep`, opening);
   const diagnostics = [
     ...lexDiagnostics(lexed, builder),
     // A bad string is reported once, by the lexer pass, not again wherever it makes the parse fail.
-    ...errors.filter((error) => error.token.tokenType !== BadString).map((error) => syntaxDiagnostic(error, tokens, builder)),
+    ...errors.filter((error) => error.token.tokenType !== BadString).map((error) => syntaxDiagnostic(error, stream.lastToken, builder)),
     ...builder.diagnostics,
   ];
   return { ast: file, diagnostics: withoutRepeats(sortDiagnostics(diagnostics)), comments: lexed.comments.map((token) => comment(token, builder)) };
 }
 
-function lexDiagnostics(lexed: LexResult, builder: AstBuilder): Diagnostic[] {
+function lexDiagnostics(lexed: Lexer, builder: AstBuilder): Diagnostic[] {
   const found = lexed.errors.map((error) => unexpectedCharacters(error, builder));
   for (const token of lexed.badStrings) found.push(diag("FLOW101", badStringMessage(token.image), builder.tokenRange(token)));
   for (const token of lexed.comments) {
@@ -67,26 +70,6 @@ function lexDiagnostics(lexed: LexResult, builder: AstBuilder): Diagnostic[] {
     }
   }
   return found;
-}
-
-/** The tokens without the lists nested deeper than MAX_LIST_DEPTH (each reported at its '['). */
-function withinListDepth(tokens: IToken[], builder: AstBuilder): IToken[] {
-  let depth = 0;
-  let kept: IToken[] | undefined;
-  let skipFrom = -1;
-  for (let i = 0; i < tokens.length; i++) {
-    const type = tokens[i].tokenType;
-    if (type === LBracket) depth++;
-    if (skipFrom === -1 && depth > MAX_LIST_DEPTH) {
-      builder.syntaxError(`lists may nest at most ${MAX_LIST_DEPTH} deep`, tokens[i]);
-      kept ??= tokens.slice(0, i);
-      skipFrom = depth;
-    }
-    if (type === RBracket && depth > 0) depth--;
-    if (skipFrom === -1) kept?.push(tokens[i]);
-    else if (depth < skipFrom) skipFrom = -1;
-  }
-  return kept ?? tokens;
 }
 
 /** Characters of a stretch the lexer could not read that its message quotes. */
@@ -102,10 +85,10 @@ function unexpectedCharacters(error: ILexingError, builder: AstBuilder): Diagnos
 }
 
 /** The offending token's range; at the end of the file, the point just after the last token. */
-function syntaxDiagnostic(error: IRecognitionException, tokens: IToken[], builder: AstBuilder): Diagnostic {
+function syntaxDiagnostic(error: IRecognitionException, last: IToken | undefined, builder: AstBuilder): Diagnostic {
   const token = error.token;
   if (isReal(token) && token.tokenType !== EOF) return diag("FLOW101", error.message, builder.tokenRange(token));
-  const end = tokens.length === 0 ? 0 : tokenEnd(tokens[tokens.length - 1]);
+  const end = last === undefined ? 0 : tokenEnd(last);
   return diag("FLOW101", error.message, builder.lines.range(end, end));
 }
 

@@ -97,54 +97,81 @@ function token(image: string, startOffset: number, kind: Kind): IToken {
   return { image, startOffset, tokenTypeIdx: kind.typeIndex, tokenType: kind.type };
 }
 
+/** The whole text's tokens. */
 export function lex(text: string): LexResult {
+  const lexer = new Lexer(text);
   const tokens: IToken[] = [];
-  const comments: IToken[] = [];
-  const errors: ILexingError[] = [];
-  const badStrings: IToken[] = [];
-  let listDepth = 0;
-  let deepestList = 0;
-  let errorStart = -1;
-  for (let at = 0; at < text.length; ) {
-    const code = text.charCodeAt(at);
-    let charClass = classOf(code);
-    if (charClass === SLASH && !opensComment(text, at)) charClass = OTHER;
-    if (charClass === OTHER) {
-      if (errorStart === -1) errorStart = at;
-      at++;
-      continue;
+  while (lexer.lexSome(tokens, Number.MAX_SAFE_INTEGER));
+  return { tokens, comments: lexer.comments, errors: lexer.errors, badStrings: lexer.badStrings, listDepth: lexer.deepestList };
+}
+
+/**
+ * The lexer, resumable: `lexSome` lexes a few more tokens each time, so that a parser may take
+ * them as it goes and let go of those it has passed (grammar/token-stream.ts) instead of holding
+ * all of a large file's tokens at once.
+ */
+export class Lexer {
+  readonly comments: IToken[] = [];
+  readonly errors: ILexingError[] = [];
+  readonly badStrings: IToken[] = [];
+  /** how deep '[' nests at most so far (an unmatched ']' closes nothing) */
+  deepestList = 0;
+  /** how deep '[' nests where the lexer is */
+  listDepth = 0;
+  private at = 0;
+  private errorStart = -1;
+
+  constructor(readonly text: string) {}
+
+  /** Adds at least `count` tokens to `tokens` unless the text ends first; false once it has ended. */
+  lexSome(tokens: IToken[], count: number): boolean {
+    const text = this.text;
+    const until = tokens.length + count;
+    let at = this.at;
+    while (at < text.length && tokens.length < until) {
+      const code = text.charCodeAt(at);
+      let charClass = classOf(code);
+      if (charClass === SLASH && !opensComment(text, at)) charClass = OTHER;
+      if (charClass === OTHER) {
+        if (this.errorStart === -1) this.errorStart = at;
+        at++;
+        continue;
+      }
+      if (this.errorStart !== -1) {
+        this.errors.push(lexingError(text, this.errorStart, at));
+        this.errorStart = -1;
+      }
+      if (charClass === SPACE) {
+        at = whiteSpaceEnd(text, at);
+      } else if (charClass === NAME) {
+        const end = nameEnd(text, at);
+        const keyword = keywordAt(text, at, end);
+        tokens.push(keyword === undefined ? token(text.slice(at, end), at, IDENTIFIER) : token(keyword.image!, at, keyword));
+        at = end;
+      } else if (charClass === SINGLE) {
+        const single = PUNCTUATION[code];
+        if (code === L_BRACKET && ++this.listDepth > this.deepestList) this.deepestList = this.listDepth;
+        if (code === R_BRACKET && this.listDepth > 0) this.listDepth--;
+        tokens.push(token(single.image!, at, single));
+        at++;
+      } else if (charClass === DIGIT) {
+        at = numberAt(text, at, tokens);
+      } else if (charClass === QUOTE) {
+        at = stringAt(text, at, tokens, this.badStrings);
+      } else if (charClass === SLASH) {
+        at = commentAt(text, at, this.comments);
+      } else {
+        const found = fixedAt(text, at, code);
+        tokens.push(token(found.image!, at, found));
+        at += found.image!.length;
+      }
     }
-    if (errorStart !== -1) {
-      errors.push(lexingError(text, errorStart, at));
-      errorStart = -1;
-    }
-    if (charClass === SPACE) {
-      at = whiteSpaceEnd(text, at);
-    } else if (charClass === NAME) {
-      const end = nameEnd(text, at);
-      const keyword = keywordAt(text, at, end);
-      tokens.push(keyword === undefined ? token(text.slice(at, end), at, IDENTIFIER) : token(keyword.image!, at, keyword));
-      at = end;
-    } else if (charClass === SINGLE) {
-      const single = PUNCTUATION[code];
-      if (code === L_BRACKET && ++listDepth > deepestList) deepestList = listDepth;
-      if (code === R_BRACKET && listDepth > 0) listDepth--;
-      tokens.push(token(single.image!, at, single));
-      at++;
-    } else if (charClass === DIGIT) {
-      at = numberAt(text, at, tokens);
-    } else if (charClass === QUOTE) {
-      at = stringAt(text, at, tokens, badStrings);
-    } else if (charClass === SLASH) {
-      at = commentAt(text, at, comments);
-    } else {
-      const found = fixedAt(text, at, code);
-      tokens.push(token(found.image!, at, found));
-      at += found.image!.length;
-    }
+    this.at = at;
+    if (at < text.length) return true;
+    if (this.errorStart !== -1) this.errors.push(lexingError(text, this.errorStart, text.length));
+    this.errorStart = -1;
+    return false;
   }
-  if (errorStart !== -1) errors.push(lexingError(text, errorStart, text.length));
-  return { tokens, comments, errors, badStrings, listDepth: deepestList };
 }
 
 function lexingError(text: string, start: number, end: number): ILexingError {

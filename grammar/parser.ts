@@ -12,6 +12,7 @@ import {
   EOF,
   LLkLookaheadStrategy,
   NonTerminal,
+  NotAllInputParsedException,
   Terminal,
   tokenMatcher,
   type IProduction,
@@ -26,6 +27,7 @@ import type * as A from "../syntax/ast";
 import type { LineMap } from "../syntax/lines";
 import { AstBuilder, DISCARD, isReal, type ElseAction, type InputFlag, type TopLevel } from "./ast-builder";
 import * as T from "./tokens";
+import { TokenStream, type Window } from "./token-stream";
 
 type Maybe<V> = V | undefined;
 
@@ -78,7 +80,7 @@ type Loop = keyof typeof LOOPS;
 
 /** The tokens of the parse in progress, so that a message can say where a block was opened. */
 interface MessageContext {
-  tokens: IToken[];
+  stream: TokenStream;
   lines: LineMap;
 }
 
@@ -178,7 +180,7 @@ export class FlowErrorMessages implements IParserErrorMessageProvider {
   private openingLine(ruleName: string, actual: IToken): number | undefined {
     const context = this.context;
     if (context === undefined) return undefined;
-    const tokens = context.tokens;
+    const tokens = context.stream.tokens();
     for (let i = indexOfToken(tokens, actual) - 1; i >= 0; i--) {
       const type = tokens[i].tokenType;
       if (ruleName !== "flowDecl" && type === T.LCurly) return context.lines.line(tokens[i].startOffset);
@@ -251,6 +253,12 @@ interface GrammarPath {
   occurrenceStack: number[];
 }
 const baseRecovery = EmbeddedActionsParser.prototype as unknown as RecoveryInternals;
+const baseLA = (EmbeddedActionsParser.prototype as unknown as { LA(howMuch: number): IToken }).LA;
+
+/** Chevrotain's place in the tokens: the index of the last token consumed. */
+interface Cursor {
+  currIdx: number;
+}
 
 /** The tokens that may begin `production`, as far as the grammar's own shapes need. */
 function firstTokens(production: IProduction, into: Set<TokenType>): void {
@@ -312,6 +320,10 @@ export class FlowParser extends EmbeddedActionsParser {
   // closure per rule call. For the same reason the alternatives of a choice are built once, as
   // fields, rather than on every call (the performance guide of Chevrotain recommends both).
   private building = false;
+  /** What Chevrotain reads past the last token (its own end-of-file token). */
+  private readonly end: IToken = baseLA.call(this, -2);
+  /** The tokens of the parse in progress. */
+  private stream = TokenStream.of([], this.end);
 
   constructor(followsNow = false) {
     super(T.ALL_TOKENS, {
@@ -358,17 +370,24 @@ export class FlowParser extends EmbeddedActionsParser {
     return baseRecovery.getFollowSetFromFollowKey.call(this, key);
   }
 
-  /** Parse a token stream from `lex`. Diagnostics of the builder go to `builder.diagnostics`. */
-  parseTokens(tokens: IToken[], builder: AstBuilder): { file: A.FlowFile; errors: IRecognitionException[] } {
+  /** The tokens of `text`, lexed as the parser reads them (`window`: for tests). */
+  streamOf(text: string, window?: Window): TokenStream {
+    return TokenStream.lexing(text, this.end, window);
+  }
+
+  /** Parse tokens (of `lex`, or a stream of `streamOf`). Diagnostics of the builder go to `builder.diagnostics`. */
+  parseTokens(tokens: IToken[] | TokenStream, builder: AstBuilder): { file: A.FlowFile; errors: IRecognitionException[] } {
+    const stream = Array.isArray(tokens) ? TokenStream.of(tokens, this.end) : tokens;
     this.b = builder;
-    messages.context = { tokens, lines: builder.lines };
+    messages.context = { stream, lines: builder.lines };
     this.flowOpen = undefined;
     // Chevrotain reports each syntax error by throwing an Error, whose stack trace nobody reads:
     // capturing it took a fifth of the time of a parse with 200,000 errors.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      this.input = tokens;
+      this.input = [];
+      this.stream = stream;
       const file = this.file() ?? builder.file([]);
       return { file, errors: this.errors };
     } finally {
@@ -376,9 +395,43 @@ export class FlowParser extends EmbeddedActionsParser {
       // The parser outlives the parse: let go of its text and tokens.
       messages.context = undefined;
       this.b = EMPTY_BUILDER;
-      this.input = [];
+      this.stream = TokenStream.of([], this.end);
       this.flowOpen = undefined;
     }
+  }
+
+  // Chevrotain reads its tokens from an array through these; they read the stream instead. The
+  // stream answers the end past the last token, so the end tokens Chevrotain pads its array with
+  // before a parse (`onBeforeParse`) are not needed.
+  protected override LA_FAST(howMuch: number): IToken {
+    const place = (this as unknown as Cursor).currIdx;
+    return this.stream.at(place + howMuch, place);
+  }
+
+  protected override LA(howMuch: number): IToken {
+    const place = (this as unknown as Cursor).currIdx;
+    return place + howMuch < 0 ? this.end : this.stream.at(place + howMuch, place);
+  }
+
+  /** Skips the next token and returns the one after it (the end, at the end). */
+  protected override SKIP_TOKEN(): IToken {
+    if (this.LA(1) === this.end) return this.end;
+    (this as unknown as Cursor).currIdx++;
+    return this.LA(1);
+  }
+
+  moveToTerminatedState(): void {
+    (this as unknown as Cursor).currIdx = this.stream.finish() - 1;
+  }
+
+  onBeforeParse(): void {}
+
+  /** Chevrotain's check that the whole input was parsed, without its padding to undo. */
+  onAfterParse(): void {
+    const next = this.LA(1);
+    if (next.tokenType === EOF) return;
+    const message = messages.buildNotAllInputParsedMessage({ firstRedundant: next, ruleName: baseRecovery.getCurrRuleFullName.call(this) });
+    this.SAVE_ERROR(new NotAllInputParsedException(message, next));
   }
 
   // Chevrotain works out the tokens that may follow a mismatched token, and those that may follow
@@ -479,7 +532,7 @@ export class FlowParser extends EmbeddedActionsParser {
   private flowLeftOpen(): boolean {
     if (this.flowOpen === undefined || !isReal(this.flowOpen)) return false;
     if (this.flowOpenUnmatched === undefined) {
-      const tokens = this.input;
+      const tokens = this.stream.tokens();
       let depth = 0;
       this.flowOpenUnmatched = true;
       for (let i = indexOfToken(tokens, this.flowOpen) + 1; i < tokens.length; i++) {
