@@ -22,7 +22,7 @@ export interface LexResult {
   /** the `BadString` tokens among `tokens`, each reported once (found here, not by another pass) */
   badStrings: IToken[];
   /** how deep '[' nests at most (an unmatched ']' closes nothing) */
-  listDepth: number;
+  deepestList: number;
 }
 
 /** A token type and what the lexer needs of it, read once. */
@@ -51,6 +51,9 @@ const GREATER_EQ = kind(T.GreaterEq, ">=");
 const GREATER = kind(T.Greater, ">");
 const LESS_EQ = kind(T.LessEq, "<=");
 const LESS = kind(T.Less, "<");
+const LINE_COMMENT = kind(T.LineComment);
+const BLOCK_COMMENT = kind(T.BlockComment);
+const UNTERMINATED_COMMENT = kind(T.UnterminatedComment);
 
 // What the first character of a token says about it (ASCII only: beyond it, only two white-space
 // characters begin a token).
@@ -102,7 +105,7 @@ export function lex(text: string): LexResult {
   const lexer = new Lexer(text);
   const tokens: IToken[] = [];
   while (lexer.lexSome(tokens, Number.MAX_SAFE_INTEGER));
-  return { tokens, comments: lexer.comments, errors: lexer.errors, badStrings: lexer.badStrings, listDepth: lexer.deepestList };
+  return { tokens, comments: lexer.comments, errors: lexer.errors, badStrings: lexer.badStrings, deepestList: lexer.deepestList };
 }
 
 /**
@@ -232,15 +235,17 @@ function stringAt(text: string, at: number, tokens: IToken[], badStrings: IToken
 }
 
 function commentAt(text: string, at: number, comments: IToken[]): number {
+  let end: number;
+  let found: Kind;
   if (text.charCodeAt(at + 1) === 0x2f) {
-    const end = lineEnd(text, at + 2);
-    comments.push({ image: text.slice(at, end), startOffset: at, tokenTypeIdx: T.LineComment.tokenTypeIdx as number, tokenType: T.LineComment });
-    return end;
+    end = lineEnd(text, at + 2);
+    found = LINE_COMMENT;
+  } else {
+    const close = text.indexOf("*/", at + 2);
+    end = close === -1 ? text.length : close + 2;
+    found = close === -1 ? UNTERMINATED_COMMENT : BLOCK_COMMENT;
   }
-  const close = text.indexOf("*/", at + 2);
-  const end = close === -1 ? text.length : close + 2;
-  const type = close === -1 ? T.UnterminatedComment : T.BlockComment;
-  comments.push({ image: text.slice(at, end), startOffset: at, tokenTypeIdx: type.tokenTypeIdx as number, tokenType: type });
+  comments.push(token(text.slice(at, end), at, found));
   return end;
 }
 

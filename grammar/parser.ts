@@ -322,8 +322,9 @@ export class FlowParser extends EmbeddedActionsParser {
   private building = false;
   /** What Chevrotain reads past the last token (its own end-of-file token). */
   private readonly end: IToken = baseLA.call(this, -2);
-  /** The tokens of the parse in progress. */
-  private stream = TokenStream.of([], this.end);
+  /** The tokens of the parse in progress; none between parses. */
+  private readonly noTokens = TokenStream.of([], this.end);
+  private stream = this.noTokens;
 
   constructor(followsNow = false) {
     super(T.ALL_TOKENS, {
@@ -386,7 +387,7 @@ export class FlowParser extends EmbeddedActionsParser {
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      this.input = [];
+      this.input = []; // resets Chevrotain's state for a new parse; the tokens come from the stream
       this.stream = stream;
       const file = this.file() ?? builder.file([]);
       return { file, errors: this.errors };
@@ -395,7 +396,7 @@ export class FlowParser extends EmbeddedActionsParser {
       // The parser outlives the parse: let go of its text and tokens.
       messages.context = undefined;
       this.b = EMPTY_BUILDER;
-      this.stream = TokenStream.of([], this.end);
+      this.stream = this.noTokens;
       this.flowOpen = undefined;
     }
   }

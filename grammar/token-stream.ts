@@ -105,7 +105,7 @@ export class TokenStream {
     if (this.all === undefined) {
       const lexed = lex(this.lexer.text);
       this.all = lexed.tokens;
-      if (lexed.listDepth > MAX_LIST_DEPTH) new ListDepthFilter().keep(this.all, 0, 0);
+      if (lexed.deepestList > MAX_LIST_DEPTH) new ListDepthFilter().keep(this.all, 0, 0);
     }
     return this.all;
   }

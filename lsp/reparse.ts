@@ -19,7 +19,7 @@ import { AstBuilder } from "../grammar/ast-builder";
 import { MAX_LIST_DEPTH, parse, type Comment, type ParseResult } from "../grammar/index";
 import { flowParser } from "../grammar/parser";
 import { lex } from "../grammar/lexer";
-import { BadString, LBracket, RBracket, UnterminatedComment } from "../grammar/tokens";
+import { UnterminatedComment } from "../grammar/tokens";
 
 /** A text and its parse, as kept between edits. */
 export interface Parsed {
@@ -54,7 +54,7 @@ function incrementally(previous: Parsed, text: string): ParseResult | undefined 
   const flowRange = lines.range(flow.range.start.offset, flow.range.end.offset + edit.shift);
   // The document keeps its one line map, now of the new text: the ranges before the stretch read
   // it unchanged, those after it move by the edit's shift, and the stretch's join it.
-  lines.update(text);
+  lines.update(stretch.lines);
   moveAll([after, commentsAfter], lines, edit.shift, new Set());
   moveAll([stretch.decls, stretch.comments], lines, 0, new Set());
   const comments = [...old.comments.filter((c) => c.range.end.offset <= from), ...stretch.comments, ...commentsAfter];
@@ -79,25 +79,30 @@ export function changedStretch(before: string, after: string): { start: number; 
  * builder over the whole text, so every position is the position in `text`. Undefined unless
  * error-free (lexer, parser and builder alike), as the whole text's parse would then differ.
  */
-function parseStretch(oldText: string, text: string, flow: FlowDecl, from: number, to: number): { decls: FlowDecl["decls"]; comments: Comment[] } | undefined {
+function parseStretch(oldText: string, text: string, flow: FlowDecl, from: number, to: number): { decls: FlowDecl["decls"]; comments: Comment[]; lines: LineMap } | undefined {
   const header = flow.range.start.offset;
   const open = oldText.indexOf("{", flow.name.range.end.offset);
   if (open < 0 || open >= from) return undefined;
   const head = lexAt(text, header, open + 1);
   const body = lexAt(text, from, to);
   const close = lex("}").tokens.map((t) => moved(t, to));
-  if (!head || !body || head.comments.length > 0 || head.tokens.length !== 3 || tooDeep(body.tokens)) return undefined;
+  if (!head || !body || head.comments.length > 0 || head.tokens.length !== 3) return undefined;
   const builder = new AstBuilder(text);
   const { file, errors } = flowParser().parseTokens([...head.tokens, ...body.tokens, ...close], builder);
   const decls = file.flow?.decls;
   if (errors.length > 0 || builder.diagnostics.length > 0 || !decls || file.decls.length > 0 || file.imports.length > 0) return undefined;
-  return { decls, comments: body.comments.map((token) => ({ text: token.image, range: builder.tokenRange(token), block: token.image.startsWith("/*") })) };
+  const comments = body.comments.map((token) => ({ text: token.image, range: builder.tokenRange(token), block: token.image.startsWith("/*") }));
+  return { decls, comments, lines: builder.lines };
 }
 
-/** The tokens of text[from, to) at their offsets in `text`; undefined if the lexer finds a problem there. */
+/**
+ * The tokens of text[from, to) at their offsets in `text`; undefined if the lexer finds a problem
+ * there, or lists nested too deep for the parser (the whole text's parse reports them).
+ */
 function lexAt(text: string, from: number, to: number): { tokens: IToken[]; comments: IToken[] } | undefined {
   const lexed = lex(detached(text.slice(from, to)));
-  if (lexed.errors.length > 0 || lexed.tokens.some((t) => t.tokenType === BadString) || lexed.comments.some((t) => t.tokenType === UnterminatedComment)) return undefined;
+  const problem = lexed.errors.length > 0 || lexed.badStrings.length > 0 || lexed.comments.some((t) => t.tokenType === UnterminatedComment);
+  if (problem || lexed.deepestList > MAX_LIST_DEPTH) return undefined;
   return { tokens: lexed.tokens.map((t) => moved(t, from)), comments: lexed.comments.map((t) => moved(t, from)) };
 }
 
@@ -114,16 +119,6 @@ function moved(token: IToken, by: number): IToken {
   token.startOffset += by;
   if (token.endOffset !== undefined) token.endOffset += by;
   return token;
-}
-
-/** Lists nested too deep for the parser: the whole text's parse reports them. */
-function tooDeep(tokens: IToken[]): boolean {
-  let depth = 0;
-  for (const t of tokens) {
-    if (t.tokenType === LBracket && ++depth > MAX_LIST_DEPTH) return true;
-    if (t.tokenType === RBracket && depth > 0) depth--;
-  }
-  return false;
 }
 
 /**

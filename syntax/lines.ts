@@ -19,13 +19,13 @@ export class LineMap {
   }
 
   /**
-   * Make this the map of the text after an edit: the language server keeps one map per document,
-   * so that the ranges of declarations before an edit stay right without being visited
-   * (lsp/reparse.ts moves those after it).
+   * Make this the map of `edited`'s text, the text after an edit: the language server keeps one
+   * map per document, so that the ranges of declarations before an edit stay right without being
+   * visited (lsp/reparse.ts moves those after it).
    */
-  update(text: string): void {
-    this.source = text;
-    this.starts = lineStarts(text);
+  update(edited: LineMap): void {
+    this.source = edited.source;
+    this.starts = edited.starts;
     this.lastLine = 0;
   }
 
@@ -102,9 +102,9 @@ function lineStarts(text: string): number[] {
 /**
  * A range of a parsed text as two offsets and the text's line map: `start` and `end` are worked
  * out when read, each read a new Position (so a reader may keep or change one, as it could keep a
- * plain range's). It is a `Range` to every reader; `toJSON` writes it as one, and writers of data
- * that walk objects themselves ask for `plainRange`. Equal ranges of equal texts are equal to
- * tests (test/setup.ts). Only the language server moves one (lsp/reparse.ts, with `rebase`).
+ * plain range's). It is a `Range` to every reader, and `toJSON` writes it as one; a diagnostic
+ * keeps it as plain data (`plainRange`), as it outlives the parse. Equal ranges of equal texts are
+ * equal to tests (test/setup.ts). Only the language server moves one (lsp/reparse.ts, `rebase`).
  */
 export class TextRange implements Range {
   constructor(

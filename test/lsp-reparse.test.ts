@@ -7,7 +7,7 @@ import v8 from "node:v8";
 import { runInNewContext } from "node:vm";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { parse } from "../grammar/index";
+import { MAX_LIST_DEPTH, parse } from "../grammar/index";
 import { lex } from "../grammar/lexer";
 import { Identifier, IntegerLit, ResolutionLit } from "../grammar/tokens";
 import { reparse, type Parsed } from "../lsp/reparse";
@@ -143,5 +143,13 @@ describe("parsing after an edit", () => {
     const previous: Parsed = { text: broken, result: parse(broken) };
     const text = broken.replace("flux_pro", "flux_pr");
     expect(reparse(previous, text)).toEqual(parse(text));
+  });
+
+  test("an edit that nests a list too deep for the parser is parsed whole, and reported", () => {
+    const before = "flow f {\n  input a: text\n  node n = tag(a) { param p = [1] }\n  output n\n}\n";
+    const text = before.replace("[1]", `${"[".repeat(MAX_LIST_DEPTH + 1)}1${"]".repeat(MAX_LIST_DEPTH + 1)}`);
+    const after = reparse({ text: before, result: parse(before) }, text);
+    expect(after).toEqual(parse(text));
+    expect(after.diagnostics.map((d) => d.message)).toContain(`lists may nest at most ${MAX_LIST_DEPTH} deep`);
   });
 });

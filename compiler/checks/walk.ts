@@ -47,9 +47,11 @@ export function producerOf(model: FlowModel, name: string): Stream | undefined {
 
 /**
  * Readers of each stream's pass and `.rejected` items through their primary input, in stream order;
- * a stream nobody reads has no entry. `names` holds the streams' names (the caller's index, when it has one).
+ * a stream nobody reads has no entry. (The resolver gathers a whole flow's by stream number,
+ * in resolve.ts; this is for a part of a flow.)
  */
-export function consumersOf(streams: readonly Stream[], names: { has(name: string): boolean } = new Set(streams.map((s) => s.name))): FlowModel["consumers"] {
+export function consumersOf(streams: readonly Stream[]): FlowModel["consumers"] {
+  const names = new Set(streams.map((s) => s.name));
   const consumers: FlowModel["consumers"] = new Map();
   for (let i = 0; i < streams.length; i++) {
     const s = streams[i]!;
