@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { startRun, type RunOptions } from "../runtime/index";
 import { hasRedisServer, spawnFlowcWorker, startRedisServer, type RedisProcess, type WorkerProcess } from "./redis-server";
 import { benchGraph } from "./runtime";
@@ -79,6 +79,8 @@ export async function reportRedis(root: string): Promise<string[]> {
   const title = "## Scale-out through Redis and BullMQ (`flowc worker`)";
   if (!hasRedisServer()) return [title, "", "skipped: no redis-server"];
   const server = await startRedisServer();
+  // loaded here, not at the top: loading ioredis slows string work in the whole process (scripts/build.mjs)
+  const { Redis } = await import("ioredis");
   const redis = new Redis(server.url);
   const bin = path.join(root, "bin/flowc.js");
   const pool: WorkerProcess[] = [];
